@@ -1,0 +1,140 @@
+/**
+ * voiceflow: the engine from a terminal. It spawns the engine exactly as the extension does and speaks the same
+ * protocol, so what it prints is what the editor gets.
+ */
+import * as fs from 'fs';
+import { EngineClient, EngineRequestError } from './engineClient';
+import { FinalNotification } from './protocol';
+
+const USAGE = `Usage:
+  voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--json] FILE...
+  voiceflow listen --input FILE [--realtime] [--model tiny|base] [--language CODE|auto] [--json]
+
+transcribe  segments and transcribes each WAV file; with --json, one JSON object per line per file:
+            {"file","text","audioMs","latencyMs","segments":[{"startMs","endMs","text","timings"}]}
+listen      the live path (source -> ring -> VAD -> utterances -> Whisper) fed from a WAV file, as fast as
+            possible or, with --realtime, at the pace a microphone would deliver it; one line per utterance:
+            {"text","startMs","endMs","processingMs"}`;
+
+interface Args {
+  command: string;
+  files: string[];
+  model?: string;
+  language?: string;
+  json: boolean;
+  input?: string;
+  realtime: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { command: argv[0] ?? '', files: [], json: false, realtime: false };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') args.json = true;
+    else if (a === '--realtime') args.realtime = true;
+    else if (a === '--model') args.model = value();
+    else if (a === '--language') args.language = value();
+    else if (a === '--input') args.input = value();
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    } else if (a.startsWith('--')) fail(`unknown option ${a}`);
+    else args.files.push(a);
+  }
+  return args;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`voiceflow: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+async function transcribe(engine: EngineClient, args: Args): Promise<number> {
+  if (args.files.length === 0) fail('transcribe needs at least one FILE');
+  let failures = 0;
+  for (const file of args.files) {
+    const t0 = performance.now();
+    try {
+      const r = await engine.transcribeFile({ path: file });
+      const latencyMs = round(performance.now() - t0);
+      if (args.json) {
+        const line = {
+          file,
+          text: r.text,
+          audioMs: round(r.audioMs),
+          latencyMs,
+          language: r.language,
+          segments: r.segments.map((s) => ({
+            startMs: round(s.startMs),
+            endMs: round(s.endMs),
+            text: s.text,
+            timings: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, round(v)])),
+            ...(s.rejected ? { rejected: s.rejected } : {}),
+          })),
+        };
+        process.stdout.write(JSON.stringify(line) + '\n');
+      } else {
+        process.stdout.write(`${file}: ${r.text}\n  (${latencyMs} ms for ${round(r.audioMs / 1000)} s of audio)\n`);
+      }
+    } catch (err) {
+      failures++;
+      const e = err as EngineRequestError;
+      if (args.json) process.stdout.write(JSON.stringify({ file, error: { code: e.code, message: e.message } }) + '\n');
+      process.stderr.write(`voiceflow: ${file}: ${e.message}\n`);
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+async function listen(engine: EngineClient, args: Args): Promise<number> {
+  if (!args.input) fail('listen needs --input FILE (live microphone capture comes with the microphone backends)');
+  let errors = 0;
+  engine.onFinal((n: FinalNotification) => {
+    if (!n.text) return; // silence or a rejected hallucination
+    const line = { text: n.text, startMs: round(n.startMs), endMs: round(n.endMs), processingMs: round(n.processingMs) };
+    if (args.json) process.stdout.write(JSON.stringify({ ...line, timings: roundAll(n.timings) }) + '\n');
+    else process.stdout.write(`[${(n.startMs / 1000).toFixed(2)}-${(n.endMs / 1000).toFixed(2)} s] ${n.text}  (${line.processingMs} ms)\n`);
+  });
+  engine.onError((e) => {
+    errors++;
+    process.stderr.write(`voiceflow: ${e.message}\n`);
+  });
+  const ended = new Promise<void>((resolve) => engine.onSessionEnd(() => resolve()));
+  await engine.start({ source: { kind: 'file', path: args.input, realtime: args.realtime } });
+  const stop = () => void engine.stop();
+  process.once('SIGINT', stop);
+  await ended;
+  process.off('SIGINT', stop);
+  return errors ? 1 : 0;
+}
+
+function roundAll(o: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v as number)]));
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.command !== 'transcribe' && args.command !== 'listen') fail(args.command ? `unknown command ${args.command}` : 'no command');
+  if (args.input && !fs.existsSync(args.input)) fail(`no such file: ${args.input}`);
+  const engine = EngineClient.start();
+  let code = 1;
+  try {
+    const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language });
+    if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs + init.warmupMs)} ms\n`);
+    code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);
+  } catch (err) {
+    process.stderr.write(`voiceflow: ${(err as Error).message}\n`);
+  } finally {
+    await engine.shutdown();
+  }
+  process.exit(code);
+}
+
+void main();

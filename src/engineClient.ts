@@ -1,0 +1,134 @@
+/**
+ * Starts the speech engine as a child process and speaks to it over JSON-RPC. Used by the CLI, the extension
+ * and the benchmark alike, so all three drive the very same engine. Imports neither `vscode` nor onnxruntime.
+ */
+import { ChildProcess, fork } from 'child_process';
+import * as path from 'path';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
+import {
+  EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, LogNotification,
+  MetricsResult, Notifications, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
+  TranscribeFileParams, TranscribeFileResult,
+} from './protocol';
+
+export interface EngineClientOptions {
+  /** The engine bundle; default: engine.js beside this bundle. */
+  enginePath?: string;
+  /** The Node to run it with; default: this process's (Electron's Node inside VS Code, with ELECTRON_RUN_AS_NODE). */
+  execPath?: string;
+  /** Where the engine's stderr goes (onnxruntime warnings, crashes); default: dropped unless VOICEFLOW_DEBUG is set. */
+  onStderr?: (chunk: string) => void;
+}
+
+/** A JSON-RPC error from the engine, with its protocol code. */
+export class EngineRequestError extends Error {
+  constructor(readonly code: EngineErrorCode | number, message: string) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+export class EngineClient {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private closed = false;
+
+  private constructor(readonly child: ChildProcess, readonly connection: MessageConnection) {
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      this.closed = true;
+      resolve({ code, signal });
+    }));
+  }
+
+  static start(opts: EngineClientOptions = {}): EngineClient {
+    const enginePath = opts.enginePath ?? path.join(__dirname, 'engine.js');
+    const child = fork(enginePath, [], {
+      execPath: opts.execPath ?? process.execPath,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const onStderr = opts.onStderr ?? (process.env.VOICEFLOW_DEBUG ? (s: string) => process.stderr.write(s) : undefined);
+    child.stdout?.on('data', (d: Buffer) => onStderr?.(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => onStderr?.(d.toString()));
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    connection.listen();
+    return new EngineClient(child, connection);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return !this.closed;
+  }
+
+  initialize(config: EngineConfig = {}): Promise<InitializeResult> {
+    return this.request(() => this.connection.sendRequest(Requests.initialize, { config }));
+  }
+
+  transcribeFile(params: TranscribeFileParams): Promise<TranscribeFileResult> {
+    return this.request(() => this.connection.sendRequest(Requests.transcribeFile, params));
+  }
+
+  start(params: StartParams): Promise<StartResult> {
+    return this.request(() => this.connection.sendRequest(Requests.start, params));
+  }
+
+  stop(): Promise<SessionEndNotification | null> {
+    return this.request(() => this.connection.sendRequest(Requests.stop));
+  }
+
+  configure(config: EngineConfig): Promise<void> {
+    return this.request(() => this.connection.sendRequest(Requests.configure, config));
+  }
+
+  metrics(): Promise<MetricsResult> {
+    return this.request(() => this.connection.sendRequest(Requests.metrics));
+  }
+
+  onFinal(cb: (n: FinalNotification) => void): void {
+    this.connection.onNotification(Notifications.final, cb);
+  }
+  onState(cb: (n: StateNotification) => void): void {
+    this.connection.onNotification(Notifications.state, cb);
+  }
+  onSessionEnd(cb: (n: SessionEndNotification) => void): void {
+    this.connection.onNotification(Notifications.sessionEnd, cb);
+  }
+  onLog(cb: (n: LogNotification) => void): void {
+    this.connection.onNotification(Notifications.log, cb);
+  }
+  onError(cb: (n: ErrorNotification) => void): void {
+    this.connection.onNotification(Notifications.error, cb);
+  }
+
+  /** Asks the engine to shut down, and kills it if it does not within `graceMs`. */
+  async shutdown(graceMs = 3000): Promise<void> {
+    if (this.closed) return;
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    try {
+      await Promise.race([this.connection.sendRequest(Requests.shutdown), this.exited]);
+    } catch {
+      /* the engine may exit before it answers */
+    }
+    await this.exited;
+    clearTimeout(timer);
+    this.connection.dispose();
+  }
+
+  private async request<R>(send: () => Promise<R>): Promise<R> {
+    if (this.closed) throw new EngineRequestError(EngineErrorCode.Internal, 'The speech engine is not running.');
+    try {
+      return await Promise.race([
+        send(),
+        this.exited.then(({ code, signal }) => {
+          throw new EngineRequestError(EngineErrorCode.Internal, `The speech engine exited (${signal ?? `code ${code}`}) before answering.`);
+        }),
+      ]);
+    } catch (err) {
+      if (err instanceof ResponseError) throw new EngineRequestError(err.code, err.message);
+      throw err;
+    }
+  }
+}

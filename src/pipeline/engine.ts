@@ -1,0 +1,206 @@
+/**
+ * The speech engine: a Node child process spoken to over JSON-RPC (vscode-jsonrpc on the fork IPC channel).
+ * It never imports `vscode`. Models load once and stay loaded; an error answers the request and the engine keeps serving.
+ */
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
+import {
+  EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, ModelName, Notifications,
+  PROTOCOL_VERSION, Requests, SessionEndNotification,
+} from '../protocol';
+import { EngineError, asEngineError } from './errors';
+import { readAudioFile, transcribeFile } from './fileTranscriber';
+import { ListenSession } from './listen';
+import { EngineMetrics } from './metrics';
+import { isModelName } from './models';
+import { SileroVad } from './vad';
+import { Whisper } from './whisper/whisper';
+
+const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir'>> & { modelDir?: string } = {
+  model: 'tiny',
+  language: 'en',
+  vadThreshold: 0.5,
+  hangoverMs: 600,
+  preRollMs: 300,
+  maxUtteranceMs: 28000,
+};
+/** One second of low-level noise, transcribed once at start so the first real utterance pays no warm-up. */
+const WARMUP_SAMPLES = 16000;
+
+if (!process.send) {
+  process.stderr.write('The VoiceFlow engine runs as a child process started with child_process.fork.\n');
+  process.exit(2);
+}
+
+const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+const metrics = new EngineMetrics();
+let config = { ...DEFAULT_CONFIG };
+const models = new Map<ModelName, Promise<Whisper>>();
+let vadModel: Promise<SileroVad> | undefined;
+let session: ListenSession | undefined;
+let nextSessionId = 1;
+
+function log(level: LogLevel, message: string): void {
+  void connection.sendNotification(Notifications.log, { level, message });
+}
+
+function setState(state: EngineState, sessionId?: number): void {
+  void connection.sendNotification(Notifications.state, { state, sessionId });
+}
+
+function toResponseError(err: unknown): ResponseError<{ code: EngineErrorCode }> {
+  const e = asEngineError(err);
+  return new ResponseError(e.code, e.message, { code: e.code });
+}
+
+/** Wraps a handler so every failure is a JSON-RPC error with a code and a sentence. */
+function handle<P, R>(fn: (params: P) => Promise<R>): (params: P) => Promise<R | ResponseError<{ code: EngineErrorCode }>> {
+  return async (params: P) => {
+    try {
+      return await fn(params);
+    } catch (err) {
+      const e = asEngineError(err);
+      log('error', `${e.code}: ${e.message}`);
+      return toResponseError(e);
+    }
+  };
+}
+
+function whisperFor(name: string | undefined): Promise<Whisper> {
+  const model = name ?? config.model;
+  if (!isModelName(model)) {
+    return Promise.reject(new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${model}": choose tiny or base.`));
+  }
+  let p = models.get(model);
+  if (!p) {
+    p = (async () => {
+      const t = performance.now();
+      const w = await Whisper.load(model, config.modelDir);
+      log('info', `Whisper ${model} loaded in ${Math.round(performance.now() - t)} ms`);
+      return w;
+    })();
+    models.set(model, p);
+    // A failed load is not cached: fixing the files and asking again works.
+    p.catch(() => models.delete(model));
+  }
+  return p;
+}
+
+function vad(): Promise<SileroVad> {
+  if (!vadModel) {
+    vadModel = SileroVad.load();
+    vadModel.catch(() => (vadModel = undefined));
+  }
+  return vadModel;
+}
+
+function segmenterOptions() {
+  return {
+    threshold: config.vadThreshold,
+    hangoverMs: config.hangoverMs,
+    preRollMs: config.preRollMs,
+    maxUtteranceMs: config.maxUtteranceMs,
+  };
+}
+
+function applyConfig(next: EngineConfig): void {
+  if (next.model !== undefined && !isModelName(next.model)) {
+    throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${next.model}": choose tiny or base.`);
+  }
+  if (next.vadThreshold !== undefined && !(next.vadThreshold > 0 && next.vadThreshold < 1)) {
+    throw new EngineError(EngineErrorCode.InvalidParams, `vadThreshold must be between 0 and 1, not ${next.vadThreshold}.`);
+  }
+  for (const key of ['hangoverMs', 'preRollMs', 'maxUtteranceMs'] as const) {
+    const v = next[key];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
+      throw new EngineError(EngineErrorCode.InvalidParams, `${key} must be a number of milliseconds >= 0, not ${v}.`);
+    }
+  }
+  if (next.modelDir !== config.modelDir && next.modelDir !== undefined) models.clear();
+  config = { ...config, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) };
+}
+
+connection.onRequest(Requests.initialize, handle(async ({ config: requested }) => {
+  applyConfig(requested ?? {});
+  setState('loading');
+  const t0 = performance.now();
+  try {
+    const [whisper] = await Promise.all([whisperFor(config.model), vad()]);
+    whisper.checkLanguage(config.language);
+    const loadMs = performance.now() - t0;
+    const t1 = performance.now();
+    const warm = new Float32Array(WARMUP_SAMPLES);
+    for (let i = 0; i < warm.length; i++) warm[i] = Math.sin(i * 0.05) * 0.01;
+    await whisper.transcribe(warm, config.language === 'auto' ? 'en' : config.language);
+    const result: InitializeResult = {
+      protocolVersion: PROTOCOL_VERSION,
+      model: whisper.name,
+      language: config.language,
+      loadMs,
+      warmupMs: performance.now() - t1,
+    };
+    return result;
+  } finally {
+    setState(session ? 'listening' : 'idle');
+  }
+}));
+
+connection.onRequest(Requests.configure, handle(async (next) => {
+  applyConfig(next);
+}));
+
+connection.onRequest(Requests.transcribeFile, handle(async ({ path, model, language }) => {
+  const [whisper, v] = await Promise.all([whisperFor(model), vad()]);
+  const result = await transcribeFile(path, whisper, v.clone(), language ?? config.language, segmenterOptions());
+  metrics.clippedSamples += result.ingest.clippedSamples;
+  for (const s of result.segments) metrics.recordAll(s.timings);
+  return result;
+}));
+
+connection.onRequest(Requests.start, handle(async ({ source }) => {
+  if (session) throw new EngineError(EngineErrorCode.Busy, 'Already listening: stop the current dictation first.');
+  const fileSamples = source.kind === 'file' ? readAudioFile(source.path).samples : undefined;
+  const [whisper, v] = await Promise.all([whisperFor(config.model), vad()]);
+  whisper.checkLanguage(config.language);
+  const id = nextSessionId++;
+  const s = new ListenSession(id, whisper, v.clone(), config.language, segmenterOptions(), metrics, {
+    state: (state) => setState(state, id),
+    final: (n) => void connection.sendNotification(Notifications.final, n),
+    error: (e) => void connection.sendNotification(Notifications.error, { code: e.code, message: e.message, sessionId: id }),
+  });
+  session = s;
+  s.start(source, fileSamples);
+  void s.done.then((end: SessionEndNotification) => {
+    if (session === s) session = undefined;
+    void connection.sendNotification(Notifications.sessionEnd, end);
+    setState('idle', id);
+  });
+  return { sessionId: id };
+}));
+
+connection.onRequest(Requests.stop, handle(async () => {
+  const s = session;
+  if (!s) return null;
+  return s.stop();
+}));
+
+connection.onRequest(Requests.metrics, handle(async () => metrics.snapshot()));
+
+connection.onRequest(Requests.shutdown, handle(async () => {
+  await session?.stop();
+  for (const p of models.values()) await (await p.catch(() => undefined))?.release();
+  setImmediate(() => process.exit(0));
+}));
+
+// An engine error never takes the process down: report it and keep serving.
+process.on('uncaughtException', (err) => {
+  log('error', `uncaught: ${err.stack ?? err.message}`);
+  void connection.sendNotification(Notifications.error, { code: EngineErrorCode.Internal, message: err.message });
+});
+process.on('unhandledRejection', (err) => {
+  log('error', `unhandled rejection: ${String(err)}`);
+});
+// The parent went away: nothing left to serve.
+process.on('disconnect', () => process.exit(0));
+
+connection.listen();
+log('info', `VoiceFlow engine ${process.pid} ready (Node ${process.version})`);

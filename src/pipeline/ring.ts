@@ -1,0 +1,99 @@
+/**
+ * Single-producer single-consumer ring of float32 samples over a SharedArrayBuffer.
+ * The producer (a capture worker) and the consumer (the engine's main loop) may be on different threads:
+ * indices are monotonically increasing 32-bit counters published with Atomics; capacity is a power of two.
+ * Appends are O(1) amortized with no allocation; when full, new samples are dropped and counted as overrun.
+ */
+const WRITE = 0;
+const READ = 1;
+const OVERRUN = 2;
+const HEADER_INTS = 4;
+
+export interface RingBufferShared {
+  header: SharedArrayBuffer;
+  data: SharedArrayBuffer;
+}
+
+export class RingBuffer {
+  readonly capacity: number;
+  private readonly mask: number;
+  private readonly header: Int32Array;
+  private readonly data: Float32Array;
+
+  /** `capacity` is rounded up to a power of two. Pass `shared` to attach to a ring made elsewhere. */
+  constructor(capacity: number, shared?: RingBufferShared) {
+    let cap = 1;
+    while (cap < capacity) cap <<= 1;
+    if (shared) cap = shared.data.byteLength / Float32Array.BYTES_PER_ELEMENT;
+    this.capacity = cap;
+    this.mask = cap - 1;
+    const header = shared?.header ?? new SharedArrayBuffer(HEADER_INTS * Int32Array.BYTES_PER_ELEMENT);
+    const data = shared?.data ?? new SharedArrayBuffer(cap * Float32Array.BYTES_PER_ELEMENT);
+    this.header = new Int32Array(header);
+    this.data = new Float32Array(data);
+  }
+
+  get shared(): RingBufferShared {
+    return { header: this.header.buffer as SharedArrayBuffer, data: this.data.buffer as SharedArrayBuffer };
+  }
+
+  /** Samples written and not yet read. */
+  available(): number {
+    return (Atomics.load(this.header, WRITE) - Atomics.load(this.header, READ)) >>> 0;
+  }
+
+  /** Room left for the producer. */
+  free(): number {
+    return this.capacity - this.available();
+  }
+
+  /** Total samples dropped because the ring was full. */
+  get overruns(): number {
+    return Atomics.load(this.header, OVERRUN) >>> 0;
+  }
+
+  /** Producer: appends what fits, counts the rest as overrun, returns how many were written. */
+  write(src: ArrayLike<number>, start = 0, end = src.length): number {
+    const w = Atomics.load(this.header, WRITE) >>> 0;
+    const room = this.capacity - ((w - (Atomics.load(this.header, READ) >>> 0)) >>> 0);
+    const n = Math.min(end - start, room);
+    for (let i = 0; i < n; i++) this.data[(w + i) & this.mask] = src[start + i];
+    if (n < end - start) Atomics.add(this.header, OVERRUN, end - start - n);
+    Atomics.store(this.header, WRITE, (w + n) | 0);
+    Atomics.notify(this.header, WRITE);
+    return n;
+  }
+
+  /** Producer: writes int16 samples scaled to [-1, 1), same contract as `write`. */
+  writeInt16(src: Int16Array): number {
+    const w = Atomics.load(this.header, WRITE) >>> 0;
+    const room = this.capacity - ((w - (Atomics.load(this.header, READ) >>> 0)) >>> 0);
+    const n = Math.min(src.length, room);
+    for (let i = 0; i < n; i++) this.data[(w + i) & this.mask] = src[i] / 32768;
+    if (n < src.length) Atomics.add(this.header, OVERRUN, src.length - n);
+    Atomics.store(this.header, WRITE, (w + n) | 0);
+    Atomics.notify(this.header, WRITE);
+    return n;
+  }
+
+  /** Consumer: copies up to `dst.length - offset` samples into `dst`, returns how many. */
+  read(dst: Float32Array, offset = 0, count = dst.length - offset): number {
+    const r = Atomics.load(this.header, READ) >>> 0;
+    const n = Math.min(count, (Atomics.load(this.header, WRITE) - r) >>> 0);
+    for (let i = 0; i < n; i++) dst[offset + i] = this.data[(r + i) & this.mask];
+    Atomics.store(this.header, READ, (r + n) | 0);
+    Atomics.notify(this.header, READ);
+    return n;
+  }
+
+  /** Producer side (worker threads only): blocks until at least `n` samples of room, or the timeout. */
+  waitForRoom(n: number, timeoutMs: number): boolean {
+    const deadline = Date.now() + timeoutMs;
+    while (this.free() < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.header, READ, Atomics.load(this.header, READ), Math.min(left, 50));
+    }
+    return true;
+  }
+}

@@ -1,0 +1,103 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** GPT-2 byte-level BPE: the printable stand-in character for each byte. */
+function bytesToUnicode(): Map<string, number> {
+  const bs: number[] = [];
+  for (let b = '!'.charCodeAt(0); b <= '~'.charCodeAt(0); b++) bs.push(b);
+  for (let b = '¡'.charCodeAt(0); b <= '¬'.charCodeAt(0); b++) bs.push(b);
+  for (let b = '®'.charCodeAt(0); b <= 'ÿ'.charCodeAt(0); b++) bs.push(b);
+  const cs = bs.slice();
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n++;
+    }
+  }
+  const map = new Map<string, number>();
+  bs.forEach((b, i) => map.set(String.fromCharCode(cs[i]), b));
+  return map;
+}
+
+export interface SpecialTokens {
+  endOfText: number;
+  startOfTranscript: number;
+  transcribe: number;
+  translate: number;
+  noTimestamps: number;
+  noSpeech: number;
+  /** First timestamp token (<|0.00|>); everything from here up is a timestamp. */
+  timestampBegin: number;
+}
+
+/** Decodes Whisper token ids to text; knows the special tokens and the language tokens. */
+export class WhisperTokenizer {
+  readonly special: SpecialTokens;
+  /** Language code ('en') to its token id. */
+  readonly languages = new Map<string, number>();
+  private readonly pieces: string[] = [];
+  private readonly byteOf = bytesToUnicode();
+
+  constructor(vocab: Record<string, number>, addedTokens: Record<string, number>) {
+    for (const [piece, id] of Object.entries(vocab)) this.pieces[id] = piece;
+    const named = new Map<string, number>();
+    for (const [piece, id] of Object.entries(addedTokens)) {
+      this.pieces[id] = piece;
+      named.set(piece, id);
+      const lang = /^<\|([a-z]{2,3}|haw|yue)\|>$/.exec(piece);
+      if (lang && id > 50258 && id < 50359) this.languages.set(lang[1], id);
+    }
+    const need = (name: string): number => {
+      const id = named.get(name) ?? vocab[name];
+      if (id === undefined) throw new Error(`tokenizer lacks ${name}`);
+      return id;
+    };
+    this.special = {
+      endOfText: need('<|endoftext|>'),
+      startOfTranscript: need('<|startoftranscript|>'),
+      transcribe: need('<|transcribe|>'),
+      translate: need('<|translate|>'),
+      noTimestamps: need('<|notimestamps|>'),
+      noSpeech: named.get('<|nospeech|>') ?? need('<|nocaptions|>'),
+      // Timestamp tokens are not listed in the tokenizer files: they follow <|notimestamps|>.
+      timestampBegin: need('<|notimestamps|>') + 1,
+    };
+  }
+
+  static fromDir(dir: string): WhisperTokenizer {
+    const vocab = JSON.parse(fs.readFileSync(path.join(dir, 'vocab.json'), 'utf8')) as Record<string, number>;
+    const added = JSON.parse(fs.readFileSync(path.join(dir, 'added_tokens.json'), 'utf8')) as Record<string, number>;
+    return new WhisperTokenizer(vocab, added);
+  }
+
+  get vocabSize(): number {
+    return this.pieces.length;
+  }
+
+  isSpecial(id: number): boolean {
+    return id >= this.special.endOfText;
+  }
+
+  /** Text of the ids, special tokens left out, surrounding white space trimmed. */
+  decode(ids: ArrayLike<number>): string {
+    const bytes: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (this.isSpecial(id)) continue;
+      const piece = this.pieces[id];
+      if (piece === undefined) continue;
+      for (const ch of piece) {
+        const b = this.byteOf.get(ch);
+        if (b !== undefined) bytes.push(b);
+      }
+    }
+    return Buffer.from(bytes).toString('utf8').trim();
+  }
+
+  languageCode(id: number): string | undefined {
+    for (const [code, tid] of this.languages) if (tid === id) return code;
+    return undefined;
+  }
+}

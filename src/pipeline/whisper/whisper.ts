@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { EngineErrorCode, ModelName, StageTimings } from '../../protocol';
+import { EngineError } from '../errors';
+import { verifyWhisper, whisperFiles } from '../models';
+import { WhisperDecoder } from './decoder';
+import { WhisperEncoder } from './encoder';
+import { rejectReason, tailLoopLength, trimLoop } from './guards';
+import { CHUNK_SAMPLES, LogMel } from './mel';
+import { WhisperTokenizer } from './tokenizer';
+
+/** Whisper emits at most 448 positions; half of them is the usual cap for one 30 s window. */
+const MAX_TOKENS_PER_WINDOW = 224;
+/** Even fast speech stays under ~6 tokens a second; the cap keeps a loop from running on. */
+const MAX_TOKENS_PER_SECOND = 8;
+const MIN_TOKEN_BUDGET = 16;
+
+export interface WhisperResult {
+  text: string;
+  tokens: number[];
+  language: string;
+  avgLogprob: number;
+  noSpeechProb: number;
+  rejected?: string;
+  timings: StageTimings;
+}
+
+interface GenerationConfig {
+  suppress_tokens: number[];
+  begin_suppress_tokens: number[];
+}
+
+/** One Whisper model kept loaded: mel -> encoder -> greedy decoder -> guards. Calls are serialized. */
+export class Whisper {
+  private readonly mel = new LogMel();
+  private readonly suppress: Uint8Array;
+  private readonly beginSuppress: number[];
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly name: ModelName,
+    private readonly encoder: WhisperEncoder,
+    private readonly decoder: WhisperDecoder,
+    readonly tokenizer: WhisperTokenizer,
+    generation: GenerationConfig,
+  ) {
+    const V = decoder.shape.vocabSize;
+    this.suppress = new Uint8Array(V);
+    for (const id of generation.suppress_tokens) if (id >= 0 && id < V) this.suppress[id] = 1;
+    // No timestamps mode: every special token but end-of-text is out.
+    for (let id = tokenizer.special.endOfText + 1; id < V; id++) this.suppress[id] = 1;
+    this.beginSuppress = generation.begin_suppress_tokens;
+  }
+
+  static async load(name: string, modelDir?: string): Promise<Whisper> {
+    const files = whisperFiles(name, modelDir);
+    await verifyWhisper(files);
+    const config = readJson(files.dir, 'config.json') as {
+      decoder_layers: number; decoder_attention_heads: number; d_model: number; vocab_size: number;
+    };
+    const generation = readJson(files.dir, 'generation_config.json') as GenerationConfig;
+    const tokenizer = WhisperTokenizer.fromDir(files.dir);
+    const [encoder, decoder] = await Promise.all([
+      WhisperEncoder.load(files.encoder),
+      WhisperDecoder.load(files.decoder, {
+        layers: config.decoder_layers,
+        heads: config.decoder_attention_heads,
+        headDim: config.d_model / config.decoder_attention_heads,
+        vocabSize: config.vocab_size,
+      }),
+    ]);
+    return new Whisper(files.name, encoder, decoder, tokenizer, generation);
+  }
+
+  /** Checks a language setting before any audio is spent on it. */
+  checkLanguage(language: string): void {
+    if (language !== 'auto' && !this.tokenizer.languages.has(language)) {
+      throw new EngineError(EngineErrorCode.InvalidParams, `Unknown language "${language}": use a code such as en, de, fr, or auto.`);
+    }
+  }
+
+  /** Transcribes up to 30 s of 16 kHz mono audio. */
+  transcribe(audio: Float32Array, language: string): Promise<WhisperResult> {
+    const run = this.queue.then(() => this.run(audio, language));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(audio: Float32Array, language: string): Promise<WhisperResult> {
+    this.checkLanguage(language);
+    const t0 = performance.now();
+    const mel = this.mel.compute(audio);
+    const t1 = performance.now();
+    let hidden;
+    try {
+      hidden = await this.encoder.encode(mel);
+    } catch (err) {
+      throw new EngineError(EngineErrorCode.InferenceFailed, `The encoder failed: ${(err as Error).message}`);
+    }
+    const t2 = performance.now();
+    const sp = this.tokenizer.special;
+    try {
+      let langId = this.tokenizer.languages.get(language);
+      if (langId === undefined) {
+        langId = await this.decoder.detectLanguage(hidden, sp.startOfTranscript, [...this.tokenizer.languages.values()]);
+      }
+      const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
+      const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
+      let looped = false;
+      const result = await this.decoder.decode(hidden, {
+        prompt: [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
+        maxTokens,
+        suppress: this.suppress,
+        beginSuppress: this.beginSuppress,
+        endOfText: sp.endOfText,
+        noSpeech: sp.noSpeech,
+        shouldStop: (tokens) => (looped = tailLoopLength(tokens) > 0),
+      });
+      const t3 = performance.now();
+      const tokens = looped ? trimLoop(result.tokens) : result.tokens;
+      const text = this.tokenizer.decode(tokens);
+      const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
+      const rejected = rejectReason({ text, tokens: tokens.length, avgLogprob, noSpeechProb: result.noSpeechProb, looped });
+      return {
+        text: rejected ? '' : text,
+        tokens,
+        language: this.tokenizer.languageCode(langId) ?? language,
+        avgLogprob,
+        noSpeechProb: result.noSpeechProb,
+        rejected: rejected ? `${rejected}: "${text}"` : undefined,
+        timings: {
+          melMs: t1 - t0,
+          encoderMs: t2 - t1,
+          decoderMs: t3 - t2,
+          tokens: result.tokens.length,
+          totalMs: performance.now() - t0,
+        },
+      };
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new EngineError(EngineErrorCode.InferenceFailed, `The decoder failed: ${(err as Error).message}`);
+    }
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.encoder.release(), this.decoder.release()]);
+  }
+}
+
+function readJson(dir: string, file: string): unknown {
+  const p = path.join(dir, file);
+  try {
+    return JSON.parse(fs.readFileSync(p, 'utf8'));
+  } catch (err) {
+    throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${p} is missing or unreadable: ${(err as Error).message}`);
+  }
+}

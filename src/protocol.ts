@@ -1,0 +1,208 @@
+/**
+ * The typed JSON-RPC protocol between the speech engine (src/pipeline/engine.ts) and its clients
+ * (the CLI, the extension, the benchmark). The only module both sides import.
+ * Transport: vscode-jsonrpc over the Node IPC channel of `child_process.fork`.
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+
+export const PROTOCOL_VERSION = 1;
+
+export type ModelName = 'tiny' | 'base';
+export const MODEL_NAMES: readonly ModelName[] = ['tiny', 'base'];
+
+/** Error codes carried by JSON-RPC errors and `error` notifications. Server-defined range. */
+export enum EngineErrorCode {
+  FileNotFound = -32001,
+  NotWav = -32002,
+  TruncatedWav = -32003,
+  UnsupportedWav = -32004,
+  InvalidSamples = -32005,
+  UnknownModel = -32010,
+  ModelMissing = -32011,
+  ModelChecksumMismatch = -32012,
+  ModelLoadFailed = -32013,
+  InferenceFailed = -32020,
+  Busy = -32030,
+  NotListening = -32031,
+  CaptureFailed = -32040,
+  DeviceNotFound = -32041,
+  BackendUnavailable = -32042,
+  InvalidParams = -32602,
+  Internal = -32603,
+}
+
+export interface EngineConfig {
+  /** Whisper model; default 'tiny'. */
+  model?: ModelName;
+  /** Language code ('en', 'de', ...) or 'auto' to detect; default 'en'. */
+  language?: string;
+  /** Folder holding `<model>/...` files laid out as the sts-whisper packages; default: the npm packages. */
+  modelDir?: string;
+  /** Silero speech probability that opens an utterance (0..1); default 0.5. */
+  vadThreshold?: number;
+  /** Silence after speech that closes an utterance, ms; default 600. */
+  hangoverMs?: number;
+  /** Audio kept from before speech starts, ms; default 300. */
+  preRollMs?: number;
+  /** An utterance longer than this is cut, ms; default 28000 (Whisper sees 30 s at most). */
+  maxUtteranceMs?: number;
+}
+
+export interface InitializeParams {
+  config: EngineConfig;
+}
+export interface InitializeResult {
+  protocolVersion: number;
+  model: ModelName;
+  language: string;
+  /** Time spent verifying and loading models, and warming up, ms. */
+  loadMs: number;
+  warmupMs: number;
+}
+
+/** Per-stage timings of one Whisper pass, ms (tokens is a count). */
+export interface StageTimings {
+  melMs: number;
+  encoderMs: number;
+  decoderMs: number;
+  tokens: number;
+  totalMs: number;
+}
+
+export interface SegmentResult {
+  startMs: number;
+  endMs: number;
+  text: string;
+  timings: StageTimings;
+  /** Why a segment's text was dropped by a guard (silence or hallucination), if it was. */
+  rejected?: string;
+}
+
+export interface TranscribeFileParams {
+  path: string;
+  model?: ModelName;
+  language?: string;
+}
+export interface TranscribeFileResult {
+  file: string;
+  text: string;
+  audioMs: number;
+  /** Engine-side wall time from request to text, ms. Clients measure their own end-to-end latency. */
+  engineMs: number;
+  segments: SegmentResult[];
+  language: string;
+  ingest: IngestReport;
+}
+
+export interface IngestReport {
+  sourceRate: number;
+  channels: number;
+  format: 'int16' | 'float32' | 'int24' | 'int32' | 'uint8';
+  clippedSamples: number;
+}
+
+export type AudioSourceSpec =
+  | { kind: 'file'; path: string; realtime: boolean }
+  | { kind: 'microphone'; device?: number; backend?: 'pvrecorder' | 'naudiodon' };
+
+export interface StartParams {
+  source: AudioSourceSpec;
+}
+export interface StartResult {
+  sessionId: number;
+}
+
+export type EngineState = 'idle' | 'loading' | 'listening' | 'speech' | 'transcribing' | 'error';
+export interface StateNotification {
+  state: EngineState;
+  sessionId?: number;
+}
+
+export interface UtteranceTimings extends StageTimings {
+  /** From the moment the segmenter closed the utterance to the final text, ms. */
+  processingMs: number;
+  /** Time spent in the VAD for this utterance's frames, ms. */
+  vadMs: number;
+  /** Time the closed utterance waited for an earlier one to finish, ms. */
+  queueMs: number;
+}
+
+export interface FinalNotification {
+  sessionId: number;
+  utteranceId: number;
+  text: string;
+  /** Position of the utterance in the source audio, ms. */
+  startMs: number;
+  endMs: number;
+  processingMs: number;
+  timings: UtteranceTimings;
+  rejected?: string;
+}
+
+export interface PartialNotification {
+  sessionId: number;
+  utteranceId: number;
+  text: string;
+}
+
+export interface SessionEndNotification {
+  sessionId: number;
+  /** 'eof' when a file source ended, 'stopped' on request, 'error' after a capture failure. */
+  reason: 'eof' | 'stopped' | 'error';
+  utterances: number;
+  overruns: number;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface MetricsResult {
+  stages: Record<string, Percentiles>;
+  rssBytes: number;
+  /** CPU used by the engine process since the previous `metrics` call, percent of one core. */
+  cpuPercent: number;
+  uptimeMs: number;
+  ringOverruns: number;
+  clippedSamples: number;
+  utterances: number;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+export interface LogNotification {
+  level: LogLevel;
+  message: string;
+}
+
+export interface ErrorNotification {
+  code: EngineErrorCode;
+  message: string;
+  sessionId?: number;
+}
+
+/** `data` of a JSON-RPC error from the engine. */
+export interface EngineErrorData {
+  code: EngineErrorCode;
+}
+
+export namespace Requests {
+  export const initialize = new RequestType<InitializeParams, InitializeResult, void>('initialize');
+  export const transcribeFile = new RequestType<TranscribeFileParams, TranscribeFileResult, void>('transcribeFile');
+  export const start = new RequestType<StartParams, StartResult, void>('start');
+  export const stop = new RequestType0<SessionEndNotification | null, void>('stop');
+  export const configure = new RequestType<EngineConfig, void, void>('configure');
+  export const metrics = new RequestType0<MetricsResult, void>('metrics');
+  export const shutdown = new RequestType0<void, void>('shutdown');
+}
+
+export namespace Notifications {
+  export const state = new NotificationType<StateNotification>('state');
+  export const partial = new NotificationType<PartialNotification>('partial');
+  export const final = new NotificationType<FinalNotification>('final');
+  export const sessionEnd = new NotificationType<SessionEndNotification>('sessionEnd');
+  export const log = new NotificationType<LogNotification>('log');
+  export const error = new NotificationType<ErrorNotification>('error');
+}
