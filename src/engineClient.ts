@@ -4,7 +4,9 @@
  */
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection, Disposable, IPCMessageReader, IPCMessageWriter, MessageConnection, NotificationType, ResponseError,
+} from 'vscode-jsonrpc/node';
 import {
   EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, LogNotification,
   MetricsResult, Notifications, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
@@ -31,6 +33,7 @@ export class EngineRequestError extends Error {
 export class EngineClient {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private closed = false;
+  private readonly listeners = new Map<string, Set<(p: unknown) => void>>();
 
   private constructor(readonly child: ChildProcess, readonly connection: MessageConnection) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
@@ -87,20 +90,36 @@ export class EngineClient {
     return this.request(() => this.connection.sendRequest(Requests.metrics));
   }
 
-  onFinal(cb: (n: FinalNotification) => void): void {
-    this.connection.onNotification(Notifications.final, cb);
+  onFinal(cb: (n: FinalNotification) => void): Disposable {
+    return this.listen(Notifications.final, cb);
   }
-  onState(cb: (n: StateNotification) => void): void {
-    this.connection.onNotification(Notifications.state, cb);
+  onState(cb: (n: StateNotification) => void): Disposable {
+    return this.listen(Notifications.state, cb);
   }
-  onSessionEnd(cb: (n: SessionEndNotification) => void): void {
-    this.connection.onNotification(Notifications.sessionEnd, cb);
+  onSessionEnd(cb: (n: SessionEndNotification) => void): Disposable {
+    return this.listen(Notifications.sessionEnd, cb);
   }
-  onLog(cb: (n: LogNotification) => void): void {
-    this.connection.onNotification(Notifications.log, cb);
+  onLog(cb: (n: LogNotification) => void): Disposable {
+    return this.listen(Notifications.log, cb);
   }
-  onError(cb: (n: ErrorNotification) => void): void {
-    this.connection.onNotification(Notifications.error, cb);
+  onError(cb: (n: ErrorNotification) => void): Disposable {
+    return this.listen(Notifications.error, cb);
+  }
+
+  /** vscode-jsonrpc keeps one handler per method: fan each notification out to any number of listeners. */
+  private listen<P>(type: NotificationType<P>, cb: (p: P) => void): Disposable {
+    let set = this.listeners.get(type.method) as Set<(p: P) => void> | undefined;
+    if (!set) {
+      const created = new Set<(p: P) => void>();
+      set = created;
+      this.listeners.set(type.method, created as Set<(p: unknown) => void>);
+      this.connection.onNotification(type, (p: P) => {
+        for (const l of [...created]) l(p);
+      });
+    }
+    set.add(cb);
+    const owner = set;
+    return { dispose: () => owner.delete(cb) };
   }
 
   /** Asks the engine to shut down, and kills it if it does not within `graceMs`. */

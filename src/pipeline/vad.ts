@@ -25,7 +25,7 @@ export function frameRms(frame: Float32Array): number {
 export class SileroVad {
   gatedFrames = 0;
   modelFrames = 0;
-  private state = new Float32Array(STATE_SIZE);
+  private state: Float32Array = new Float32Array(STATE_SIZE);
   private readonly input = new Float32Array(VAD_FRAME);
   private readonly inputTensor = new ort.Tensor('float32', this.input, [1, VAD_FRAME]);
   private readonly sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);

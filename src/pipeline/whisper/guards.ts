@@ -66,7 +66,11 @@ export interface GuardInput {
   looped: boolean;
 }
 
-/** The reason the text is not speech (silence or hallucination), or undefined when it is kept. */
+/**
+ * The reason the text is not speech (silence or hallucination), or undefined when it is kept.
+ * Low confidence alone does not reject: a short real utterance ("ask not") can score below -1, and a dropped
+ * word is worse than a wrong one. Silence and noise are stopped earlier, by the VAD, and here by no-speech.
+ */
 export function rejectReason(r: GuardInput): string | undefined {
   if (r.text.length === 0) return 'empty';
   if (r.noSpeechProb > NO_SPEECH_THRESHOLD && r.avgLogprob < LOGPROB_THRESHOLD) {
@@ -74,6 +78,5 @@ export function rejectReason(r: GuardInput): string | undefined {
   }
   const cr = compressionRatio(r.text);
   if (cr > COMPRESSION_RATIO_THRESHOLD) return `repetitive (compression ratio ${cr.toFixed(2)})`;
-  if (r.avgLogprob < LOGPROB_THRESHOLD) return `low confidence (avg logprob ${r.avgLogprob.toFixed(2)})`;
   return undefined;
 }

@@ -1,0 +1,53 @@
+/** Starts the real engine bundle (dist/engine.js) over JSON-RPC, as the CLI and the extension do. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EngineClient, EngineRequestError } from '../../src/engineClient';
+import { encodeWav16 } from '../../src/pipeline/audio/wav';
+import { packageRoot } from '../../src/pipeline/models';
+import { normalizeWords } from '../../bench/wer';
+
+export const ROOT = packageRoot(__dirname);
+export const ENGINE = path.join(ROOT, 'dist', 'engine.js');
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export function startEngine(): EngineClient {
+  if (!fs.existsSync(ENGINE)) throw new Error(`${ENGINE} is missing: run node esbuild.mjs first`);
+  return EngineClient.start({ enginePath: ENGINE });
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `voiceflow-${prefix}-`));
+}
+
+/** Writes 16 kHz mono audio made by `fill` to a temp WAV. */
+export function writeWav(dir: string, name: string, seconds: number, fill: (i: number) => number): string {
+  const samples = new Float32Array(Math.round(seconds * 16000));
+  for (let i = 0; i < samples.length; i++) samples[i] = fill(i);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, encodeWav16(samples, 16000));
+  return file;
+}
+
+/** Deterministic white noise in [-amp, amp] (a fixed seed keeps failures reproducible). */
+export function whiteNoise(amp: number, seed = 12345): (i: number) => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 0x100000000) * 2 * amp - amp;
+  };
+}
+
+export const words = (text: string) => normalizeWords(text).join(' ');
+
+export async function rejects(p: Promise<unknown>, code: number, pattern: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as EngineRequestError;
+    if (e.code !== code) throw new Error(`expected error code ${code}, got ${e.code}: ${e.message}`);
+    if (!pattern.test(e.message)) throw new Error(`error message "${e.message}" does not match ${pattern}`);
+    return;
+  }
+  throw new Error(`expected an error with code ${code}`);
+}
