@@ -1,0 +1,32 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, tempDir } from './engineHarness';
+
+describe('extension manifest', function () {
+  it('packages with vsce into a vsix that holds the bundles', function () {
+    const tmp = tempDir('vsix');
+    try {
+      const out = path.join(tmp, 'voiceflow.vsix');
+      const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+      execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: ROOT, stdio: 'pipe' });
+      assert.ok(fs.statSync(out).size > 1000);
+      const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT }).toString();
+      for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/captureWorker.js', 'dist/cli.js', 'package.json']) {
+        assert.ok(listing.split('\n').includes(f), `${f} is packaged`);
+      }
+      assert.ok(!/^src\//m.test(listing) && !/^test\//m.test(listing), 'sources and tests stay out of the vsix');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('declares activation only through its commands', function () {
+    const pj = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.strictEqual(pj.main, './dist/extension.js');
+    assert.ok(!pj.activationEvents.includes('*') && !pj.activationEvents.includes('onStartupFinished'));
+    const ids = pj.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(ids.includes('voiceflow.startDictation'));
+  });
+});
