@@ -101,14 +101,23 @@ export async function verifyFile(file: string, pin: PinnedFile): Promise<void> {
   } catch {
     throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is missing: run npm install (or check the model directory setting).`);
   }
-  const key = `${file}:${stat.size}:${stat.mtimeMs}`;
+  if (!stat.isFile()) {
+    throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is not a file: check the model directory setting.`);
+  }
+  if (stat.size !== pin.bytes) {
+    throw new EngineError(
+      EngineErrorCode.ModelChecksumMismatch,
+      `Model file ${path.basename(file)} has ${stat.size} bytes, expected ${pin.bytes}: it is truncated or not the pinned one; reinstall it.`,
+    );
+  }
+  const key = `${file}:${stat.size}:${stat.mtimeMs}:${pin.sha256}`;
   if (verified.get(file) === key) return;
   const hash = createHash('sha256');
   await new Promise<void>((resolve, reject) => {
     fs.createReadStream(file, { highWaterMark: 1 << 20 })
       .on('data', (chunk) => hash.update(chunk))
       .on('end', resolve)
-      .on('error', reject);
+      .on('error', (err) => reject(new EngineError(EngineErrorCode.ModelLoadFailed, `Cannot read model file ${file}: ${err.message}`)));
   });
   const digest = hash.digest('hex');
   if (digest !== pin.sha256) {

@@ -45,8 +45,9 @@ export function parseWav(buf: Buffer, name = 'audio'): WavAudio {
     } else if (id === 'data') {
       if (!fmt) throw new EngineError(EngineErrorCode.NotWav, `${name} has a data chunk before its fmt chunk.`);
       const available = buf.length - body;
-      // Streaming writers leave 0 or 0xFFFFFFFF as the size: take what is there.
-      const streamed = size === 0 || size === 0xffffffff;
+      // Streaming writers leave 0xFFFFFFFF, or 0 in both the RIFF and data sizes: take what is there.
+      const riffSize = buf.readUInt32LE(4);
+      const streamed = size === 0xffffffff || (size === 0 && (riffSize === 0 || riffSize === 0xffffffff));
       if (!streamed && size > available) {
         throw new EngineError(
           EngineErrorCode.TruncatedWav,

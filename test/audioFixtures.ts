@@ -1,0 +1,48 @@
+/**
+ * Real speech for tests, read in place from the shared audio folder (never copied into the repository).
+ * Override the folder with VOICEFLOW_TEST_AUDIO.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ingest } from '../src/pipeline/audio/ingest';
+import { parseWav } from '../src/pipeline/audio/wav';
+import { packageRoot } from '../src/pipeline/models';
+
+export const AUDIO_DIR = process.env.VOICEFLOW_TEST_AUDIO ?? path.resolve(packageRoot(__dirname), '..', 'shared', 'audio');
+
+export interface ManifestEntry {
+  /** Path relative to AUDIO_DIR, e.g. 'cards/001.wav'. */
+  file: string;
+  /** Reference transcript, or null where the manifest has none ("(no reference; ...)"). */
+  transcript: string | null;
+  sampleRate: number;
+  seconds: number;
+}
+
+/** The clips listed in AUDIO_DIR/manifest.tsv (tab-separated, header row first). */
+export function readManifest(): ManifestEntry[] {
+  const lines = fs.readFileSync(path.join(AUDIO_DIR, 'manifest.tsv'), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines[0].split('\t');
+  const col = (name: string): number => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`manifest.tsv has no "${name}" column`);
+    return i;
+  };
+  const [file, rate, seconds, transcript] = [col('file'), col('sample_rate'), col('seconds'), col('transcript')];
+  return lines.slice(1).map((line) => {
+    const cells = line.split('\t');
+    const text = cells[transcript].trim();
+    return {
+      file: cells[file],
+      transcript: text.startsWith('(no reference') ? null : text,
+      sampleRate: Number(cells[rate]),
+      seconds: Number(cells[seconds]),
+    };
+  });
+}
+
+/** A clip as the engine sees it: parsed, validated and converted to 16 kHz mono. */
+export function loadClip(name: string): Float32Array {
+  const file = path.join(AUDIO_DIR, name);
+  return ingest(parseWav(fs.readFileSync(file), file), file).samples;
+}

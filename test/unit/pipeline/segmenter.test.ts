@@ -1,0 +1,255 @@
+import * as assert from 'assert';
+import {
+  HANGOVER_MS,
+  MIN_SPEECH_MS,
+  POST_ROLL_MS,
+  PRE_ROLL_MS,
+  SegmenterOptions,
+  Utterance,
+  UtteranceSegmenter,
+} from '../../../src/pipeline/segmenter';
+
+const FRAME = 512;
+const ms = (v: number) => Math.round((v * 16000) / 1000);
+
+/**
+ * Feeds frames whose samples hold their own stream position (exact in float32 up to 2^24), so any utterance's
+ * samples can be checked for being the right stretch of the stream, in order, with nothing missing or repeated.
+ */
+class Stream {
+  readonly seg: UtteranceSegmenter;
+  readonly closed: Array<{ u: Utterance; frame: number }> = [];
+  frames = 0;
+
+  constructor(opts: SegmenterOptions = {}) {
+    this.seg = new UtteranceSegmenter(opts);
+  }
+
+  feed(probability: number, count = 1): Utterance[] {
+    const out: Utterance[] = [];
+    for (let i = 0; i < count; i++) {
+      const frame = new Float32Array(FRAME);
+      for (let s = 0; s < FRAME; s++) frame[s] = this.frames * FRAME + s;
+      const u = this.seg.push(frame, probability);
+      if (u) {
+        out.push(u);
+        this.closed.push({ u, frame: this.frames });
+      }
+      this.frames++;
+    }
+    return out;
+  }
+
+  flush(): Utterance | undefined {
+    const u = this.seg.flush();
+    if (u) this.closed.push({ u, frame: this.frames });
+    return u;
+  }
+}
+
+function assertContiguous(u: Utterance): void {
+  assert.strictEqual(u.samples.length, u.endSample - u.startSample);
+  for (let i = 0; i < u.samples.length; i++) {
+    if (u.samples[i] !== u.startSample + i) assert.fail(`utterance ${u.id}: sample ${i} is ${u.samples[i]}, expected ${u.startSample + i}`);
+  }
+}
+
+describe('UtteranceSegmenter', () => {
+  it('has the documented defaults', () => {
+    assert.deepStrictEqual([PRE_ROLL_MS, HANGOVER_MS, MIN_SPEECH_MS, POST_ROLL_MS], [300, 600, 150, 200]);
+    assert.strictEqual(new UtteranceSegmenter().threshold, 0.5);
+  });
+
+  it('includes PRE_ROLL_MS of audio from before speech started', () => {
+    const s = new Stream();
+    s.feed(0, 20);
+    assert.strictEqual(s.seg.speaking, false);
+    s.feed(0.9, 20);
+    assert.strictEqual(s.seg.speaking, true);
+    s.feed(0, 40);
+    assert.strictEqual(s.closed.length, 1);
+    const { u } = s.closed[0];
+    assert.strictEqual(u.startSample, 20 * FRAME - ms(PRE_ROLL_MS));
+    assert.strictEqual(u.lastVoicedSample, 40 * FRAME);
+    assert.strictEqual(u.endSample, 40 * FRAME + ms(POST_ROLL_MS));
+    assert.strictEqual(u.reason, 'silence');
+    assert.strictEqual(u.id, 1);
+    assertContiguous(u);
+  });
+
+  it('takes what pre-roll there is when speech starts near the beginning, and honours preRollMs', () => {
+    const s = new Stream();
+    s.feed(0, 2);
+    s.feed(0.9, 10);
+    s.feed(0, 30);
+    assert.strictEqual(s.closed[0].u.startSample, 0);
+    assertContiguous(s.closed[0].u);
+
+    const none = new Stream({ preRollMs: 0 });
+    none.feed(0, 10);
+    none.feed(0.9, 10);
+    none.feed(0, 30);
+    assert.strictEqual(none.closed[0].u.startSample, 10 * FRAME);
+    assertContiguous(none.closed[0].u);
+
+    const long = new Stream({ preRollMs: 1000 });
+    long.feed(0, 50);
+    long.feed(0.9, 10);
+    long.feed(0, 30);
+    assert.strictEqual(long.closed[0].u.startSample, 50 * FRAME - ms(1000));
+    assertContiguous(long.closed[0].u);
+  });
+
+  for (const hangoverMs of [HANGOVER_MS, 300, 1000]) {
+    it(`closes once ${hangoverMs} ms of silence followed the speech, not before`, () => {
+      const s = new Stream(hangoverMs === HANGOVER_MS ? {} : { hangoverMs });
+      s.feed(0, 5);
+      s.feed(0.9, 20);
+      const silentFramesNeeded = Math.ceil(ms(hangoverMs) / FRAME);
+      s.feed(0.05, silentFramesNeeded - 1);
+      assert.strictEqual(s.closed.length, 0, 'still open one frame before the hangover');
+      assert.strictEqual(s.seg.speaking, true);
+      const closed = s.feed(0.05);
+      assert.strictEqual(closed.length, 1, 'closed on the frame that completes the hangover');
+      assert.strictEqual(s.seg.speaking, false);
+      assert.strictEqual(closed[0].lastVoicedSample, 25 * FRAME);
+      assert.strictEqual(closed[0].endSample, Math.min(25 * FRAME + ms(POST_ROLL_MS), s.frames * FRAME));
+      assertContiguous(closed[0]);
+    });
+  }
+
+  it('drops blips shorter than MIN_SPEECH_MS and keeps speech just long enough', () => {
+    const minFrames = Math.ceil(ms(MIN_SPEECH_MS) / FRAME); // 5 frames = 160 ms
+    const blip = new Stream();
+    blip.feed(0, 10);
+    blip.feed(0.99, minFrames - 1);
+    blip.feed(0, 40);
+    assert.strictEqual(blip.closed.length, 0);
+    assert.strictEqual(blip.seg.speaking, false, 'the blip closed, it just was not reported');
+
+    const word = new Stream();
+    word.feed(0, 10);
+    word.feed(0.99, minFrames);
+    word.feed(0, 40);
+    assert.strictEqual(word.closed.length, 1);
+    assert.strictEqual(word.closed[0].u.id, 1, 'dropped blips use no ids');
+  });
+
+  it('cuts at the maximum length and carries on without a gap or an overlap', () => {
+    const maxUtteranceMs = 2000;
+    const s = new Stream({ maxUtteranceMs });
+    s.feed(0, 20);
+    s.feed(0.95, 200); // 6.4 s of speech
+    s.feed(0, 40);
+    const us = s.closed.map((c) => c.u);
+    assert.ok(us.length >= 3, `${us.length} utterances`);
+    const cuts = us.slice(0, -1);
+    for (const u of cuts) {
+      assert.strictEqual(u.reason, 'max-length');
+      assert.ok(u.samples.length >= ms(maxUtteranceMs) && u.samples.length < ms(maxUtteranceMs) + FRAME, `length ${u.samples.length}`);
+    }
+    assert.strictEqual(us[us.length - 1].reason, 'silence');
+    assert.strictEqual(us[0].startSample, 20 * FRAME - ms(PRE_ROLL_MS));
+    for (let i = 1; i < us.length; i++) assert.strictEqual(us[i].startSample, us[i - 1].endSample, `utterance ${i + 1} starts where ${i} ended`);
+    assert.strictEqual(us[us.length - 1].lastVoicedSample, 220 * FRAME);
+    us.forEach(assertContiguous);
+    assert.deepStrictEqual(us.map((u) => u.id), us.map((_, i) => i + 1));
+  });
+
+  it('flushes an open utterance at the end of the stream', () => {
+    const s = new Stream();
+    s.feed(0, 10);
+    s.feed(0.9, 30);
+    s.feed(0.1, 10); // 320 ms of silence: more than the post-roll, less than the hangover
+    assert.strictEqual(s.closed.length, 0);
+    const u = s.flush();
+    assert.ok(u);
+    assert.strictEqual(u.reason, 'end-of-stream');
+    assert.strictEqual(u.lastVoicedSample, 40 * FRAME);
+    assert.strictEqual(u.endSample, 40 * FRAME + ms(POST_ROLL_MS), 'post-roll only, not all the trailing silence');
+    assertContiguous(u);
+    assert.strictEqual(s.seg.speaking, false);
+    assert.strictEqual(s.seg.flush(), undefined, 'nothing left after a flush');
+  });
+
+  it('flushes speech that is still going on right to the last sample', () => {
+    const s = new Stream();
+    s.feed(0.9, 30);
+    const u = s.flush();
+    assert.ok(u);
+    assert.strictEqual(u.startSample, 0);
+    assert.strictEqual(u.endSample, 30 * FRAME);
+    assertContiguous(u);
+  });
+
+  it('flush gives nothing when no speech is open, or when the open speech is only a blip', () => {
+    const quiet = new Stream();
+    quiet.feed(0.2, 50);
+    assert.strictEqual(quiet.flush(), undefined);
+    const blip = new Stream();
+    blip.feed(0.9, 2);
+    assert.strictEqual(blip.flush(), undefined);
+  });
+
+  it('applies hysteresis: opens at the threshold, stays open down to threshold - 0.15', () => {
+    const s = new Stream({ threshold: 0.5 });
+    s.feed(0.45, 20);
+    assert.strictEqual(s.seg.speaking, false, 'below the threshold does not open');
+    s.feed(0.5, 1);
+    assert.strictEqual(s.seg.speaking, true, 'exactly the threshold opens');
+    s.feed(0.6, 10);
+    s.feed(0.36, 60); // between 0.35 and 0.5 for longer than the hangover
+    assert.strictEqual(s.closed.length, 0, 'probabilities above threshold - 0.15 keep the utterance open');
+    assert.strictEqual(s.seg.speaking, true);
+    s.feed(0.3, 40);
+    assert.strictEqual(s.closed.length, 1);
+    const { u } = s.closed[0];
+    assert.strictEqual(u.lastVoicedSample, 91 * FRAME, 'the in-between frames count as voiced');
+    assertContiguous(u);
+  });
+
+  it('keeps a floor under the closing threshold for low opening thresholds', () => {
+    const s = new Stream({ threshold: 0.1 });
+    s.feed(0.1, 10);
+    s.feed(0.02, 30); // above the 0.01 floor: still speech
+    assert.strictEqual(s.seg.speaking, true);
+    s.feed(0.0, 30);
+    assert.strictEqual(s.closed.length, 1);
+  });
+
+  it('separates two utterances; the second one\'s pre-roll never reaches back into the first', () => {
+    const s = new Stream();
+    s.feed(0, 10);
+    s.feed(0.9, 20);
+    s.feed(0, 19); // closes exactly here (600 ms = 18.75 frames)
+    assert.strictEqual(s.closed.length, 1);
+    s.feed(0.9, 15);
+    s.feed(0, 30);
+    assert.strictEqual(s.closed.length, 2);
+    const [a, b] = s.closed.map((c) => c.u);
+    assert.strictEqual(b.startSample, 49 * FRAME - ms(PRE_ROLL_MS));
+    assert.ok(b.startSample >= a.endSample);
+    assertContiguous(a);
+    assertContiguous(b);
+    assert.deepStrictEqual([a.id, b.id], [1, 2]);
+  });
+
+  it('gives back-to-back utterances with a short gap no overlapping samples', () => {
+    const s = new Stream({ hangoverMs: 100 });
+    s.feed(0.9, 10);
+    s.feed(0, 4); // 128 ms closes at 100 ms
+    s.feed(0.9, 10);
+    s.feed(0, 10);
+    const [a, b] = s.closed.map((c) => c.u);
+    assert.ok(a && b);
+    assert.ok(b.startSample >= a.endSample, `b starts at ${b.startSample}, a ends at ${a.endSample}`);
+    assertContiguous(a);
+    assertContiguous(b);
+  });
+
+  it('counts the stream position in samples', () => {
+    const s = new Stream();
+    s.feed(0, 7);
+    assert.strictEqual(s.seg.streamPosition, 7 * FRAME);
+  });
+});

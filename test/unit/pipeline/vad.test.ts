@@ -1,0 +1,93 @@
+import * as assert from 'assert';
+import { ENERGY_GATE_RMS, frameRms, SileroVad, VAD_FRAME } from '../../../src/pipeline/vad';
+import { loadClip } from '../../audioFixtures';
+
+function frames(samples: Float32Array): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let pos = 0; pos + VAD_FRAME <= samples.length; pos += VAD_FRAME) out.push(samples.slice(pos, pos + VAD_FRAME));
+  return out;
+}
+
+async function probabilities(vad: SileroVad, fs: Float32Array[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const f of fs) out.push(await vad.probability(f));
+  return out;
+}
+
+describe('frameRms', () => {
+  it('is the root mean square of the frame', () => {
+    assert.strictEqual(frameRms(new Float32Array(512)), 0);
+    assert.ok(Math.abs(frameRms(new Float32Array(512).fill(-0.25)) - 0.25) < 1e-9);
+    const sine = Float32Array.from({ length: 512 }, (_, i) => 0.8 * Math.sin((2 * Math.PI * 8 * i) / 512));
+    assert.ok(Math.abs(frameRms(sine) - 0.8 / Math.SQRT2) < 1e-6);
+  });
+});
+
+describe('SileroVad', function () {
+  this.timeout(60000);
+  let vad: SileroVad;
+  let jfkFrames: Float32Array[];
+
+  before(async () => {
+    vad = await SileroVad.load();
+    jfkFrames = frames(loadClip('jfk.wav'));
+  });
+
+  after(async () => {
+    await vad?.release();
+  });
+
+  it('answers 0 for frames below the energy gate without running the model', async () => {
+    const v = vad.clone();
+    assert.strictEqual(await v.probability(new Float32Array(VAD_FRAME)), 0);
+    const quiet = Float32Array.from({ length: VAD_FRAME }, (_, i) => (i % 2 ? 1 : -1) * ENERGY_GATE_RMS * 0.9);
+    assert.strictEqual(await v.probability(quiet), 0);
+    assert.strictEqual(v.gatedFrames, 2);
+    assert.strictEqual(v.modelFrames, 0);
+  });
+
+  it('runs the model on frames above the gate', async () => {
+    const v = vad.clone();
+    const p = await v.probability(jfkFrames[40]);
+    assert.ok(p >= 0 && p <= 1);
+    assert.strictEqual(v.modelFrames, 1);
+    assert.strictEqual(v.gatedFrames, 0);
+  });
+
+  it('a gate of 0 sends every frame to the model', async () => {
+    const open = await SileroVad.load(0);
+    try {
+      await open.probability(Float32Array.from({ length: VAD_FRAME }, () => 1e-5));
+      assert.strictEqual(open.modelFrames, 1);
+      assert.strictEqual(open.gatedFrames, 0);
+    } finally {
+      await open.release();
+    }
+  });
+
+  it('gives high probabilities on speech and low ones on silence and noise', async () => {
+    const v = vad.clone();
+    const ps = await probabilities(v, jfkFrames);
+    const voiced = ps.filter((p) => p > 0.5).length;
+    assert.ok(Math.max(...ps) > 0.9, `max ${Math.max(...ps)}`);
+    assert.ok(voiced > ps.length * 0.4, `${voiced} of ${ps.length} frames voiced`);
+    // A low hum just above the gate is not speech.
+    const hum = Float32Array.from({ length: 16000 }, (_, i) => 0.01 * Math.sin((2 * Math.PI * 60 * i) / 16000));
+    const quiet = await probabilities(vad.clone(), frames(hum));
+    assert.ok(Math.max(...quiet) < 0.5, `hum max ${Math.max(...quiet)}`);
+  });
+
+  it('carries state between frames; reset() and clone() start a new stream', async () => {
+    const sample = jfkFrames.slice(0, 60);
+    const a = vad.clone();
+    const first = await probabilities(a, sample);
+    const b = vad.clone();
+    assert.deepStrictEqual(await probabilities(b, sample), first, 'two fresh detectors agree');
+    // Without a reset the same frames give other answers, because of the state left by the first pass.
+    const again = await probabilities(a, sample);
+    assert.notDeepStrictEqual(again, first);
+    a.reset();
+    assert.deepStrictEqual(await probabilities(a, sample), first, 'after reset() it behaves like a fresh detector');
+    assert.strictEqual(vad.clone().modelFrames, 0, 'a clone starts with its own counters');
+  });
+});
