@@ -4,17 +4,21 @@
  */
 import * as fs from 'fs';
 import { EngineClient, EngineRequestError } from './engineClient';
-import { FinalNotification } from './protocol';
+import { AudioSourceSpec, CaptureBackend, FinalNotification } from './protocol';
 
 const USAGE = `Usage:
   voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--json] FILE...
-  voiceflow listen --input FILE [--realtime] [--model tiny|base] [--language CODE|auto] [--json]
+  voiceflow listen [--input FILE [--realtime] | --device N] [--backend pvrecorder|naudiodon]
+                   [--model tiny|base] [--language CODE|auto] [--json]
+  voiceflow devices [--backend pvrecorder|naudiodon] [--json]
 
 transcribe  segments and transcribes each WAV file; with --json, one JSON object per line per file:
             {"file","text","audioMs","latencyMs","segments":[{"startMs","endMs","text","timings"}]}
-listen      the live path (source -> ring -> VAD -> utterances -> Whisper) fed from a WAV file, as fast as
-            possible or, with --realtime, at the pace a microphone would deliver it; one line per utterance:
-            {"text","startMs","endMs","processingMs"}`;
+listen      the live path (source -> ring -> VAD -> utterances -> Whisper) from the microphone (the default one,
+            or --device N from 'voiceflow devices'), or fed from a WAV file with --input, as fast as possible or,
+            with --realtime, at the pace a microphone would deliver it; one line per final utterance:
+            {"text","startMs","endMs","processingMs","endOfSpeechToTextMs"}. Ctrl+C stops.
+devices     lists the input devices (index, name, default).`;
 
 interface Args {
   command: string;
@@ -24,6 +28,8 @@ interface Args {
   json: boolean;
   input?: string;
   realtime: boolean;
+  device?: number;
+  backend?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -40,6 +46,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--model') args.model = value();
     else if (a === '--language') args.language = value();
     else if (a === '--input') args.input = value();
+    else if (a === '--backend') args.backend = value();
+    else if (a === '--device') {
+      const v = value();
+      args.device = Number(v);
+      if (!Number.isInteger(args.device) || args.device < -1) fail(`--device takes a device index from 'voiceflow devices', not ${v}`);
+    }
     else if (a === '--help' || a === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -94,25 +106,53 @@ async function transcribe(engine: EngineClient, args: Args): Promise<number> {
 }
 
 async function listen(engine: EngineClient, args: Args): Promise<number> {
-  if (!args.input) fail('listen needs --input FILE (live microphone capture comes with the microphone backends)');
   let errors = 0;
   engine.onFinal((n: FinalNotification) => {
-    if (!n.text) return; // silence or a rejected hallucination
-    const line = { text: n.text, startMs: round(n.startMs), endMs: round(n.endMs), processingMs: round(n.processingMs) };
+    if (!n.text) return; // silence, or a hallucination a guard rejected
+    const line = {
+      text: n.text,
+      startMs: round(n.startMs),
+      endMs: round(n.endMs),
+      processingMs: round(n.processingMs),
+      endOfSpeechToTextMs: round(n.endOfSpeechToTextMs),
+    };
     if (args.json) process.stdout.write(JSON.stringify({ ...line, timings: roundAll(n.timings) }) + '\n');
-    else process.stdout.write(`[${(n.startMs / 1000).toFixed(2)}-${(n.endMs / 1000).toFixed(2)} s] ${n.text}  (${line.processingMs} ms)\n`);
+    else {
+      const live = args.input && !args.realtime ? '' : `, ${Math.round(n.endOfSpeechToTextMs)} ms after you stopped`;
+      process.stdout.write(`[${(n.startMs / 1000).toFixed(2)}-${(n.endMs / 1000).toFixed(2)} s] ${n.text}  (${Math.round(n.processingMs)} ms${live})\n`);
+    }
   });
   engine.onError((e) => {
     errors++;
     process.stderr.write(`voiceflow: ${e.message}\n`);
   });
   const ended = new Promise<void>((resolve) => engine.onSessionEnd(() => resolve()));
-  await engine.start({ source: { kind: 'file', path: args.input, realtime: args.realtime } });
-  const stop = () => void engine.stop();
+  const source: AudioSourceSpec = args.input
+    ? { kind: 'file', path: args.input, realtime: args.realtime }
+    : { kind: 'microphone', device: args.device, backend: args.backend as CaptureBackend | undefined };
+  const started = await engine.start({ source });
+  if (!args.json) process.stderr.write(`voiceflow: listening on ${started.device}${args.input ? '' : ' (Ctrl+C stops)'}\n`);
+  const stop = () => {
+    if (!args.json) process.stderr.write('voiceflow: stopping\n');
+    void engine.stop().catch(() => undefined);
+  };
   process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   await ended;
   process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
   return errors ? 1 : 0;
+}
+
+async function devices(engine: EngineClient, args: Args): Promise<number> {
+  const r = await engine.listDevices({ backend: args.backend as CaptureBackend | undefined });
+  if (args.json) process.stdout.write(JSON.stringify(r) + '\n');
+  else {
+    process.stdout.write(`Input devices (${r.backend}); -1 is the system default:\n`);
+    for (const d of r.devices) process.stdout.write(`  ${String(d.index).padStart(2)}  ${d.name}${d.isDefault ? '  (default)' : ''}\n`);
+    if (r.devices.length === 0) process.stdout.write('  (none)\n');
+  }
+  return 0;
 }
 
 function roundAll(o: object): Record<string, number> {
@@ -121,11 +161,15 @@ function roundAll(o: object): Record<string, number> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (args.command !== 'transcribe' && args.command !== 'listen') fail(args.command ? `unknown command ${args.command}` : 'no command');
+  if (!['transcribe', 'listen', 'devices'].includes(args.command)) fail(args.command ? `unknown command ${args.command}` : 'no command');
   if (args.input && !fs.existsSync(args.input)) fail(`no such file: ${args.input}`);
   const engine = EngineClient.start();
   let code = 1;
   try {
+    if (args.command === 'devices') {
+      code = await devices(engine, args);
+      return;
+    }
     const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language });
     if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs + init.warmupMs)} ms\n`);
     code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);
@@ -133,8 +177,8 @@ async function main(): Promise<void> {
     process.stderr.write(`voiceflow: ${(err as Error).message}\n`);
   } finally {
     await engine.shutdown();
+    process.exit(code);
   }
-  process.exit(code);
 }
 
 void main();

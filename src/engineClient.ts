@@ -8,7 +8,8 @@ import {
   createMessageConnection, Disposable, IPCMessageReader, IPCMessageWriter, MessageConnection, NotificationType, ResponseError,
 } from 'vscode-jsonrpc/node';
 import {
-  EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, LogNotification,
+  EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, ListDevicesParams,
+  ListDevicesResult, LogNotification,
   MetricsResult, Notifications, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
   TranscribeFileParams, TranscribeFileResult,
 } from './protocol';
@@ -18,6 +19,10 @@ export interface EngineClientOptions {
   enginePath?: string;
   /** The Node to run it with; default: this process's (Electron's Node inside VS Code, with ELECTRON_RUN_AS_NODE). */
   execPath?: string;
+  /** Extra environment for the engine (merged over this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Node options for the engine process, e.g. `--require` a preload. */
+  execArgv?: string[];
   /** Where the engine's stderr goes (onnxruntime warnings, crashes); default: dropped unless VOICEFLOW_DEBUG is set. */
   onStderr?: (chunk: string) => void;
 }
@@ -46,7 +51,8 @@ export class EngineClient {
     const enginePath = opts.enginePath ?? path.join(__dirname, 'engine.js');
     const child = fork(enginePath, [], {
       execPath: opts.execPath ?? process.execPath,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' },
+      execArgv: opts.execArgv ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -88,6 +94,10 @@ export class EngineClient {
 
   metrics(): Promise<MetricsResult> {
     return this.request(() => this.connection.sendRequest(Requests.metrics));
+  }
+
+  listDevices(params: ListDevicesParams = {}): Promise<ListDevicesResult> {
+    return this.request(() => this.connection.sendRequest(Requests.listDevices, params));
   }
 
   onFinal(cb: (n: FinalNotification) => void): Disposable {

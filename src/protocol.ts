@@ -27,6 +27,8 @@ export enum EngineErrorCode {
   CaptureFailed = -32040,
   DeviceNotFound = -32041,
   BackendUnavailable = -32042,
+  PermissionDenied = -32043,
+  DeviceLost = -32044,
   InvalidParams = -32602,
   Internal = -32603,
 }
@@ -101,21 +103,43 @@ export interface IngestReport {
   clippedSamples: number;
 }
 
+export type CaptureBackend = 'pvrecorder' | 'naudiodon';
+export const CAPTURE_BACKENDS: readonly CaptureBackend[] = ['pvrecorder', 'naudiodon'];
+export const DEFAULT_CAPTURE_BACKEND: CaptureBackend = 'pvrecorder';
+
 export type AudioSourceSpec =
   | { kind: 'file'; path: string; realtime: boolean }
-  | { kind: 'microphone'; device?: number; backend?: 'pvrecorder' | 'naudiodon' };
+  /** `device` is an index from `listDevices` (-1 or absent: the system default). */
+  | { kind: 'microphone'; device?: number; backend?: CaptureBackend };
+
+export interface InputDevice {
+  index: number;
+  name: string;
+  isDefault: boolean;
+}
+export interface ListDevicesParams {
+  backend?: CaptureBackend;
+}
+export interface ListDevicesResult {
+  backend: CaptureBackend;
+  devices: InputDevice[];
+}
 
 export interface StartParams {
   source: AudioSourceSpec;
 }
 export interface StartResult {
   sessionId: number;
+  /** The name of the device (or 'file') that is being listened to. */
+  device: string;
 }
 
 export type EngineState = 'idle' | 'loading' | 'listening' | 'speech' | 'transcribing' | 'error';
 export interface StateNotification {
   state: EngineState;
   sessionId?: number;
+  /** The capture device's name, once a session has opened it. */
+  device?: string;
 }
 
 export interface UtteranceTimings extends StageTimings {
@@ -135,6 +159,11 @@ export interface FinalNotification {
   startMs: number;
   endMs: number;
   processingMs: number;
+  /**
+   * From the capture of the last voiced audio of the utterance to the final text, ms: what the user feels,
+   * hangover included. Meaningful for live sources (a microphone, a file played at real-time pace).
+   */
+  endOfSpeechToTextMs: number;
   timings: UtteranceTimings;
   rejected?: string;
 }
@@ -195,6 +224,7 @@ export namespace Requests {
   export const stop = new RequestType0<SessionEndNotification | null, void>('stop');
   export const configure = new RequestType<EngineConfig, void, void>('configure');
   export const metrics = new RequestType0<MetricsResult, void>('metrics');
+  export const listDevices = new RequestType<ListDevicesParams, ListDevicesResult, void>('listDevices');
   export const shutdown = new RequestType0<void, void>('shutdown');
 }
 

@@ -3,8 +3,9 @@
  * It never imports `vscode`. Models load once and stay loaded; an error answers the request and the engine keeps serving.
  */
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
+import { CaptureHost } from './audio/captureHost';
 import {
-  EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, ModelName, Notifications,
+  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, ModelName, Notifications,
   PROTOCOL_VERSION, Requests, SessionEndNotification,
 } from '../protocol';
 import { EngineError, asEngineError } from './errors';
@@ -37,14 +38,15 @@ let config = { ...DEFAULT_CONFIG };
 const models = new Map<ModelName, Promise<Whisper>>();
 let vadModel: Promise<SileroVad> | undefined;
 let session: ListenSession | undefined;
+const capture = new CaptureHost();
 let nextSessionId = 1;
 
 function log(level: LogLevel, message: string): void {
   void connection.sendNotification(Notifications.log, { level, message });
 }
 
-function setState(state: EngineState, sessionId?: number): void {
-  void connection.sendNotification(Notifications.state, { state, sessionId });
+function setState(state: EngineState, sessionId?: number, device?: string): void {
+  void connection.sendNotification(Notifications.state, { state, sessionId, device });
 }
 
 function toResponseError(err: unknown): ResponseError<{ code: EngineErrorCode }> {
@@ -158,23 +160,28 @@ connection.onRequest(Requests.transcribeFile, handle(async ({ path, model, langu
 
 connection.onRequest(Requests.start, handle(async ({ source }) => {
   if (session) throw new EngineError(EngineErrorCode.Busy, 'Already listening: stop the current dictation first.');
+  if (source.kind === 'microphone' && source.backend !== undefined && !CAPTURE_BACKENDS.includes(source.backend)) {
+    throw new EngineError(EngineErrorCode.InvalidParams, `Unknown capture backend "${source.backend}": choose ${CAPTURE_BACKENDS.join(' or ')}.`);
+  }
   const fileSamples = source.kind === 'file' ? readAudioFile(source.path).samples : undefined;
   const [whisper, v] = await Promise.all([whisperFor(config.model), vad()]);
   whisper.checkLanguage(config.language);
   const id = nextSessionId++;
-  const s = new ListenSession(id, whisper, v.clone(), config.language, segmenterOptions(), metrics, {
-    state: (state) => setState(state, id),
+  const s = new ListenSession(id, whisper, v.clone(), config.language, segmenterOptions(), metrics, capture, {
+    state: (state, device) => setState(state, id, device),
     final: (n) => void connection.sendNotification(Notifications.final, n),
     error: (e) => void connection.sendNotification(Notifications.error, { code: e.code, message: e.message, sessionId: id }),
   });
   session = s;
-  s.start(source, fileSamples);
   void s.done.then((end: SessionEndNotification) => {
     if (session === s) session = undefined;
     void connection.sendNotification(Notifications.sessionEnd, end);
     setState('idle', id);
   });
-  return { sessionId: id };
+  // A device that cannot be opened fails the request (and the session ends, back to idle).
+  const device = await s.start(source, fileSamples);
+  log('info', `Session ${id} listening on ${device}`);
+  return { sessionId: id, device };
 }));
 
 connection.onRequest(Requests.stop, handle(async () => {
@@ -185,8 +192,17 @@ connection.onRequest(Requests.stop, handle(async () => {
 
 connection.onRequest(Requests.metrics, handle(async () => metrics.snapshot()));
 
+connection.onRequest(Requests.listDevices, handle(async ({ backend }) => {
+  const b = backend ?? DEFAULT_CAPTURE_BACKEND;
+  if (!CAPTURE_BACKENDS.includes(b)) {
+    throw new EngineError(EngineErrorCode.InvalidParams, `Unknown capture backend "${b}": choose ${CAPTURE_BACKENDS.join(' or ')}.`);
+  }
+  return { backend: b, devices: await capture.listDevices(b) };
+}));
+
 connection.onRequest(Requests.shutdown, handle(async () => {
   await session?.stop();
+  await capture.dispose();
   for (const p of models.values()) await (await p.catch(() => undefined))?.release();
   setImmediate(() => process.exit(0));
 }));
@@ -199,6 +215,9 @@ process.on('uncaughtException', (err) => {
 process.on('unhandledRejection', (err) => {
   log('error', `unhandled rejection: ${String(err)}`);
 });
+// Ctrl+C in a terminal reaches the whole process group: the client decides when the engine stops (it asks for
+// `stop` so the last utterance is transcribed and the device released, then `shutdown`).
+process.on('SIGINT', () => log('debug', 'SIGINT ignored: the client stops the engine'));
 // The parent went away: nothing left to serve.
 process.on('disconnect', () => process.exit(0));
 

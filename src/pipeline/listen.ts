@@ -1,10 +1,9 @@
-import * as path from 'path';
-import { Worker } from 'worker_threads';
-import { AudioSourceSpec, EngineErrorCode, FinalNotification, SessionEndNotification } from '../protocol';
+import { AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, SessionEndNotification } from '../protocol';
 import { EngineError } from './errors';
 import { EngineMetrics } from './metrics';
 import { RingBuffer } from './ring';
 import { Utterance, UtteranceSegmenter, SegmenterOptions } from './segmenter';
+import { CaptureHost } from './audio/captureHost';
 import { CaptureEvent, CaptureJob } from './audio/source';
 import { SileroVad, VAD_FRAME } from './vad';
 import { Whisper } from './whisper/whisper';
@@ -16,8 +15,11 @@ const POLL_MS = 20;
 /** A file played into the ring is handed over in chunks of this length (a microphone's buffer). */
 const FILE_CHUNK_MS = 20;
 
+/** How long a stopping capture worker may take to release its device before it is terminated. */
+const STOP_GRACE_MS = 1500;
+
 export interface ListenEvents {
-  state(state: 'listening' | 'speech' | 'transcribing'): void;
+  state(state: 'listening' | 'speech' | 'transcribing', device?: string): void;
   final(n: FinalNotification): void;
   error(err: EngineError): void;
 }
@@ -30,7 +32,6 @@ export class ListenSession {
   private readonly frame = new Float32Array(VAD_FRAME);
   private frameFill = 0;
   private readonly segmenter: UtteranceSegmenter;
-  private worker?: Worker;
   private timer?: NodeJS.Timeout;
   private draining = false;
   private sourceEnded = false;
@@ -40,6 +41,10 @@ export class ListenSession {
   private pending: Promise<void> = Promise.resolve();
   private utterances = 0;
   private vadMsSinceOpen = 0;
+  /** Capture time (epoch ms) of the end of the last voiced frame. */
+  private lastVoicedAt = 0;
+  private device?: string;
+  private started?: { resolve: (device: string) => void; reject: (e: EngineError) => void };
   private resolveEnd!: (n: SessionEndNotification) => void;
   readonly done = new Promise<SessionEndNotification>((r) => (this.resolveEnd = r));
 
@@ -50,47 +55,56 @@ export class ListenSession {
     private readonly language: string,
     segmenterOptions: SegmenterOptions,
     private readonly metrics: EngineMetrics,
+    private readonly capture: CaptureHost,
     private readonly events: ListenEvents,
   ) {
     this.segmenter = new UtteranceSegmenter(segmenterOptions);
   }
 
-  start(source: AudioSourceSpec, fileSamples?: Float32Array): void {
-    let job: CaptureJob;
-    if (source.kind === 'file') {
-      job = { kind: 'file', ring: this.ring.shared, samples: fileSamples!, realtime: source.realtime, chunkMs: FILE_CHUNK_MS };
-    } else {
-      job = { kind: 'microphone', ring: this.ring.shared, device: source.device ?? -1, backend: source.backend ?? 'pvrecorder', frameLength: VAD_FRAME };
-    }
-    this.worker = new Worker(path.join(__dirname, 'captureWorker.js'), { workerData: job });
-    this.worker.on('message', (e: CaptureEvent) => this.onCapture(e));
-    this.worker.on('error', (err) => this.fail(new EngineError(EngineErrorCode.CaptureFailed, `Capture failed: ${err.message}`)));
-    this.worker.on('exit', () => {
-      this.sourceEnded = true;
-    });
-    this.events.state('listening');
+  /** Starts capture; resolves with the device's name once it is open, rejects if it cannot be opened. */
+  start(source: AudioSourceSpec, fileSamples?: Float32Array): Promise<string> {
+    const session = this.id;
+    const job: CaptureJob = source.kind === 'file'
+      ? { kind: 'file', session, ring: this.ring.shared, samples: fileSamples!, realtime: source.realtime, chunkMs: FILE_CHUNK_MS }
+      : { kind: 'microphone', session, ring: this.ring.shared, device: source.device ?? -1, backend: source.backend ?? DEFAULT_CAPTURE_BACKEND, frameLength: VAD_FRAME };
+    const opened = new Promise<string>((resolve, reject) => (this.started = { resolve, reject }));
+    this.capture.start(job, (e) => this.onCapture(e));
     this.timer = setInterval(() => void this.drain(), POLL_MS);
+    return opened;
   }
 
-  /** Stops capture; what was heard is still transcribed before the session ends. */
+  /** Stops capture and releases the device; what was heard is still transcribed before the session ends. */
   async stop(): Promise<SessionEndNotification> {
     this.stopped = true;
-    this.worker?.postMessage({ type: 'stop' });
-    this.sourceEnded = true;
-    await this.worker?.terminate();
-    void this.drain();
+    this.capture.stop(this.id);
+    // The worker answers with `eof` once the device is closed; past the grace period, end anyway.
+    setTimeout(() => this.onCapture({ type: 'eof', session: this.id, samples: 0 }), STOP_GRACE_MS).unref();
     return this.done;
   }
 
-  private onCapture(e: CaptureEvent): void {
-    if (e.type === 'eof') this.sourceEnded = true;
-    else if (e.type === 'error') this.fail(new EngineError(e.code as EngineErrorCode, e.message));
+  private onCapture(e: Exclude<CaptureEvent, { type: 'devices' }>): void {
+    if (this.sourceEnded) return;
+    if (e.type === 'started') {
+      this.device = e.device;
+      this.started?.resolve(e.device);
+      this.started = undefined;
+      this.events.state('listening', e.device);
+    } else if (e.type === 'eof') {
+      this.sourceEnded = true;
+      this.capture.release(this.id);
+      void this.drain();
+    } else {
+      this.fail(new EngineError(e.code as EngineErrorCode, e.message));
+    }
   }
 
   private fail(err: EngineError): void {
     this.failed = true;
     this.events.error(err);
+    this.started?.reject(err);
+    this.started = undefined;
     this.sourceEnded = true;
+    this.capture.release(this.id);
     void this.drain();
   }
 
@@ -103,6 +117,7 @@ export class ListenSession {
         this.frameFill += this.ring.read(this.frame, this.frameFill, VAD_FRAME - this.frameFill);
         if (this.frameFill < VAD_FRAME) break;
         this.frameFill = 0;
+        const capturedAt = this.ring.readPositionCapturedAt(16000);
         const t = performance.now();
         const p = await this.vad.probability(this.frame);
         const vadMs = performance.now() - t;
@@ -110,6 +125,7 @@ export class ListenSession {
         const wasSpeaking = this.segmenter.speaking;
         const utterance = this.segmenter.push(this.frame, p);
         if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
+        if (this.segmenter.lastVoicedSample === this.segmenter.streamPosition) this.lastVoicedAt = capturedAt;
         if (!wasSpeaking && this.segmenter.speaking) this.events.state('speech');
         if (utterance) this.enqueue(utterance);
       }
@@ -127,12 +143,13 @@ export class ListenSession {
 
   private enqueue(u: Utterance): void {
     const vadMs = this.vadMsSinceOpen;
+    const lastVoicedAt = this.lastVoicedAt;
     this.vadMsSinceOpen = 0;
     this.events.state('transcribing');
-    this.pending = this.pending.then(() => this.transcribe(u, vadMs));
+    this.pending = this.pending.then(() => this.transcribe(u, vadMs, lastVoicedAt));
   }
 
-  private async transcribe(u: Utterance, vadMs: number): Promise<void> {
+  private async transcribe(u: Utterance, vadMs: number, lastVoicedAt: number): Promise<void> {
     const started = performance.now();
     try {
       const r = await this.whisper.transcribe(u.samples, this.language);
@@ -148,13 +165,14 @@ export class ListenSession {
         startMs: (u.startSample / 16000) * 1000,
         endMs: (u.endSample / 16000) * 1000,
         processingMs: timings.processingMs,
+        endOfSpeechToTextMs: performance.timeOrigin + now - lastVoicedAt,
         timings,
         rejected: r.rejected,
       });
     } catch (err) {
       this.events.error(err instanceof EngineError ? err : new EngineError(EngineErrorCode.InferenceFailed, String(err)));
     }
-    if (!this.sourceEnded) this.events.state(this.segmenter.speaking ? 'speech' : 'listening');
+    if (!this.sourceEnded) this.events.state(this.segmenter.speaking ? 'speech' : 'listening', this.device);
   }
 
   private finish(): void {

@@ -8,6 +8,8 @@ const WRITE = 0;
 const READ = 1;
 const OVERRUN = 2;
 const HEADER_INTS = 4;
+/** After the int32 indices: the wall-clock time (epoch ms) of the last write, as a float64. */
+const HEADER_BYTES = HEADER_INTS * Int32Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT;
 
 export interface RingBufferShared {
   header: SharedArrayBuffer;
@@ -18,6 +20,7 @@ export class RingBuffer {
   readonly capacity: number;
   private readonly mask: number;
   private readonly header: Int32Array;
+  private readonly clock: Float64Array;
   private readonly data: Float32Array;
 
   /** `capacity` is rounded up to a power of two. Pass `shared` to attach to a ring made elsewhere. */
@@ -27,9 +30,10 @@ export class RingBuffer {
     if (shared) cap = shared.data.byteLength / Float32Array.BYTES_PER_ELEMENT;
     this.capacity = cap;
     this.mask = cap - 1;
-    const header = shared?.header ?? new SharedArrayBuffer(HEADER_INTS * Int32Array.BYTES_PER_ELEMENT);
+    const header = shared?.header ?? new SharedArrayBuffer(HEADER_BYTES);
     const data = shared?.data ?? new SharedArrayBuffer(cap * Float32Array.BYTES_PER_ELEMENT);
-    this.header = new Int32Array(header);
+    this.header = new Int32Array(header, 0, HEADER_INTS);
+    this.clock = new Float64Array(header, HEADER_INTS * Int32Array.BYTES_PER_ELEMENT, 1);
     this.data = new Float32Array(data);
   }
 
@@ -47,6 +51,19 @@ export class RingBuffer {
     return this.capacity - this.available();
   }
 
+  /** Wall-clock time (epoch ms, comparable across threads) of the last write. */
+  get lastWriteAt(): number {
+    return this.clock[0];
+  }
+
+  /**
+   * When the sample just before the read position was written, estimated from the last write: the samples still
+   * unread were captured after it, at 16 kHz. Used to time speech from its capture, not from its reading.
+   */
+  readPositionCapturedAt(sampleRate: number): number {
+    return this.clock[0] - (this.available() / sampleRate) * 1000;
+  }
+
   /** Total samples dropped because the ring was full. */
   get overruns(): number {
     return Atomics.load(this.header, OVERRUN) >>> 0;
@@ -59,6 +76,7 @@ export class RingBuffer {
     const n = Math.min(end - start, room);
     for (let i = 0; i < n; i++) this.data[(w + i) & this.mask] = src[start + i];
     if (n < end - start) Atomics.add(this.header, OVERRUN, end - start - n);
+    this.clock[0] = performance.timeOrigin + performance.now();
     Atomics.store(this.header, WRITE, (w + n) | 0);
     Atomics.notify(this.header, WRITE);
     return n;
@@ -71,6 +89,7 @@ export class RingBuffer {
     const n = Math.min(src.length, room);
     for (let i = 0; i < n; i++) this.data[(w + i) & this.mask] = src[i] / 32768;
     if (n < src.length) Atomics.add(this.header, OVERRUN, src.length - n);
+    this.clock[0] = performance.timeOrigin + performance.now();
     Atomics.store(this.header, WRITE, (w + n) | 0);
     Atomics.notify(this.header, WRITE);
     return n;

@@ -75,6 +75,11 @@ export class UtteranceSegmenter {
     return this.inSpeech;
   }
 
+  /** End of the last voiced frame, in stream samples. */
+  get lastVoicedSample(): number {
+    return this.lastVoicedEnd;
+  }
+
   /** Samples consumed so far. */
   get streamPosition(): number {
     return this.position;

@@ -1,28 +1,92 @@
 /**
- * Capture runs here, on a worker thread, so that inference on the main thread never delays it: the worker only
- * writes into the shared ring. Bundled as dist/captureWorker.js.
+ * Capture runs here, on one long-lived worker thread, so that inference on the main thread never delays it: the
+ * worker reads blocks from its source and writes them into the session's shared ring. The native capture addons
+ * are loaded only in this thread (naudiodon's segfault-handler cannot be loaded into a second thread of a
+ * process), device listing included. A live source that stops delivering is reported, never silent.
+ * Bundled as dist/captureWorker.js.
  */
-import { parentPort, workerData } from 'worker_threads';
+import { parentPort } from 'worker_threads';
+import { EngineErrorCode } from '../../protocol';
+import { EngineError } from '../errors';
 import { RingBuffer } from '../ring';
-import { CaptureCommand, CaptureEvent, CaptureJob } from './source';
-import { playFile } from './fileSource';
+import { listInputDevices } from './devices';
+import { FileSource } from './fileSource';
+import { NaudiodonSource } from './naudiodonSource';
+import { PvRecorderSource } from './pvrecorderSource';
+import { AudioSource, CaptureCommand, CaptureEvent, CaptureJob } from './source';
 
-const job = workerData as CaptureJob;
-const ring = new RingBuffer(0, job.ring);
-let stopped = false;
-parentPort!.on('message', (cmd: CaptureCommand) => {
-  if (cmd.type === 'stop') stopped = true;
-});
+/** A live source that delivers no block at all (not quiet blocks: none) for this long has gone away. */
+const STALL_MS = 2000;
+
+const stopped = new Set<number>();
 const post = (e: CaptureEvent) => parentPort!.postMessage(e);
 
-async function main(): Promise<void> {
-  if (job.kind === 'file') {
-    post({ type: 'started' });
-    const written = await playFile(job.samples, ring, { realtime: job.realtime, chunkMs: job.chunkMs, stopped: () => stopped });
-    post({ type: 'eof', samples: written });
-  } else {
-    post({ type: 'error', code: -32042, message: 'Microphone capture is not available in this build.' });
+parentPort!.on('message', (cmd: CaptureCommand) => {
+  switch (cmd.type) {
+    case 'start':
+      void capture(cmd.job);
+      break;
+    // The loop ends after the block in flight (at most one frame), so no read is pending when the device closes.
+    case 'stop':
+      stopped.add(cmd.session);
+      break;
+    case 'listDevices':
+      try {
+        post({ type: 'devices', request: cmd.request, devices: listInputDevices(cmd.backend) });
+      } catch (err) {
+        const e = asCaptureError(err);
+        post({ type: 'devices', request: cmd.request, error: { code: e.code, message: e.message } });
+      }
+      break;
+  }
+});
+
+function open(job: CaptureJob): AudioSource {
+  if (job.kind === 'file') return new FileSource(job.samples, job.realtime, job.chunkMs);
+  if (job.backend === 'naudiodon') return new NaudiodonSource(job.device, job.frameLength);
+  return new PvRecorderSource(job.device, job.frameLength);
+}
+
+/** The next block, or an error once a live source has delivered nothing for STALL_MS. */
+function nextBlock(source: AudioSource): Promise<Int16Array | Float32Array | null> {
+  if (!source.live) return source.read();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new EngineError(EngineErrorCode.DeviceLost, `The microphone delivered no audio for ${STALL_MS / 1000} s: it was unplugged or its sound server stopped.`)),
+      STALL_MS,
+    );
+    source.read().then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function capture(job: CaptureJob): Promise<void> {
+  const session = job.session;
+  const ring = new RingBuffer(0, job.ring);
+  let source: AudioSource | undefined;
+  let total = 0;
+  try {
+    source = open(job);
+    post({ type: 'started', session, device: source.deviceName });
+    while (!stopped.has(session)) {
+      const block = await nextBlock(source);
+      if (!block || stopped.has(session)) break;
+      if (!source.live) {
+        // A file can wait for room instead of overrunning.
+        while (!stopped.has(session) && !ring.waitForRoom(block.length, 50)) await new Promise((r) => setImmediate(r));
+      }
+      total += block instanceof Int16Array ? ring.writeInt16(block) : ring.write(block);
+    }
+    source.close();
+    post({ type: 'eof', session, samples: total });
+  } catch (err) {
+    source?.close();
+    const e = asCaptureError(err);
+    post({ type: 'error', session, code: e.code, message: e.message });
+  } finally {
+    stopped.delete(session);
   }
 }
 
-main().catch((err: Error) => post({ type: 'error', code: -32040, message: `Capture failed: ${err.message}` }));
+function asCaptureError(err: unknown): EngineError {
+  return err instanceof EngineError ? err : new EngineError(EngineErrorCode.CaptureFailed, `Capture failed: ${(err as Error)?.message ?? err}`);
+}
