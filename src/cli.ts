@@ -131,7 +131,8 @@ async function listen(engine: EngineClient, args: Args): Promise<number> {
     ? { kind: 'file', path: args.input, realtime: args.realtime }
     : { kind: 'microphone', device: args.device, backend: args.backend as CaptureBackend | undefined };
   const started = await engine.start({ source });
-  if (!args.json) process.stderr.write(`voiceflow: listening on ${started.device}${args.input ? '' : ' (Ctrl+C stops)'}\n`);
+  // On stderr even with --json: stdout carries only the JSON lines.
+  process.stderr.write(`voiceflow: listening on ${started.device}${args.input ? '' : ' (Ctrl+C stops)'}\n`);
   const stop = () => {
     if (!args.json) process.stderr.write('voiceflow: stopping\n');
     void engine.stop().catch(() => undefined);

@@ -73,7 +73,7 @@ export class FakeMicrophone {
     for (let i = 0; i < samples.length; i++) {
       pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768))), i * 2);
     }
-    const player = spawn('pacat', ['--playback', `--device=${SINK}`, '--format=s16le', '--rate=16000', '--channels=1', '--raw', '--latency-msec=20'], {
+    const player = spawn('pacat', ['--playback', `--device=${SINK}`, '--format=s16le', '--rate=16000', '--channels=1', '--raw'], {
       env: this.env,
       stdio: ['pipe', 'ignore', 'pipe'],
     });

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { encodeWav16 } from './audio/wav';
 import { AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, SessionEndNotification } from '../protocol';
 import { EngineError } from './errors';
 import { EngineMetrics } from './metrics';
@@ -151,6 +154,10 @@ export class ListenSession {
 
   private async transcribe(u: Utterance, vadMs: number, lastVoicedAt: number): Promise<void> {
     const started = performance.now();
+    // Diagnostics: what the engine heard, one WAV per utterance.
+    if (process.env.VOICEFLOW_DUMP_UTTERANCES) {
+      fs.writeFileSync(path.join(process.env.VOICEFLOW_DUMP_UTTERANCES, `s${this.id}-u${u.id}.wav`), encodeWav16(u.samples, 16000));
+    }
     try {
       const r = await this.whisper.transcribe(u.samples, this.language);
       const now = performance.now();

@@ -17,6 +17,8 @@ import { AudioSource, CaptureCommand, CaptureEvent, CaptureJob } from './source'
 
 /** A live source that delivers no block at all (not quiet blocks: none) for this long has gone away. */
 const STALL_MS = 2000;
+/** Opening a device can take a while (PortAudio over ALSA over PulseAudio: up to ~2 s here) before the first block. */
+const FIRST_BLOCK_MS = 5000;
 
 const stopped = new Set<number>();
 const post = (e: CaptureEvent) => parentPort!.postMessage(e);
@@ -48,12 +50,13 @@ function open(job: CaptureJob): AudioSource {
 }
 
 /** The next block, or an error once a live source has delivered nothing for STALL_MS. */
-function nextBlock(source: AudioSource): Promise<Int16Array | Float32Array | null> {
+function nextBlock(source: AudioSource, first: boolean): Promise<Int16Array | Float32Array | null> {
   if (!source.live) return source.read();
+  const limit = first ? FIRST_BLOCK_MS : STALL_MS;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new EngineError(EngineErrorCode.DeviceLost, `The microphone delivered no audio for ${STALL_MS / 1000} s: it was unplugged or its sound server stopped.`)),
-      STALL_MS,
+      () => reject(new EngineError(EngineErrorCode.DeviceLost, `The microphone delivered no audio for ${limit / 1000} s: it was unplugged or its sound server stopped.`)),
+      limit,
     );
     source.read().then(resolve, reject).finally(() => clearTimeout(timer));
   });
@@ -66,9 +69,12 @@ async function capture(job: CaptureJob): Promise<void> {
   let total = 0;
   try {
     source = open(job);
-    post({ type: 'started', session, device: source.deviceName });
+    let first = true;
     while (!stopped.has(session)) {
-      const block = await nextBlock(source);
+      const block = await nextBlock(source, first);
+      // "Listening" is only said once audio flows: a device can open and then deliver nothing.
+      if (first) post({ type: 'started', session, device: source.deviceName });
+      first = false;
       if (!block || stopped.has(session)) break;
       if (!source.live) {
         // A file can wait for room instead of overrunning.

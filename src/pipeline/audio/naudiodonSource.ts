@@ -39,7 +39,10 @@ export class NaudiodonSource implements AudioSource {
           sampleRate: 16000,
           deviceId: chosen ? chosen.id : -1,
           framesPerBuffer: frameLength,
-          closeOnError: true,
+          // naudiodon's stream otherwise hands over 16 KB (512 ms) at a time: one frame per block instead.
+          highwaterMark: frameLength * 2,
+          // PortAudio reports an input overflow as an error; closing on it would end dictation on a busy machine.
+          closeOnError: false,
         },
       });
     } catch (err) {
