@@ -1,0 +1,52 @@
+/**
+ * This project's engine as the benchmark drives it: a child process started through EngineClient, exactly as the
+ * CLI and the extension start it. Latency is the client's wall time from request to result (IPC included).
+ */
+import * as fs from 'fs';
+import { EngineClient } from '../src/engineClient';
+import { InitializeResult, ModelName } from '../src/protocol';
+
+/** Keep the end of the engine's stderr to show it if the engine fails. */
+const STDERR_KEEP = 4000;
+
+export class EngineRunner {
+  private constructor(
+    readonly client: EngineClient,
+    readonly init: InitializeResult,
+    private readonly stderr: { tail: string },
+  ) {}
+
+  static async start(enginePath: string, model: ModelName): Promise<EngineRunner> {
+    if (!fs.existsSync(enginePath)) throw new Error(`${enginePath} is missing: build it with \`node esbuild.mjs\`.`);
+    const stderr = { tail: '' };
+    const client = EngineClient.start({ enginePath, onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)) });
+    try {
+      return new EngineRunner(client, await client.initialize({ model }), stderr);
+    } catch (err) {
+      await client.shutdown();
+      throw new Error(withStderr(`The engine failed to initialize ${model}: ${(err as Error).message}`, stderr.tail));
+    }
+  }
+
+  async transcribe(file: string): Promise<{ ms: number; text: string }> {
+    const t0 = performance.now();
+    try {
+      const r = await this.client.transcribeFile({ path: file });
+      return { ms: performance.now() - t0, text: r.text.trim() };
+    } catch (err) {
+      throw new Error(withStderr(`The engine failed on ${file}: ${(err as Error).message}`, this.stderr.tail));
+    }
+  }
+
+  async rssBytes(): Promise<number> {
+    return (await this.client.metrics()).rssBytes;
+  }
+
+  shutdown(): Promise<void> {
+    return this.client.shutdown();
+  }
+}
+
+function withStderr(message: string, tail: string): string {
+  return tail ? `${message}\n--- engine stderr (end) ---\n${tail}` : message;
+}
