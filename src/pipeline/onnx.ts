@@ -21,10 +21,14 @@ export function sessionOptions(opts: { foldQuantizedWeights: boolean; threads?: 
   return options;
 }
 
-export async function loadSession(file: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+/** Loads a model from its file, or from bytes already read (and edited). */
+export async function loadSession(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, options);
+    return typeof model === 'string'
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
   } catch (err) {
-    throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not load model ${file}: ${(err as Error).message}`);
+    const what = typeof model === 'string' ? model : 'an edited model';
+    throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not load ${what}: ${(err as Error).message}`);
   }
 }

@@ -1,17 +1,34 @@
+import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
+import { EngineErrorCode } from '../../protocol';
+import { EngineError } from '../errors';
 import { loadSession, sessionOptions } from '../onnx';
+import { sliceablePositionsEncoder } from './encoderGraph';
 import { N_FRAMES, N_MELS } from './mel';
 
-/** Whisper's audio encoder: log-mel [1, 80, 3000] in, hidden states [1, 1500, d_model] out. */
+/**
+ * Whisper's audio encoder: log-mel [1, 80, frames] in, hidden states [1, frames / 2, d_model] out.
+ * With `variableLength`, the graph is edited at load so `frames` may be any even number up to 3000; otherwise the
+ * export runs as it is and takes 3000 frames (30 s) only.
+ */
 export class WhisperEncoder {
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(private readonly session: ort.InferenceSession, readonly variableLength: boolean) {}
 
-  static async load(file: string): Promise<WhisperEncoder> {
-    return new WhisperEncoder(await loadSession(file, sessionOptions({ foldQuantizedWeights: true })));
+  static async load(file: string, variableLength: boolean): Promise<WhisperEncoder> {
+    const options = sessionOptions({ foldQuantizedWeights: true });
+    if (!variableLength) return new WhisperEncoder(await loadSession(file, options), false);
+    let edited: Uint8Array;
+    try {
+      edited = sliceablePositionsEncoder(await fs.promises.readFile(file));
+    } catch (err) {
+      throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the variable-length encoder from ${file}: ${(err as Error).message}`);
+    }
+    return new WhisperEncoder(await loadSession(edited, options), true);
   }
 
-  async encode(mel: Float32Array): Promise<ort.Tensor> {
-    const input = new ort.Tensor('float32', mel, [1, N_MELS, N_FRAMES]);
+  /** `mel` holds N_MELS rows of `frames` values each. */
+  async encode(mel: Float32Array, frames = N_FRAMES): Promise<ort.Tensor> {
+    const input = new ort.Tensor('float32', mel.subarray(0, N_MELS * frames), [1, N_MELS, frames]);
     // Ask only for the hidden states: the export also returns attention maps that cost ~270 MB.
     const out = await this.session.run({ input_features: input }, ['last_hidden_state']);
     return out.last_hidden_state;

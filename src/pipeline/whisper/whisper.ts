@@ -6,8 +6,28 @@ import { verifyWhisper, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
 import { rejectReason, tailLoopLength, trimLoop } from './guards';
-import { CHUNK_SAMPLES, LogMel } from './mel';
+import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
+
+/**
+ * How much audio the encoder sees. Whisper was trained on 30 s windows, its speech followed by (padded) silence;
+ * `full` keeps that. `variable` encodes only the audio plus `paddingMs` of silence, at least `floorMs`:
+ * the silence after the speech is what tells the decoder that the speech has ended.
+ */
+export interface EncoderWindow {
+  variable: boolean;
+  floorMs: number;
+  paddingMs: number;
+}
+export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, paddingMs: 0 };
+
+/** Mel frames (10 ms each, even, at most 3000) the encoder runs on for `samples` of audio. */
+export function windowFrames(samples: number, w: EncoderWindow): number {
+  if (!w.variable) return N_FRAMES;
+  const ms = Math.max(w.floorMs, (samples / 16000) * 1000 + w.paddingMs);
+  const frames = Math.ceil(ms / 10);
+  return Math.min(N_FRAMES, frames + (frames & 1));
+}
 
 /** Whisper emits at most 448 positions; half of them is the usual cap for one 30 s window. */
 const MAX_TOKENS_PER_WINDOW = 224;
@@ -33,6 +53,8 @@ interface GenerationConfig {
 /** One Whisper model kept loaded: mel -> encoder -> greedy decoder -> guards. Calls are serialized. */
 export class Whisper {
   private readonly mel = new LogMel();
+  /** The mel rows cut to the window, for the variable-length encoder. */
+  private readonly windowMel = new Float32Array(N_MELS * N_FRAMES);
   private readonly suppress: Uint8Array;
   private readonly beginSuppress: number[];
   private queue: Promise<unknown> = Promise.resolve();
@@ -43,6 +65,7 @@ export class Whisper {
     private readonly decoder: WhisperDecoder,
     readonly tokenizer: WhisperTokenizer,
     generation: GenerationConfig,
+    readonly window: EncoderWindow,
   ) {
     const V = decoder.shape.vocabSize;
     this.suppress = new Uint8Array(V);
@@ -52,7 +75,7 @@ export class Whisper {
     this.beginSuppress = generation.begin_suppress_tokens;
   }
 
-  static async load(name: string, modelDir?: string): Promise<Whisper> {
+  static async load(name: string, modelDir?: string, window: EncoderWindow = FULL_WINDOW): Promise<Whisper> {
     const files = whisperFiles(name, modelDir);
     await verifyWhisper(files);
     const config = readJson(files.dir, 'config.json') as {
@@ -61,7 +84,7 @@ export class Whisper {
     const generation = readJson(files.dir, 'generation_config.json') as GenerationConfig;
     const tokenizer = WhisperTokenizer.fromDir(files.dir);
     const [encoder, decoder] = await Promise.all([
-      WhisperEncoder.load(files.encoder),
+      WhisperEncoder.load(files.encoder, window.variable),
       WhisperDecoder.load(files.decoder, {
         layers: config.decoder_layers,
         heads: config.decoder_attention_heads,
@@ -69,7 +92,7 @@ export class Whisper {
         vocabSize: config.vocab_size,
       }),
     ]);
-    return new Whisper(files.name, encoder, decoder, tokenizer, generation);
+    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window);
   }
 
   /** Checks a language setting before any audio is spent on it. */
@@ -89,11 +112,12 @@ export class Whisper {
   private async run(audio: Float32Array, language: string): Promise<WhisperResult> {
     this.checkLanguage(language);
     const t0 = performance.now();
-    const mel = this.mel.compute(audio);
+    const frames = windowFrames(audio.length, this.window);
+    const mel = this.cutToWindow(this.mel.compute(audio), frames);
     const t1 = performance.now();
     let hidden;
     try {
-      hidden = await this.encoder.encode(mel);
+      hidden = await this.encoder.encode(mel, frames);
     } catch (err) {
       throw new EngineError(EngineErrorCode.InferenceFailed, `The encoder failed: ${(err as Error).message}`);
     }
@@ -140,6 +164,12 @@ export class Whisper {
       if (err instanceof EngineError) throw err;
       throw new EngineError(EngineErrorCode.InferenceFailed, `The decoder failed: ${(err as Error).message}`);
     }
+  }
+
+  private cutToWindow(mel: Float32Array, frames: number): Float32Array {
+    if (frames === N_FRAMES) return mel;
+    for (let m = 0; m < N_MELS; m++) this.windowMel.set(mel.subarray(m * N_FRAMES, m * N_FRAMES + frames), m * frames);
+    return this.windowMel;
   }
 
   async release(): Promise<void> {
