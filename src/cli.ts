@@ -4,12 +4,12 @@
  */
 import * as fs from 'fs';
 import { EngineClient, EngineRequestError } from './engineClient';
-import { AudioSourceSpec, CaptureBackend, FinalNotification } from './protocol';
+import { AudioSourceSpec, CaptureBackend, EncoderWindowMode, FinalNotification } from './protocol';
 
 const USAGE = `Usage:
-  voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--json] FILE...
+  voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--json] FILE...
   voiceflow listen [--input FILE [--realtime] | --device N] [--backend pvrecorder|naudiodon]
-                   [--model tiny|base] [--language CODE|auto] [--json]
+                   [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--json]
   voiceflow devices [--backend pvrecorder|naudiodon] [--json]
 
 transcribe  segments and transcribes each WAV file; with --json, one JSON object per line per file:
@@ -18,7 +18,10 @@ listen      the live path (source -> ring -> VAD -> utterances -> Whisper) from 
             or --device N from 'voiceflow devices'), or fed from a WAV file with --input, as fast as possible or,
             with --realtime, at the pace a microphone would deliver it; one line per final utterance:
             {"text","startMs","endMs","processingMs","endOfSpeechToTextMs"}. Ctrl+C stops.
-devices     lists the input devices (index, name, default).`;
+devices     lists the input devices (index, name, default).
+
+--encoder-window  variable (default): the encoder runs on the audio plus padding, at least 10 s (tiny) or 5 s
+                  (base), and decoding follows timestamps to the audio's end; full: Whisper's 30 s window.`;
 
 interface Args {
   command: string;
@@ -30,6 +33,7 @@ interface Args {
   realtime: boolean;
   device?: number;
   backend?: string;
+  encoderWindow?: EncoderWindowMode;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -47,6 +51,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--language') args.language = value();
     else if (a === '--input') args.input = value();
     else if (a === '--backend') args.backend = value();
+    else if (a === '--encoder-window') {
+      const v = value();
+      if (v !== 'variable' && v !== 'full') fail(`--encoder-window takes variable or full, not ${v}`);
+      args.encoderWindow = v;
+    }
     else if (a === '--device') {
       const v = value();
       args.device = Number(v);
@@ -171,7 +180,7 @@ async function main(): Promise<void> {
       code = await devices(engine, args);
       return;
     }
-    const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language });
+    const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language, encoderWindow: args.encoderWindow });
     if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs + init.warmupMs)} ms\n`);
     code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);
   } catch (err) {

@@ -48,7 +48,14 @@ export interface EngineConfig {
   preRollMs?: number;
   /** An utterance longer than this is cut, ms; default 28000 (Whisper sees 30 s at most). */
   maxUtteranceMs?: number;
+  /**
+   * 'variable' (default): the encoder runs on the audio plus padding (at least a floor per model) and decoding
+   * follows timestamps to stop where the audio ends. 'full': the export's own 30 s window, as the peer runs it.
+   */
+  encoderWindow?: EncoderWindowMode;
 }
+
+export type EncoderWindowMode = 'variable' | 'full';
 
 export interface InitializeParams {
   config: EngineConfig;

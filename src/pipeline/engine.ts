@@ -5,7 +5,7 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { CaptureHost } from './audio/captureHost';
 import {
-  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, ModelName, Notifications,
+  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, Notifications,
   PROTOCOL_VERSION, Requests, SessionEndNotification,
 } from '../protocol';
 import { EngineError, asEngineError } from './errors';
@@ -14,7 +14,7 @@ import { ListenSession } from './listen';
 import { EngineMetrics } from './metrics';
 import { isModelName } from './models';
 import { SileroVad } from './vad';
-import { Whisper } from './whisper/whisper';
+import { encoderWindow, Whisper } from './whisper/whisper';
 
 const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir'>> & { modelDir?: string } = {
   model: 'tiny',
@@ -23,9 +23,12 @@ const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir'>> & { modelDir?: st
   hangoverMs: 600,
   preRollMs: 300,
   maxUtteranceMs: 28000,
+  encoderWindow: 'variable',
 };
-/** One second of low-level noise, transcribed once at start so the first real utterance pays no warm-up. */
-const WARMUP_SAMPLES = 16000;
+/** Two seconds of low-level tone, transcribed at start so the first real utterance pays no warm-up. */
+const WARMUP_SAMPLES = 32000;
+/** onnxruntime settles its memory arenas over the first runs of a shape: the second run is the first fast one. */
+const WARMUP_RUNS = 2;
 
 if (!process.send) {
   process.stderr.write('The VoiceFlow engine runs as a child process started with child_process.fork.\n');
@@ -35,7 +38,8 @@ if (!process.send) {
 const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
 const metrics = new EngineMetrics();
 let config = { ...DEFAULT_CONFIG };
-const models = new Map<ModelName, Promise<Whisper>>();
+/** Loaded models by `${model}:${encoderWindow}`. */
+const models = new Map<string, Promise<Whisper>>();
 let vadModel: Promise<SileroVad> | undefined;
 let session: ListenSession | undefined;
 const capture = new CaptureHost();
@@ -72,17 +76,18 @@ function whisperFor(name: string | undefined): Promise<Whisper> {
   if (!isModelName(model)) {
     return Promise.reject(new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${model}": choose tiny or base.`));
   }
-  let p = models.get(model);
+  const key = `${model}:${config.encoderWindow}`;
+  let p = models.get(key);
   if (!p) {
     p = (async () => {
       const t = performance.now();
-      const w = await Whisper.load(model, config.modelDir);
-      log('info', `Whisper ${model} loaded in ${Math.round(performance.now() - t)} ms`);
+      const w = await Whisper.load(model, config.modelDir, encoderWindow(model, config.encoderWindow));
+      log('info', `Whisper ${model} (${config.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms`);
       return w;
     })();
-    models.set(model, p);
+    models.set(key, p);
     // A failed load is not cached: fixing the files and asking again works.
-    p.catch(() => models.delete(model));
+    p.catch(() => models.delete(key));
   }
   return p;
 }
@@ -108,6 +113,9 @@ function applyConfig(next: EngineConfig): void {
   if (next.model !== undefined && !isModelName(next.model)) {
     throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${next.model}": choose tiny or base.`);
   }
+  if (next.encoderWindow !== undefined && next.encoderWindow !== 'variable' && next.encoderWindow !== 'full') {
+    throw new EngineError(EngineErrorCode.InvalidParams, `encoderWindow must be "variable" or "full", not ${next.encoderWindow}.`);
+  }
   if (next.vadThreshold !== undefined && !(next.vadThreshold > 0 && next.vadThreshold < 1)) {
     throw new EngineError(EngineErrorCode.InvalidParams, `vadThreshold must be between 0 and 1, not ${next.vadThreshold}.`);
   }
@@ -132,7 +140,7 @@ connection.onRequest(Requests.initialize, handle(async ({ config: requested }) =
     const t1 = performance.now();
     const warm = new Float32Array(WARMUP_SAMPLES);
     for (let i = 0; i < warm.length; i++) warm[i] = Math.sin(i * 0.05) * 0.01;
-    await whisper.transcribe(warm, config.language === 'auto' ? 'en' : config.language);
+    for (let i = 0; i < WARMUP_RUNS; i++) await whisper.transcribe(warm, config.language === 'auto' ? 'en' : config.language);
     const result: InitializeResult = {
       protocolVersion: PROTOCOL_VERSION,
       model: whisper.name,

@@ -7,14 +7,10 @@ import { encodeWav16, encodeWavFloat32 } from '../../src/pipeline/audio/wav';
 import { WHISPER_MODELS, whisperFiles } from '../../src/pipeline/models';
 import { EngineErrorCode, FinalNotification, SessionEndNotification } from '../../src/protocol';
 import { AUDIO_DIR, loadClip, readManifest } from '../audioFixtures';
-import { rejects, startEngine, tempDir, whiteNoise, words, writeWav } from './engineHarness';
+import { assertHeard, rejects, startEngine, tempDir, whiteNoise, words, writeWav } from './engineHarness';
 
 const clip = (name: string) => path.join(AUDIO_DIR, name);
-/**
- * "four queen of clubs" is heard as "for queen of clubs" by tiny (and by the peer on the same weights): the two
- * sound the same, and only "four" vs "for" is forgiven here. Every other word must match.
- */
-const homophones = (w: string) => w.replace(/\b(four|4)\b/g, 'for');
+
 const referenced = readManifest().filter((m) => m.transcript !== null);
 
 describe('engine over JSON-RPC (real models, real speech)', function () {
@@ -47,9 +43,21 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
   for (const m of referenced.filter((m) => m.file !== 'jfk.wav')) {
     it(`transcribes ${m.file} right (numbers as digits or words)`, async function () {
       const r = await engine.transcribeFile({ path: clip(m.file) });
-      assert.strictEqual(homophones(words(r.text)), homophones(words(m.transcript!)));
+      assertHeard(m.file, r.text, m.transcript!);
     });
   }
+
+  it('with the full 30 s encoder window, hears every clip right, the edge clips included', async function () {
+    await engine.configure({ encoderWindow: 'full' });
+    try {
+      for (const m of referenced) {
+        const r = await engine.transcribeFile({ path: clip(m.file) });
+        assertHeard(m.file, r.text, m.transcript!, false);
+      }
+    } finally {
+      await engine.configure({ encoderWindow: 'variable' });
+    }
+  });
 
   it('transcribes the same speech from 8 kHz 16-bit and 44.1 kHz stereo float WAVs (resampled, downmixed)', async function () {
     const speech = loadClip('goforward.wav');

@@ -10,18 +10,10 @@ import { EngineClient } from '../../src/engineClient';
 import { CaptureBackend, EngineErrorCode, ErrorNotification, FinalNotification, SessionEndNotification, StateNotification } from '../../src/protocol';
 import { loadClip } from '../audioFixtures';
 import { FakeMicrophone, sleep } from '../fakeMicrophone';
-import { wordEditDistance } from '../../bench/wer';
-import { CLI, ENGINE, rejects, whiteNoise, words } from './engineHarness';
+import { assertHeard, CLI, ENGINE, rejects, whiteNoise, words } from './engineHarness';
 
 const HANGOVER_MS = 1500; // longer than jfk.wav's inner pauses (1.0-1.3 s): each clip is one utterance
 const PAUSE_MS = 2500;
-const forgiveFour = (w: string) => w.replace(/\bfour\b/g, 'for'); // see engine.test.ts: a homophone tiny can't tell
-/**
- * cards/002.wav ("four queen of clubs") is at the edge of tiny: offline it hears "for Queen of Clubs" (base: "4 Queen
- * of Clothes"), through a microphone sometimes "for queen of globes". There, one word of four may differ; every other
- * clip must come back word for word.
- */
-const ALLOWED_WORD_ERRORS: Record<string, number> = { 'cards/002.wav': 1 };
 
 function naudiodonInstalled(): boolean {
   try {
@@ -103,12 +95,7 @@ describe('live dictation from a fake microphone', function () {
           assert.deepStrictEqual(session.errors, []);
           const heard = session.finals.filter((f) => f.text !== '');
           assert.strictEqual(heard.length, clips.length, heard.map((f) => f.text).join(' | '));
-          clips.forEach(([file, transcript], i) => {
-            const got = forgiveFour(words(heard[i].text)).split(' ');
-            const want = forgiveFour(words(transcript)).split(' ');
-            const errors = wordEditDistance(want, got);
-            assert.ok(errors <= (ALLOWED_WORD_ERRORS[file] ?? 0), `${file}: heard "${heard[i].text}", expected "${transcript}"`);
-          });
+          clips.forEach(([file, transcript], i) => assertHeard(file, heard[i].text, transcript));
           for (const f of heard) {
             assert.ok(f.endOfSpeechToTextMs >= f.processingMs, 'end of speech to text includes processing');
             assert.ok(f.endOfSpeechToTextMs > HANGOVER_MS / 2, 'and the hangover');

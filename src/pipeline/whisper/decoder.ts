@@ -20,6 +20,25 @@ export interface DecodeOptions {
   noSpeech: number;
   /** Called after each token; return true to stop (loop guard). */
   shouldStop?: (tokens: number[]) => boolean;
+  /** Decode with timestamp tokens, under Whisper's timestamp rules, and stop where the audio ends. */
+  timestamps?: TimestampRules;
+}
+
+/**
+ * Timestamp mode: each segment is <|t_start|> text <|t_end|>; timestamps never go back; the first token is a
+ * timestamp no later than `maxInitial`. Decoding stops at a segment that would start at or after `stopAt`: there is
+ * no more audio there. With a short encoder window this is what ends decoding where the full window would have
+ * emitted end-of-text, instead of reading the window again from the start.
+ */
+export interface TimestampRules {
+  /** Token id of <|0.00|>; timestamp i (i x 20 ms) is begin + i. */
+  begin: number;
+  /** Largest timestamp index allowed (the window's end). */
+  last: number;
+  /** Largest index allowed as the first token (whisper: 1.0 s = 50). */
+  maxInitial: number;
+  /** A segment starting at or after this index ends decoding. */
+  stopAt: number;
 }
 
 export interface DecodeResult {
@@ -104,10 +123,17 @@ export class WhisperDecoder {
     const stepInput = new ort.Tensor('int64', stepIds, [1, 1]);
     for (let step = 0; step < opts.maxTokens; step++) {
       const offset = row * V;
-      const next = argmax(logits, offset, V, opts.suppress, step === 0 ? opts.beginSuppress : undefined);
+      const next = opts.timestamps
+        ? this.nextWithTimestamps(logits, offset, tokens, opts)
+        : argmax(logits, offset, V, opts.suppress, step === 0 ? opts.beginSuppress : undefined);
       sumLogprob += logits[offset + next] - logSumExp(logits, offset, V);
       if (next === opts.endOfText) {
         endedWithEot = true;
+        break;
+      }
+      const ts = opts.timestamps;
+      if (ts && next >= ts.begin && isSegmentStart(tokens, ts.begin) && next - ts.begin >= ts.stopAt) {
+        endedWithEot = true; // no audio left for another segment
         break;
       }
       tokens.push(next);
@@ -131,9 +157,84 @@ export class WhisperDecoder {
     return { tokens, sumLogprob, noSpeechProb, endedWithEot };
   }
 
+  /** Greedy choice under Whisper's timestamp rules (openai/whisper decoding.py ApplyTimestampRules). */
+  private nextWithTimestamps(logits: Float32Array, offset: number, tokens: number[], opts: DecodeOptions): number {
+    const ts = opts.timestamps!;
+    const n = tokens.length;
+    const lastWasTs = n >= 1 && tokens[n - 1] >= ts.begin;
+    const penultimateWasTs = n < 2 || tokens[n - 2] >= ts.begin;
+    let allowText = true;
+    let allowTs = true;
+    let allowEot = true;
+    if (lastWasTs) {
+      if (penultimateWasTs) allowTs = false;
+      else allowText = false;
+    }
+    let tsFrom = 0;
+    let tsTo = ts.last;
+    if (n === 0) {
+      allowText = false;
+      allowEot = false;
+      tsTo = Math.min(tsTo, ts.maxInitial);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      if (tokens[i] >= ts.begin) {
+        const lastTs = tokens[i] - ts.begin;
+        // Never back in time; a segment has a non-zero length.
+        tsFrom = lastWasTs && !penultimateWasTs ? lastTs : lastTs + 1;
+        break;
+      }
+    }
+    // Best text token, best timestamp, and whether timestamps together outweigh the best text token.
+    let bestText = -1;
+    let bestTextValue = -Infinity;
+    if (allowText) {
+      for (let i = 0; i < ts.begin; i++) {
+        if (opts.suppress[i] || (n === 0 && opts.beginSuppress.includes(i))) continue;
+        const v = logits[offset + i];
+        if (v > bestTextValue) {
+          bestTextValue = v;
+          bestText = i;
+        }
+      }
+    }
+    const eotValue = allowEot ? logits[offset + opts.endOfText] : -Infinity;
+    let bestTs = -1;
+    let bestTsValue = -Infinity;
+    let tsMax = -Infinity;
+    if (allowTs) {
+      for (let i = tsFrom; i <= tsTo; i++) if (logits[offset + ts.begin + i] > tsMax) tsMax = logits[offset + ts.begin + i];
+      let tsSum = 0;
+      for (let i = tsFrom; i <= tsTo; i++) {
+        const v = logits[offset + ts.begin + i];
+        tsSum += Math.exp(v - tsMax);
+        if (v > bestTsValue) {
+          bestTsValue = v;
+          bestTs = ts.begin + i;
+        }
+      }
+      const tsLogSum = tsMax + Math.log(tsSum);
+      if (bestTs >= 0 && tsLogSum > Math.max(bestTextValue, eotValue)) return bestTs;
+    }
+    let best = opts.endOfText;
+    let bestValue = eotValue;
+    if (bestTextValue > bestValue) {
+      best = bestText;
+      bestValue = bestTextValue;
+    }
+    if (bestTsValue > bestValue) best = bestTs;
+    return best;
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** True when the next timestamp would open a segment: at the start, or right after a segment's end timestamp. */
+function isSegmentStart(tokens: number[], begin: number): boolean {
+  const n = tokens.length;
+  return n === 0 || (n >= 2 && tokens[n - 1] >= begin && tokens[n - 2] < begin);
 }
 
 function argmax(logits: Float32Array, offset: number, n: number, suppress: Uint8Array, extra?: number[]): number {

@@ -1,4 +1,4 @@
-import { FFT } from './fft';
+import { RealPowerSpectrum } from './fft';
 
 /** Whisper's front end (openai/whisper audio.py, as the Hugging Face feature extractor does it). */
 export const N_FFT = 400;
@@ -44,15 +44,12 @@ export function melFilterbank(sampleRate: number, nFft: number, nMels: number): 
  */
 export class LogMel {
   readonly output = new Float32Array(N_MELS * N_FRAMES);
-  private readonly fft = new FFT(N_FFT);
+  private readonly spectrum = new RealPowerSpectrum(N_FFT);
   private readonly window = new Float64Array(N_FFT);
   private readonly filters: Float64Array[];
   /** First and last non-zero bin of each filter, to skip the zeros. */
   private readonly filterRange: Int32Array;
-  private readonly frameRe = new Float64Array(N_FFT);
-  private readonly frameIm = new Float64Array(N_FFT);
-  private readonly specRe = new Float64Array(N_FFT);
-  private readonly specIm = new Float64Array(N_FFT);
+  private readonly frame = new Float64Array(N_FFT);
   private readonly power = new Float64Array(N_BINS);
 
   constructor() {
@@ -84,11 +81,9 @@ export class LogMel {
         let idx = start + i;
         if (idx < 0) idx = -idx; // reflect padding at the start
         else if (idx >= CHUNK_SAMPLES) idx = 2 * (CHUNK_SAMPLES - 1) - idx; // reflect at the end of the window
-        this.frameRe[i] = (idx < n ? audio[idx] : 0) * this.window[i];
-        this.frameIm[i] = 0;
+        this.frame[i] = (idx < n ? audio[idx] : 0) * this.window[i];
       }
-      this.fft.transform(this.frameRe, this.frameIm, this.specRe, this.specIm);
-      for (let k = 0; k < N_BINS; k++) this.power[k] = this.specRe[k] * this.specRe[k] + this.specIm[k] * this.specIm[k];
+      this.spectrum.compute(this.frame, this.power);
       for (let m = 0; m < N_MELS; m++) {
         const row = this.filters[m];
         let acc = 0;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EngineErrorCode, ModelName, StageTimings } from '../../protocol';
+import { EncoderWindowMode, EngineErrorCode, ModelName, StageTimings } from '../../protocol';
 import { EngineError } from '../errors';
 import { verifyWhisper, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
@@ -18,8 +18,26 @@ export interface EncoderWindow {
   variable: boolean;
   floorMs: number;
   paddingMs: number;
+  /** Decode with timestamps and stop where the audio ends (see TimestampRules). */
+  timestamps: boolean;
 }
-export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, paddingMs: 0 };
+export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, paddingMs: 0, timestamps: false };
+/**
+ * Floors measured on ../shared/audio (npm run bench, A/B rows): below these, WER rose above the full window's
+ * (tiny: 3.7% at 5-8 s against 1.9% at 10 s; base: 3.7% at 5 s, equal to the full window).
+ */
+export const VARIABLE_WINDOWS: Record<ModelName, EncoderWindow> = {
+  tiny: { variable: true, floorMs: 10000, paddingMs: 1000, timestamps: true },
+  base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
+};
+
+export function encoderWindow(model: ModelName, mode: EncoderWindowMode): EncoderWindow {
+  return mode === 'full' ? FULL_WINDOW : VARIABLE_WINDOWS[model];
+}
+/** Whisper's first timestamp may be at most 1 s (50 steps of 20 ms). */
+const MAX_INITIAL_TIMESTAMP = 50;
+/** Seconds per timestamp step. */
+const TIMESTAMP_STEP_S = 0.02;
 
 /** Mel frames (10 ms each, even, at most 3000) the encoder runs on for `samples` of audio. */
 export function windowFrames(samples: number, w: EncoderWindow): number {
@@ -34,6 +52,8 @@ const MAX_TOKENS_PER_WINDOW = 224;
 /** Even fast speech stays under ~6 tokens a second; the cap keeps a loop from running on. */
 const MAX_TOKENS_PER_SECOND = 8;
 const MIN_TOKEN_BUDGET = 16;
+/** A segment that would start within this many timestamp steps (20 ms) of the audio's end has nothing left to say. */
+const STOP_MARGIN_STEPS = 10;
 
 export interface WhisperResult {
   text: string;
@@ -131,8 +151,12 @@ export class Whisper {
       const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
       const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
       let looped = false;
+      const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
       const result = await this.decoder.decode(hidden, {
-        prompt: [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
+        prompt: this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
+        timestamps: this.window.timestamps
+          ? { begin: sp.timestampBegin, last: frames / 2, maxInitial: MAX_INITIAL_TIMESTAMP, stopAt: Math.max(1, audioSteps - STOP_MARGIN_STEPS) }
+          : undefined,
         maxTokens,
         suppress: this.suppress,
         beginSuppress: this.beginSuppress,

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { FFT } from '../../../../src/pipeline/whisper/fft';
+import { FFT, RealPowerSpectrum } from '../../../../src/pipeline/whisper/fft';
 
 /** Deterministic uniform numbers in [-1, 1) (mulberry32), so a failure reproduces. */
 function random(seed: number): () => number {
@@ -95,5 +95,25 @@ describe('FFT', () => {
     assert.throws(() => new FFT(7), /prime factor/);
     assert.throws(() => new FFT(14), /prime factor/);
     assert.throws(() => new FFT(401), /prime factor/);
+  });
+});
+
+describe('RealPowerSpectrum', () => {
+  for (const n of [400, 16, 60, 250]) {
+    it(`gives |DFT|^2 of a real signal for bins 0..n/2 (n = ${n})`, () => {
+      const rnd = random(n + 7);
+      const x = new Float64Array(n).map(() => rnd());
+      const [re, im] = naiveDft(x, new Float64Array(n));
+      const out = new Float64Array(n / 2 + 1);
+      new RealPowerSpectrum(n).compute(x, out);
+      for (let k = 0; k <= n / 2; k++) {
+        const want = re[k] * re[k] + im[k] * im[k];
+        assert.ok(Math.abs(out[k] - want) <= 1e-9 * Math.max(1, want), `bin ${k}: ${out[k]} vs ${want}`);
+      }
+    });
+  }
+
+  it('refuses an odd size', () => {
+    assert.throws(() => new RealPowerSpectrum(401), /even size/);
   });
 });
