@@ -9,7 +9,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import {
   EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, ListDevicesParams,
-  ListDevicesResult, LogNotification,
+  LevelNotification, ListDevicesResult, LogNotification,
   MetricsResult, Notifications, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
   TranscribeFileParams, TranscribeFileResult,
 } from './protocol';
@@ -108,6 +108,9 @@ export class EngineClient {
   }
   onSessionEnd(cb: (n: SessionEndNotification) => void): Disposable {
     return this.listen(Notifications.sessionEnd, cb);
+  }
+  onLevel(cb: (n: LevelNotification) => void): Disposable {
+    return this.listen(Notifications.level, cb);
   }
   onLog(cb: (n: LogNotification) => void): Disposable {
     return this.listen(Notifications.log, cb);

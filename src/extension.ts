@@ -1,18 +1,134 @@
 /**
- * VS Code entry point. It only wires things together; the engine lives in its own process (dist/engine.js).
- * The full dictation UI lands with the extension issue; this registers the commands the manifest declares.
+ * VS Code entry point: wires the engine host, the dictation controller, the status bar, the performance panel and
+ * the commands together. The work lives in src/dictation/ and src/views/; the engine in its own process.
  */
 import * as vscode from 'vscode';
+import { affectsEngine, engineConfig, readSettings, SECTION } from './config';
+import { DictationController } from './dictation/dictationController';
+import { EngineHost } from './dictation/engineHost';
+import { DictationHistory, HistoryEntry } from './dictation/history';
+import { insertAtCursor } from './dictation/insertion';
+import { MODEL_NAMES } from './protocol';
+import { PanelSnapshot } from './views/panelProtocol';
+import { PerformancePanel } from './views/performancePanel';
+import { DictationStatusBar } from './views/statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const notReady = () =>
-    void vscode.window.showInformationMessage('VoiceFlow: live dictation in the editor is not built yet; use the voiceflow CLI.');
-  context.subscriptions.push(
-    vscode.commands.registerCommand('voiceflow.startDictation', notReady),
-    vscode.commands.registerCommand('voiceflow.stopDictation', notReady),
-  );
+/** What the extension exposes to other extensions and to its own tests. */
+export interface VoiceFlowApi {
+  statusBarText(): string;
+  panelSnapshot(): PanelSnapshot;
+  panelVisible(): boolean;
+  history(): readonly HistoryEntry[];
+  enginePid(): number | undefined;
+  dictating(): boolean;
 }
 
-export function deactivate(): void {
-  /* nothing to release yet */
+let host: EngineHost | undefined;
+
+export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
+  const log = vscode.window.createOutputChannel('VoiceFlow', { log: true });
+  const history = new DictationHistory(context.workspaceState);
+  let controller: DictationController | undefined;
+  let panel: PerformancePanel | undefined;
+  host = new EngineHost(context.extensionPath, log, {
+    onFinal: (n) => controller?.onFinal(n),
+    onState: (n) => controller?.onState(n.state, n.sessionId, n.device),
+    onLevel: (n) => panel?.level(n),
+    onError: (n) => controller?.onError(n),
+    onSessionEnd: (n) => controller?.onSessionEnd(n),
+    onCrash: (reason) => controller?.onCrash(reason),
+  }, () => engineConfig(readSettings()));
+  const engineHost = host;
+  controller = new DictationController(engineHost, history, log);
+  const statusBar = new DictationStatusBar(() => {
+    const s = readSettings();
+    return { warningMs: s.latencyWarningMs, errorMs: s.latencyErrorMs };
+  });
+  panel = new PerformancePanel(context.extensionUri, {
+    metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),
+    toggleDictation: () => void controller!.toggle(),
+    model: () => engineHost.initResult?.model ?? readSettings().model,
+    encoderWindow: () => readSettings().encoderWindow,
+    enginePid: () => engineHost.pid,
+  });
+  const dictation = controller;
+  const performance = panel;
+  context.subscriptions.push(
+    log, history, dictation, statusBar, performance,
+    dictation.listen(statusBar),
+    dictation.listen(performance),
+    vscode.commands.registerCommand('voiceflow.startDictation', () => dictation.start()),
+    vscode.commands.registerCommand('voiceflow.stopDictation', () => dictation.stop()),
+    vscode.commands.registerCommand('voiceflow.toggleDictation', () => dictation.toggle()),
+    vscode.commands.registerCommand('voiceflow.showPerformance', () => performance.show()),
+    vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
+    vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel()),
+    vscode.commands.registerCommand('voiceflow.showHistory', () => showHistory(history)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsEngine(e)) void engineHost.reconfigure().catch((err: Error) => log.warn(`Settings not applied: ${err.message}`));
+    }),
+  );
+  log.info('VoiceFlow activated.');
+  return {
+    statusBarText: () => statusBar.text,
+    panelSnapshot: () => performance.snapshot(),
+    panelVisible: () => performance.visible,
+    history: () => history.all,
+    enginePid: () => engineHost.pid,
+    dictating: () => dictation.dictating,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await host?.dispose();
+  host = undefined;
+}
+
+async function selectMicrophone(host: EngineHost): Promise<void> {
+  const settings = readSettings();
+  let devices;
+  try {
+    devices = (await (await host.engine()).listDevices({ backend: settings.captureBackend })).devices;
+  } catch (err) {
+    void vscode.window.showErrorMessage(`VoiceFlow: cannot list microphones: ${(err as Error).message}`);
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    devices.map((d) => ({ label: d.name, description: d.index === settings.microphone ? 'current' : undefined, index: d.index })),
+    { title: 'VoiceFlow: Select Microphone', placeHolder: `Input devices seen by ${settings.captureBackend}` },
+  );
+  if (pick) await vscode.workspace.getConfiguration(SECTION).update('microphone', pick.index, vscode.ConfigurationTarget.Global);
+}
+
+async function selectModel(): Promise<void> {
+  const current = readSettings().model;
+  const detail: Record<string, string> = { tiny: 'fastest; the default', base: 'more accurate; about twice the work' };
+  const pick = await vscode.window.showQuickPick(
+    MODEL_NAMES.map((m) => ({ label: m, description: m === current ? 'current' : undefined, detail: detail[m] })),
+    { title: 'VoiceFlow: Select Model' },
+  );
+  if (pick) await vscode.workspace.getConfiguration(SECTION).update('model', pick.label, vscode.ConfigurationTarget.Global);
+}
+
+async function showHistory(history: DictationHistory): Promise<void> {
+  if (history.all.length === 0) {
+    void vscode.window.showInformationMessage('VoiceFlow: nothing dictated yet.');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    history.all.map((e) => ({
+      label: e.text,
+      description: new Date(e.at).toLocaleTimeString(),
+      detail: e.notInserted ? `not inserted: ${e.notInserted}` : undefined,
+      entry: e,
+    })),
+    { title: 'VoiceFlow: Dictation History', placeHolder: 'Pick an utterance to insert it at the cursor' },
+  );
+  if (!pick) return;
+  const editor = vscode.window.activeTextEditor;
+  const outcome = editor ? await insertAtCursor(editor, pick.entry.text) : { inserted: false as const, reason: 'no text editor is active' };
+  if (!outcome.inserted) {
+    await vscode.env.clipboard.writeText(pick.entry.text);
+    void vscode.window.showInformationMessage(`VoiceFlow: ${outcome.reason}; the text is on the clipboard.`);
+  }
 }

@@ -181,6 +181,16 @@ export interface PartialNotification {
   text: string;
 }
 
+/** The live input, about ten times a second while listening: for level meters. */
+export interface LevelNotification {
+  sessionId: number;
+  /** Root-mean-square level of the latest frames, 0..1. */
+  rms: number;
+  /** Silero's speech probability for the latest frame (0 when the energy gate skipped it). */
+  speechProbability: number;
+  speaking: boolean;
+}
+
 export interface SessionEndNotification {
   sessionId: number;
   /** 'eof' when a file source ended, 'stopped' on request, 'error' after a capture failure. */
@@ -240,6 +250,7 @@ export namespace Notifications {
   export const partial = new NotificationType<PartialNotification>('partial');
   export const final = new NotificationType<FinalNotification>('final');
   export const sessionEnd = new NotificationType<SessionEndNotification>('sessionEnd');
+  export const level = new NotificationType<LevelNotification>('level');
   export const log = new NotificationType<LogNotification>('log');
   export const error = new NotificationType<ErrorNotification>('error');
 }

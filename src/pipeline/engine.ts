@@ -178,6 +178,7 @@ connection.onRequest(Requests.start, handle(async ({ source }) => {
   const s = new ListenSession(id, whisper, v.clone(), config.language, segmenterOptions(), metrics, capture, {
     state: (state, device) => setState(state, id, device),
     final: (n) => void connection.sendNotification(Notifications.final, n),
+    level: (n) => void connection.sendNotification(Notifications.level, n),
     error: (e) => void connection.sendNotification(Notifications.error, { code: e.code, message: e.message, sessionId: id }),
   });
   session = s;

@@ -1,14 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { encodeWav16 } from './audio/wav';
-import { AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, SessionEndNotification } from '../protocol';
+import {
+  AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, LevelNotification, SessionEndNotification,
+} from '../protocol';
 import { EngineError } from './errors';
 import { EngineMetrics } from './metrics';
 import { RingBuffer } from './ring';
 import { Utterance, UtteranceSegmenter, SegmenterOptions } from './segmenter';
 import { CaptureHost } from './audio/captureHost';
 import { CaptureEvent, CaptureJob } from './audio/source';
-import { SileroVad, VAD_FRAME } from './vad';
+import { frameRms, SileroVad, VAD_FRAME } from './vad';
 import { Whisper } from './whisper/whisper';
 
 /** The ring holds this much audio: inference can fall this far behind capture before anything is lost. */
@@ -18,12 +20,15 @@ const POLL_MS = 20;
 /** A file played into the ring is handed over in chunks of this length (a microphone's buffer). */
 const FILE_CHUNK_MS = 20;
 
+/** Level notifications are sent at most this often (a meter needs no more). */
+const LEVEL_INTERVAL_MS = 100;
 /** How long a stopping capture worker may take to release its device before it is terminated. */
 const STOP_GRACE_MS = 1500;
 
 export interface ListenEvents {
   state(state: 'listening' | 'speech' | 'transcribing', device?: string): void;
   final(n: FinalNotification): void;
+  level(n: LevelNotification): void;
   error(err: EngineError): void;
 }
 
@@ -44,6 +49,7 @@ export class ListenSession {
   private pending: Promise<void> = Promise.resolve();
   private utterances = 0;
   private vadMsSinceOpen = 0;
+  private lastLevelAt = 0;
   /** Capture time (epoch ms) of the end of the last voiced frame. */
   private lastVoicedAt = 0;
   private device?: string;
@@ -122,9 +128,15 @@ export class ListenSession {
         this.frameFill = 0;
         const capturedAt = this.ring.readPositionCapturedAt(16000);
         const t = performance.now();
+        // How long the frame waited between capture and the VAD: the capture stage as the user feels it.
+        this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
         const p = await this.vad.probability(this.frame);
         const vadMs = performance.now() - t;
         this.metrics.record('vadMs', vadMs);
+        if (t - this.lastLevelAt >= LEVEL_INTERVAL_MS) {
+          this.lastLevelAt = t;
+          this.events.level({ sessionId: this.id, rms: frameRms(this.frame), speechProbability: p, speaking: this.segmenter.speaking });
+        }
         const wasSpeaking = this.segmenter.speaking;
         const utterance = this.segmenter.push(this.frame, p);
         if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;

@@ -1,19 +1,10 @@
+import { summarize } from '../percentiles';
 import { MetricsResult, Percentiles } from '../protocol';
+
+export { percentile, summarize } from '../percentiles';
 
 /** How many recent values each stage keeps for its percentiles. */
 const WINDOW = 1000;
-
-/** Nearest-rank percentile of a sorted array. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-
-export function summarize(values: ArrayLike<number>): Percentiles {
-  const sorted = Float64Array.from(values).sort();
-  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-}
 
 /** Recent timings per stage (a fixed window each), plus the process's RSS and CPU. */
 export class EngineMetrics {

@@ -1,0 +1,183 @@
+/**
+ * Dictation from the user's side: start, stop, toggle; each final utterance inserted at the cursor or, when it
+ * cannot be, kept on the clipboard and in the history with a word to the user. Dictated text is never dropped.
+ */
+import * as vscode from 'vscode';
+import { readSettings } from '../config';
+import {
+  AudioSourceSpec, EngineState, ErrorNotification, FinalNotification, SessionEndNotification,
+} from '../protocol';
+import { EngineHost } from './engineHost';
+import { DictationHistory } from './history';
+import { insertAtCursor } from './insertion';
+
+export const DICTATING_CONTEXT = 'voiceflow.dictating';
+
+export type DictationState = EngineState | 'starting';
+
+export interface UtteranceRecord extends FinalNotification {
+  /** Time spent applying the edit in the editor, ms. */
+  insertMs: number;
+  /** From the utterance's close to the text in the editor, ms: processing plus insertion. */
+  latencyMs: number;
+  inserted: boolean;
+}
+
+export interface DictationListener {
+  onDictationState(state: DictationState, detail?: string): void;
+  onUtterance(u: UtteranceRecord): void;
+}
+
+export class DictationController implements vscode.Disposable {
+  private sessionId?: number;
+  private source?: AudioSourceSpec;
+  private starting?: Promise<void>;
+  private readonly listeners = new Set<DictationListener>();
+  /** Serializes insertions so utterances land in the order they were spoken. */
+  private inserting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly history: DictationHistory,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get dictating(): boolean {
+    return this.sessionId !== undefined || this.starting !== undefined;
+  }
+
+  listen(l: DictationListener): vscode.Disposable {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  }
+
+  private emitState(state: DictationState, detail?: string): void {
+    for (const l of this.listeners) l.onDictationState(state, detail);
+  }
+
+  async toggle(): Promise<void> {
+    if (this.dictating) await this.stop();
+    else await this.start();
+  }
+
+  async start(): Promise<void> {
+    if (this.dictating) return this.starting;
+    this.starting = this.begin();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  private async begin(): Promise<void> {
+    const settings = readSettings();
+    this.source = settings.audioSource
+      ? { kind: 'file', path: settings.audioSource, realtime: settings.audioSourceRealtime }
+      : { kind: 'microphone', device: settings.microphone, backend: settings.captureBackend };
+    this.emitState('starting');
+    await setContext(true);
+    try {
+      const engine = await this.host.engine();
+      const { sessionId, device } = await engine.start({ source: this.source });
+      this.sessionId = sessionId;
+      this.log.info(`Dictation started on ${device} (session ${sessionId}).`);
+      this.emitState('listening', device);
+    } catch (err) {
+      await setContext(false);
+      this.emitState('error', (err as Error).message);
+      this.log.error(`Could not start dictation: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(`VoiceFlow: ${(err as Error).message}`);
+    }
+  }
+
+  /** Stops listening; what was already heard is still transcribed and inserted. */
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    if (this.sessionId === undefined) return;
+    try {
+      const engine = await this.host.engine();
+      await engine.stop();
+    } catch (err) {
+      this.log.warn(`Stopping dictation: ${(err as Error).message}`);
+    }
+    await this.inserting;
+    this.ended();
+  }
+
+  private ended(): void {
+    this.sessionId = undefined;
+    void setContext(false);
+    this.emitState('idle');
+  }
+
+  // Engine events, routed here by the extension.
+
+  onState(state: EngineState, sessionId?: number, device?: string): void {
+    if (sessionId !== undefined && sessionId === this.sessionId && state !== 'idle') this.emitState(state, device);
+  }
+
+  onSessionEnd(n: SessionEndNotification): void {
+    if (n.sessionId !== this.sessionId) return;
+    void this.inserting.then(() => {
+      if (n.sessionId !== this.sessionId) return;
+      if (n.reason === 'eof') this.log.info(`Dictation source ended after ${n.utterances} utterances.`);
+      this.ended();
+    });
+  }
+
+  onError(n: ErrorNotification): void {
+    if (n.sessionId !== undefined && n.sessionId !== this.sessionId) return;
+    this.log.error(`Engine error ${n.code}: ${n.message}`);
+    this.emitState('error', n.message);
+    void vscode.window.showErrorMessage(`VoiceFlow: ${n.message}`);
+  }
+
+  /** The engine died: a microphone dictation resumes on the restarted engine; a file dictation stops. */
+  onCrash(reason: string): void {
+    if (this.sessionId === undefined) return;
+    const resume = this.source?.kind === 'microphone';
+    this.ended();
+    this.emitState('error', reason);
+    if (resume) {
+      this.log.info('Resuming dictation on the restarted engine.');
+      void this.start();
+    }
+  }
+
+  onFinal(n: FinalNotification): void {
+    if (n.sessionId !== this.sessionId || n.text.trim() === '') return;
+    this.inserting = this.inserting.then(() => this.insert(n));
+  }
+
+  private async insert(n: FinalNotification): Promise<void> {
+    const t0 = performance.now();
+    const editor = vscode.window.activeTextEditor;
+    const outcome = editor ? await insertAtCursor(editor, n.text) : { inserted: false as const, reason: 'no text editor is active' };
+    const insertMs = performance.now() - t0;
+    if (outcome.inserted) {
+      this.history.add({ text: n.text, at: Date.now(), insertedInto: editor!.document.uri.toString() });
+    } else {
+      await vscode.env.clipboard.writeText(n.text);
+      this.history.add({ text: n.text, at: Date.now(), notInserted: outcome.reason });
+      this.log.warn(`Not inserted (${outcome.reason}): "${n.text}" is on the clipboard and in the history.`);
+      void vscode.window
+        .showWarningMessage(`VoiceFlow: ${outcome.reason}, so "${abbreviate(n.text)}" is on the clipboard and in the dictation history.`, 'Show History')
+        .then((pick) => pick && vscode.commands.executeCommand('voiceflow.showHistory'));
+    }
+    const record: UtteranceRecord = { ...n, insertMs, latencyMs: n.processingMs + insertMs, inserted: outcome.inserted };
+    for (const l of this.listeners) l.onUtterance(record);
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+function setContext(dictating: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, dictating);
+}
+
+function abbreviate(text: string, max = 60): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}

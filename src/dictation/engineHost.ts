@@ -1,0 +1,129 @@
+/**
+ * The speech engine as the extension sees it: forked on first use with VS Code's own Node (process.execPath with
+ * ELECTRON_RUN_AS_NODE), kept warm, shut down on deactivate, restarted with backoff if it dies. The user is told
+ * once per crash streak, not on every restart.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EngineClient } from '../engineClient';
+import {
+  EngineConfig, ErrorNotification, FinalNotification, InitializeResult, LevelNotification, LogNotification,
+  SessionEndNotification, StateNotification,
+} from '../protocol';
+
+/** Restart delays after consecutive crashes, ms; the last repeats. */
+const RESTART_BACKOFF_MS = [0, 1000, 5000, 15000];
+/** Running this long without a crash resets the backoff. */
+const HEALTHY_AFTER_MS = 60000;
+
+export interface EngineEvents {
+  onFinal(n: FinalNotification): void;
+  onState(n: StateNotification): void;
+  onLevel(n: LevelNotification): void;
+  onError(n: ErrorNotification): void;
+  onSessionEnd(n: SessionEndNotification): void;
+  /** The engine died; `restarting` tells whether it will be started again. */
+  onCrash(reason: string): void;
+}
+
+export class EngineHost implements vscode.Disposable {
+  private client?: EngineClient;
+  private ready?: Promise<EngineClient>;
+  private crashes = 0;
+  private startedAt = 0;
+  private disposed = false;
+  private toldUser = false;
+  initResult?: InitializeResult;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly events: EngineEvents,
+    private readonly config: () => EngineConfig,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.client?.running ? this.client.pid : undefined;
+  }
+
+  /** The running engine, started and initialized if need be. */
+  engine(): Promise<EngineClient> {
+    if (this.disposed) return Promise.reject(new Error('VoiceFlow is shutting down.'));
+    if (!this.ready) {
+      this.ready = this.start();
+      this.ready.catch(() => (this.ready = undefined));
+    }
+    return this.ready;
+  }
+
+  /** Sends changed settings to a running engine (a stopped one reads them when it starts). */
+  async reconfigure(): Promise<void> {
+    if (!this.client?.running) return;
+    await (await this.engine()).configure(this.config());
+  }
+
+  private async start(): Promise<EngineClient> {
+    const delay = RESTART_BACKOFF_MS[Math.min(this.crashes, RESTART_BACKOFF_MS.length - 1)];
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const t0 = Date.now();
+    const client = EngineClient.start({
+      enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
+      execPath: process.execPath,
+      onStderr: (s) => this.log.debug(`[engine stderr] ${s.trimEnd()}`),
+    });
+    this.client = client;
+    this.log.info(`Speech engine started (pid ${client.pid}).`);
+    client.onFinal((n) => this.events.onFinal(n));
+    client.onState((n) => this.events.onState(n));
+    client.onLevel((n) => this.events.onLevel(n));
+    client.onError((n) => this.events.onError(n));
+    client.onSessionEnd((n) => this.events.onSessionEnd(n));
+    client.onLog((n: LogNotification) => this.logEngine(n));
+    void client.exited.then(({ code, signal }) => this.onExit(client, code, signal));
+    try {
+      this.initResult = await client.initialize(this.config());
+    } catch (err) {
+      await client.shutdown();
+      throw err;
+    }
+    this.startedAt = Date.now();
+    this.log.info(`Speech engine ready: ${this.initResult.model} loaded in ${Math.round(this.initResult.loadMs)} ms, warm in ${Math.round(Date.now() - t0)} ms.`);
+    return client;
+  }
+
+  private logEngine(n: LogNotification): void {
+    const line = `[engine] ${n.message}`;
+    if (n.level === 'error') this.log.error(line);
+    else if (n.level === 'warn') this.log.warn(line);
+    else if (n.level === 'info') this.log.info(line);
+    else this.log.debug(line);
+  }
+
+  private onExit(client: EngineClient, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.ready = undefined;
+    if (this.disposed) return;
+    if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) {
+      this.crashes = 0;
+      this.toldUser = false;
+    }
+    this.crashes++;
+    const reason = `The speech engine stopped unexpectedly (${signal ?? `exit code ${code}`}).`;
+    this.log.error(`${reason} Restart #${this.crashes}.`);
+    if (!this.toldUser) {
+      this.toldUser = true;
+      void vscode.window.showWarningMessage(`VoiceFlow: ${reason} It is being restarted; see the VoiceFlow output for details.`);
+    }
+    this.events.onCrash(reason);
+    // Keep it warm: start again in the background.
+    void this.engine().catch((err: Error) => this.log.error(`Restarting the speech engine failed: ${err.message}`));
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const client = this.client;
+    this.client = undefined;
+    await client?.shutdown();
+  }
+}
