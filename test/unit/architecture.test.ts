@@ -1,0 +1,39 @@
+/** The process boundary the design draws: the engine never imports vscode; the extension never imports onnxruntime. */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { packageRoot } from '../../src/pipeline/models';
+
+const ROOT = packageRoot(__dirname);
+const bundle = (name: string) => fs.readFileSync(path.join(ROOT, 'dist', name), 'utf8');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('architecture', () => {
+  it('no engine source imports vscode', () => {
+    for (const file of [...sources(path.join(ROOT, 'src', 'pipeline')), path.join(ROOT, 'src', 'engineClient.ts'), path.join(ROOT, 'src', 'protocol.ts')]) {
+      assert.ok(!/from 'vscode'|require\('vscode'\)/.test(fs.readFileSync(file, 'utf8')), `${path.relative(ROOT, file)} imports vscode`);
+    }
+  });
+
+  it('no extension source imports onnxruntime or the pipeline', () => {
+    const files = [path.join(ROOT, 'src', 'extension.ts'), ...sources(path.join(ROOT, 'src', 'dictation')), ...sources(path.join(ROOT, 'src', 'views'))];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      assert.ok(!/onnxruntime/.test(text), `${path.relative(ROOT, file)} imports onnxruntime`);
+      assert.ok(!/from '\.\.?\/(\.\.\/)?pipeline\//.test(text), `${path.relative(ROOT, file)} imports the engine's pipeline`);
+    }
+  });
+
+  it('the bundles keep to their side (checked on what esbuild actually bundled)', () => {
+    assert.ok(!/onnxruntime-node/.test(bundle('extension.js')), 'dist/extension.js pulls in onnxruntime-node');
+    assert.ok(!/require\("vscode"\)/.test(bundle('engine.js')), 'dist/engine.js requires vscode');
+    assert.ok(!/require\("vscode"\)/.test(bundle('cli.js')), 'dist/cli.js requires vscode');
+    assert.ok(/require\("onnxruntime-node"\)/.test(bundle('engine.js')), 'the engine loads onnxruntime-node (external, native)');
+  });
+});

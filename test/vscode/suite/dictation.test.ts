@@ -1,0 +1,205 @@
+/**
+ * Dictation inside a real VS Code (code-server's extension host): real engine, real models, real speech from
+ * ../shared/audio played as the audio source, real editors.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { VoiceFlowApi } from '../../../src/extension';
+import { encodeWav16 } from '../../../src/pipeline/audio/wav';
+import { normalizeWords } from '../../../bench/wer';
+import { AUDIO_DIR, loadClip } from '../../audioFixtures';
+
+const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
+const words = (t: string) => normalizeWords(t).join(' ');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with a workspace folder open');
+  return folder.uri.fsPath;
+}
+
+/** Writes 16 kHz mono clips with a pause between them into the workspace. */
+function clipsWav(name: string, clips: string[], pauseSeconds = 1.5): string {
+  const parts = clips.map(loadClip);
+  const gap = Math.round(pauseSeconds * 16000);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length + gap, gap));
+  let pos = gap;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length + gap;
+  }
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, encodeWav16(out, 16000));
+  return file;
+}
+
+async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('voiceflow').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function openDoc(name: string, content: string): Promise<vscode.TextEditor> {
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(file);
+  const editor = await vscode.window.showTextDocument(doc);
+  const end = doc.positionAt(content.length);
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
+
+describe('VoiceFlow in a real VS Code', function () {
+  this.timeout(180000);
+  let api: VoiceFlowApi;
+
+  before(async function () {
+    const ext = vscode.extensions.getExtension<VoiceFlowApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    api = await ext.activate();
+    await setSetting('audioSourceRealtime', false);
+  });
+
+  afterEach(async function () {
+    if (api.dictating()) await vscode.commands.executeCommand('voiceflow.stopDictation');
+    await setSetting('audioSource', undefined);
+  });
+
+  /** Runs one dictation from a WAV and waits until the source has ended and every utterance is placed. */
+  async function dictate(file: string): Promise<void> {
+    await setSetting('audioSource', file);
+    await vscode.commands.executeCommand('voiceflow.startDictation');
+    await until('the dictation to end', () => !api.dictating(), 120000);
+  }
+
+  it('registers its commands', async function () {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['startDictation', 'stopDictation', 'toggleDictation', 'showPerformance', 'selectMicrophone', 'selectModel', 'showHistory']) {
+      assert.ok(all.includes(`voiceflow.${id}`), `voiceflow.${id} is registered`);
+    }
+  });
+
+  it('Start Dictation inserts the transcript at the cursor, and the status bar shows its latency', async function () {
+    const editor = await openDoc('notes.txt', 'Robot, ');
+    await dictate(path.join(AUDIO_DIR, 'goforward.wav'));
+    assert.strictEqual(words(editor.document.getText()), words('Robot, go forward ten meters.'));
+    assert.match(editor.document.getText(), /^Robot, Go forward 10 meters\.?$/);
+    assert.match(api.statusBarText(), /VoiceFlow \d+ ms/);
+  });
+
+  it('one undo removes exactly one utterance', async function () {
+    const editor = await openDoc('cards.txt', 'Cards:');
+    await dictate(clipsWav('two-cards.wav', ['cards/001.wav', 'cards/005.wav']));
+    const text = editor.document.getText();
+    assert.strictEqual(words(text), words('Cards: ten of clubs eight of spades four of clubs seven of hearts'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(words(editor.document.getText()), words('Cards: ten of clubs'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), 'Cards:');
+  });
+
+  it('with no editor open, the text goes to the history and the clipboard', async function () {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.env.clipboard.writeText('');
+    const before = api.history().length;
+    await dictate(path.join(AUDIO_DIR, 'cards/003.wav'));
+    const entry = api.history()[0];
+    assert.strictEqual(api.history().length, before + 1);
+    assert.strictEqual(words(entry.text), words('seven of clubs'));
+    assert.ok(entry.notInserted && /no text editor/.test(entry.notInserted));
+    assert.strictEqual(await vscode.env.clipboard.readText(), entry.text);
+  });
+
+  it('a read-only document keeps the text too', async function () {
+    const provider = new ReadOnlyDocs();
+    const reg = vscode.workspace.registerFileSystemProvider('voiceflow-ro', provider, { isReadonly: true });
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('voiceflow-ro:/locked.txt'));
+      await vscode.window.showTextDocument(doc);
+      await dictate(path.join(AUDIO_DIR, 'cards/001.wav'));
+      assert.strictEqual(doc.getText(), ReadOnlyDocs.CONTENT);
+      const entry = api.history()[0];
+      assert.strictEqual(words(entry.text), words('ten of clubs'));
+      assert.ok(entry.notInserted, 'marked as not inserted');
+      assert.strictEqual(await vscode.env.clipboard.readText(), entry.text);
+    } finally {
+      reg.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('a killed engine is restarted and the next dictation works', async function () {
+    const editor = await openDoc('restart.txt', '');
+    await setSetting('audioSourceRealtime', true);
+    try {
+      await setSetting('audioSource', path.join(AUDIO_DIR, 'jfk.wav'));
+      await vscode.commands.executeCommand('voiceflow.startDictation');
+      const pid = await until('the engine', () => api.enginePid());
+      await sleep(1500);
+      process.kill(pid, 'SIGKILL');
+      await until('dictation to stop after the crash', () => !api.dictating());
+      const next = await until('a restarted engine', () => api.enginePid() !== pid && api.enginePid(), 60000);
+      assert.notStrictEqual(next, pid);
+    } finally {
+      await setSetting('audioSourceRealtime', false);
+    }
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.window.showTextDocument(editor.document);
+    await dictate(path.join(AUDIO_DIR, 'cards/005.wav'));
+    assert.match(words(editor.document.getText()), /eight of spades four of clubs seven of hearts$/);
+  });
+
+  it('the performance panel opens and shows real numbers', async function () {
+    await vscode.commands.executeCommand('voiceflow.showPerformance');
+    await until('the panel', () => api.panelVisible());
+    const snap = await until('engine figures in the panel', () => {
+      const s = api.panelSnapshot();
+      return s.rssBytes !== undefined && s.stages.encoder && s.stages.insert ? s : undefined;
+    });
+    assert.ok(snap.stages.encoder.p50 > 0 && snap.stages.decoder.p50 > 0 && snap.stages.insert.count > 0);
+    assert.ok(snap.rssBytes! > 50e6);
+    assert.ok(snap.realTimeFactor! > 0 && snap.realTimeFactor! < 1, `real-time factor ${snap.realTimeFactor}`);
+  });
+});
+
+/** A file system whose one document cannot be edited: a read-only editor for the fallback test. */
+class ReadOnlyDocs implements vscode.FileSystemProvider {
+  static readonly CONTENT = 'This document is read-only.';
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+  stat(): vscode.FileStat {
+    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: ReadOnlyDocs.CONTENT.length, permissions: vscode.FilePermission.Readonly };
+  }
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  readFile(): Uint8Array {
+    return Buffer.from(ReadOnlyDocs.CONTENT);
+  }
+  writeFile(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+}
