@@ -13,12 +13,24 @@ export const MIN_SPEECH_MS = 150;
 /** Silence kept after the last voiced frame, so Whisper hears the word end. */
 export const POST_ROLL_MS = 200;
 const HYSTERESIS = 0.15;
+/**
+ * Quiet or band-limited speech (8 kHz recordings, a distant mic) can keep Silero at 0.2-0.4 for whole sentences.
+ * Such frames open an utterance too when they stand well clear of the noise floor for a few frames in a row:
+ * background noise, however loud, sits at its own floor and never stands clear of it.
+ */
+const ASSIST_PROBABILITY = 0.2;
+const ASSIST_MARGIN_DB = 20;
+const ASSIST_FRAMES = 3;
+/** The noise floor follows quieter frames at once and louder ones slowly (dB per frame: ~1.5 dB/s). */
+const FLOOR_RISE_DB = 0.05;
 
 export interface SegmenterOptions {
   threshold?: number;
   hangoverMs?: number;
   preRollMs?: number;
   maxUtteranceMs?: number;
+  /** Let frames well clear of the noise floor count as speech at lower probabilities (default true). */
+  energyAssist?: boolean;
 }
 
 export interface Utterance {
@@ -57,6 +69,9 @@ export class UtteranceSegmenter {
   private voicedSamples = 0;
   private position = 0;
   private nextId = 1;
+  private floorDb = NaN;
+  private assistRun = 0;
+  private readonly energyAssist: boolean;
 
   constructor(opts: SegmenterOptions = {}) {
     this.threshold = opts.threshold ?? 0.5;
@@ -65,6 +80,7 @@ export class UtteranceSegmenter {
     this.preRollSamples = msToSamples(opts.preRollMs ?? PRE_ROLL_MS);
     this.maxSamples = msToSamples(opts.maxUtteranceMs ?? MAX_UTTERANCE_MS);
     this.minSpeechSamples = msToSamples(MIN_SPEECH_MS);
+    this.energyAssist = opts.energyAssist ?? true;
     this.postRollSamples = msToSamples(POST_ROLL_MS);
     this.preRoll = new Float32Array(Math.max(1, this.preRollSamples));
     this.buffer = new Float32Array(this.maxSamples + this.preRollSamples + this.hangoverSamples + 4096);
@@ -89,8 +105,9 @@ export class UtteranceSegmenter {
   push(frame: Float32Array, probability: number): Utterance | undefined {
     const frameStart = this.position;
     this.position += frame.length;
+    const clear = this.clearOfNoise(frame, probability);
     if (!this.inSpeech) {
-      if (probability >= this.threshold) {
+      if (probability >= this.threshold || this.assistRun >= ASSIST_FRAMES) {
         this.open(frameStart);
         this.append(frame);
         this.voicedSamples += frame.length;
@@ -101,7 +118,7 @@ export class UtteranceSegmenter {
       return undefined;
     }
     this.append(frame);
-    if (probability >= this.negThreshold) {
+    if (probability >= this.negThreshold || clear) {
       this.voicedSamples += frame.length;
       this.lastVoicedEnd = this.position;
     }
@@ -113,6 +130,18 @@ export class UtteranceSegmenter {
       return cut;
     }
     return undefined;
+  }
+
+  /** Tracks the noise floor; true when the frame is likely speech and well above it (counted in `assistRun`). */
+  private clearOfNoise(frame: Float32Array, probability: number): boolean {
+    if (!this.energyAssist) return false;
+    let acc = 0;
+    for (let i = 0; i < frame.length; i++) acc += frame[i] * frame[i];
+    const db = 10 * Math.log10(acc / frame.length + 1e-12);
+    this.floorDb = Number.isNaN(this.floorDb) || db < this.floorDb ? db : this.floorDb + FLOOR_RISE_DB;
+    const clear = probability >= ASSIST_PROBABILITY && db >= this.floorDb + ASSIST_MARGIN_DB;
+    this.assistRun = clear ? this.assistRun + 1 : 0;
+    return clear;
   }
 
   /** Closes the open utterance at the end of the stream. */

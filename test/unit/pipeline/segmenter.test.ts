@@ -21,8 +21,9 @@ class Stream {
   readonly closed: Array<{ u: Utterance; frame: number }> = [];
   frames = 0;
 
+  /** These frames carry their stream position as sample values, not audio: the energy assist stays off. */
   constructor(opts: SegmenterOptions = {}) {
-    this.seg = new UtteranceSegmenter(opts);
+    this.seg = new UtteranceSegmenter({ energyAssist: false, ...opts });
   }
 
   feed(probability: number, count = 1): Utterance[] {
@@ -251,5 +252,38 @@ describe('UtteranceSegmenter', () => {
     const s = new Stream();
     s.feed(0, 7);
     assert.strictEqual(s.seg.streamPosition, 7 * FRAME);
+  });
+});
+
+describe('UtteranceSegmenter energy assist', () => {
+  /** A frame of a sine at `db` dBFS RMS. */
+  function tone(db: number): Float32Array {
+    const amp = Math.pow(10, db / 20) * Math.SQRT2;
+    return Float32Array.from({ length: FRAME }, (_, i) => amp * Math.sin(i * 0.3));
+  }
+
+  it('opens on quiet speech Silero is unsure of when it stands 20 dB clear of the noise floor for three frames', () => {
+    const seg = new UtteranceSegmenter();
+    for (let i = 0; i < 30; i++) assert.strictEqual(seg.push(tone(-60), 0.01), undefined);
+    seg.push(tone(-30), 0.25);
+    seg.push(tone(-30), 0.25);
+    assert.ok(!seg.speaking, 'two frames are not enough');
+    seg.push(tone(-30), 0.25);
+    assert.ok(seg.speaking, 'the third opens the utterance');
+    for (let i = 0; i < 20; i++) seg.push(tone(-32), 0.22);
+    let u;
+    for (let i = 0; i < 40 && !u; i++) u = seg.push(tone(-60), 0.01);
+    assert.ok(u, 'it closes after the hangover');
+    assert.ok(u!.lastVoicedSample - u!.startSample > 20 * FRAME, 'the quiet speech counted as voiced');
+  });
+
+  it('never opens on loud steady noise, whatever its level, nor with the assist off', () => {
+    const loud = new UtteranceSegmenter();
+    for (let i = 0; i < 200; i++) assert.strictEqual(loud.push(tone(-10), 0.3), undefined);
+    assert.ok(!loud.speaking);
+    const off = new UtteranceSegmenter({ energyAssist: false });
+    for (let i = 0; i < 30; i++) off.push(tone(-60), 0.01);
+    for (let i = 0; i < 10; i++) off.push(tone(-30), 0.3);
+    assert.ok(!off.speaking);
   });
 });
