@@ -10,7 +10,7 @@ import {
 import {
   EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, ListDevicesParams,
   LevelNotification, ListDevicesResult, LogNotification,
-  MetricsResult, Notifications, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
+  MetricsResult, Notifications, PartialNotification, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
   TranscribeFileParams, TranscribeFileResult,
 } from './protocol';
 
@@ -108,6 +108,9 @@ export class EngineClient {
   }
   onSessionEnd(cb: (n: SessionEndNotification) => void): Disposable {
     return this.listen(Notifications.sessionEnd, cb);
+  }
+  onPartial(cb: (n: PartialNotification) => void): Disposable {
+    return this.listen(Notifications.partial, cb);
   }
   onLevel(cb: (n: LevelNotification) => void): Disposable {
     return this.listen(Notifications.level, cb);

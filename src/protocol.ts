@@ -48,6 +48,10 @@ export interface EngineConfig {
   preRollMs?: number;
   /** An utterance longer than this is cut, ms; default 28000 (Whisper sees 30 s at most). */
   maxUtteranceMs?: number;
+  /** Interim text while speaking (default true). */
+  partials?: boolean;
+  /** Transcribe during the hangover so the final is ready when the utterance closes (default true). */
+  speculative?: boolean;
   /**
    * 'variable' (default): the encoder runs on the audio plus padding (at least a floor per model) and decoding
    * follows timestamps to stop where the audio ends. 'full': the export's own 30 s window, as the peer runs it.
@@ -156,6 +160,8 @@ export interface UtteranceTimings extends StageTimings {
   vadMs: number;
   /** Time the closed utterance waited for an earlier one to finish, ms. */
   queueMs: number;
+  /** 1 when the final came from the pass started during the hangover, else 0. */
+  speculative: number;
 }
 
 export interface FinalNotification {
@@ -175,10 +181,16 @@ export interface FinalNotification {
   rejected?: string;
 }
 
+/** Interim text of the utterance being spoken. Never inserted: the final replaces it. */
 export interface PartialNotification {
   sessionId: number;
   utteranceId: number;
+  /** Agreed on by two consecutive passes; it only grows during an utterance. The final text replaces it. */
   text: string;
+  /** The latest pass's guess at what follows `text`; may still change. */
+  tentative: string;
+  /** From the capture of the utterance's first voiced frame to this partial, ms. */
+  sinceSpeechStartMs: number;
 }
 
 /** The live input, about ten times a second while listening: for level meters. */

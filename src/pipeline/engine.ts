@@ -24,6 +24,8 @@ const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir'>> & { modelDir?: st
   preRollMs: 300,
   maxUtteranceMs: 28000,
   encoderWindow: 'variable',
+  partials: true,
+  speculative: true,
 };
 /** Two seconds of low-level tone, transcribed at start so the first real utterance pays no warm-up. */
 const WARMUP_SAMPLES = 32000;
@@ -179,8 +181,9 @@ connection.onRequest(Requests.start, handle(async ({ source }) => {
     state: (state, device) => setState(state, id, device),
     final: (n) => void connection.sendNotification(Notifications.final, n),
     level: (n) => void connection.sendNotification(Notifications.level, n),
+    partial: (n) => void connection.sendNotification(Notifications.partial, n),
     error: (e) => void connection.sendNotification(Notifications.error, { code: e.code, message: e.message, sessionId: id }),
-  });
+  }, { partials: config.partials, speculate: config.speculative });
   session = s;
   void s.done.then((end: SessionEndNotification) => {
     if (session === s) session = undefined;

@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { encodeWav16 } from './audio/wav';
 import {
-  AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, LevelNotification, SessionEndNotification,
+  AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, LevelNotification, PartialNotification,
+  SessionEndNotification,
 } from '../protocol';
+import { SpeculativeTranscriber, StreamingOptions } from './streaming';
 import { EngineError } from './errors';
 import { EngineMetrics } from './metrics';
 import { RingBuffer } from './ring';
@@ -28,6 +30,7 @@ const STOP_GRACE_MS = 1500;
 export interface ListenEvents {
   state(state: 'listening' | 'speech' | 'transcribing', device?: string): void;
   final(n: FinalNotification): void;
+  partial(n: PartialNotification): void;
   level(n: LevelNotification): void;
   error(err: EngineError): void;
 }
@@ -52,6 +55,10 @@ export class ListenSession {
   private lastLevelAt = 0;
   /** Capture time (epoch ms) of the end of the last voiced frame. */
   private lastVoicedAt = 0;
+  /** Capture time (epoch ms) of the open utterance's first voiced frame, and whether it has had a partial. */
+  private speechStartedAt = 0;
+  private partialSent = false;
+  private readonly streamer: SpeculativeTranscriber;
   private device?: string;
   private started?: { resolve: (device: string) => void; reject: (e: EngineError) => void };
   private resolveEnd!: (n: SessionEndNotification) => void;
@@ -59,15 +66,25 @@ export class ListenSession {
 
   constructor(
     readonly id: number,
-    private readonly whisper: Whisper,
+    whisper: Whisper,
     private readonly vad: SileroVad,
-    private readonly language: string,
+    language: string,
     segmenterOptions: SegmenterOptions,
     private readonly metrics: EngineMetrics,
     private readonly capture: CaptureHost,
     private readonly events: ListenEvents,
+    streaming: StreamingOptions,
   ) {
     this.segmenter = new UtteranceSegmenter(segmenterOptions);
+    this.streamer = new SpeculativeTranscriber(whisper, language, streaming, (p) => {
+      if (p.utteranceId !== this.segmenter.openUtteranceId || !this.segmenter.speaking) return;
+      const since = performance.timeOrigin + performance.now() - this.speechStartedAt;
+      if (!this.partialSent && (p.committed || p.tentative)) {
+        this.partialSent = true;
+        this.metrics.record('firstPartialMs', since);
+      }
+      this.events.partial({ sessionId: this.id, utteranceId: p.utteranceId, text: p.committed, tentative: p.tentative, sinceSpeechStartMs: since });
+    });
   }
 
   /** Starts capture; resolves with the device's name once it is open, rejects if it cannot be opened. */
@@ -141,8 +158,13 @@ export class ListenSession {
         const utterance = this.segmenter.push(this.frame, p);
         if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
         if (this.segmenter.lastVoicedSample === this.segmenter.streamPosition) this.lastVoicedAt = capturedAt;
-        if (!wasSpeaking && this.segmenter.speaking) this.events.state('speech');
         if (utterance) this.enqueue(utterance);
+        if (this.segmenter.speaking && (!wasSpeaking || utterance)) {
+          this.speechStartedAt = capturedAt - (VAD_FRAME / 16000) * 1000;
+          this.partialSent = false;
+          this.events.state('speech');
+        }
+        this.streamer.tick(this.segmenter);
       }
       if (ended) {
         const last = this.segmenter.flush();
@@ -171,11 +193,11 @@ export class ListenSession {
       fs.writeFileSync(path.join(process.env.VOICEFLOW_DUMP_UTTERANCES, `s${this.id}-u${u.id}.wav`), encodeWav16(u.samples, 16000));
     }
     try {
-      const r = await this.whisper.transcribe(u.samples, this.language);
+      const { result: r, speculative } = await this.streamer.finalFor(u);
       const now = performance.now();
       this.utterances++;
       this.metrics.utterances++;
-      const timings = { ...r.timings, processingMs: now - u.closedAt, vadMs, queueMs: started - u.closedAt };
+      const timings = { ...r.timings, processingMs: now - u.closedAt, vadMs, queueMs: started - u.closedAt, speculative: speculative ? 1 : 0 };
       this.metrics.recordAll(timings);
       this.events.final({
         sessionId: this.id,

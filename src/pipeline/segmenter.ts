@@ -91,6 +91,26 @@ export class UtteranceSegmenter {
     return this.inSpeech;
   }
 
+  /** Where the open utterance starts in the stream (pre-roll included). */
+  get utteranceStart(): number {
+    return this.startSample;
+  }
+
+  /** The id the open utterance will get when it closes. */
+  get openUtteranceId(): number {
+    return this.nextId;
+  }
+
+  /** Silence kept after the last voiced frame when an utterance closes on silence, in samples. */
+  get postRoll(): number {
+    return this.postRollSamples;
+  }
+
+  /** A copy of the open utterance's audio up to `endSample` (stream position), for speculative transcription. */
+  snapshot(endSample: number): Float32Array {
+    return this.buffer.slice(0, Math.max(0, Math.min(this.length, endSample - this.startSample)));
+  }
+
   /** End of the last voiced frame, in stream samples. */
   get lastVoicedSample(): number {
     return this.lastVoicedEnd;

@@ -9,7 +9,7 @@ export interface DecoderShape {
 }
 
 export interface DecodeOptions {
-  /** Forced prefix: <|startoftranscript|>, language, task, <|notimestamps|>. */
+  /** Forced prompt: <|startoftranscript|>, language, task, <|notimestamps|>. */
   prompt: number[];
   maxTokens: number;
   /** 1 where a token may never be produced. */

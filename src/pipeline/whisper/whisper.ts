@@ -78,6 +78,7 @@ export class Whisper {
   private readonly suppress: Uint8Array;
   private readonly beginSuppress: number[];
   private queue: Promise<unknown> = Promise.resolve();
+  private running = 0;
 
   private constructor(
     readonly name: ModelName,
@@ -122,10 +123,16 @@ export class Whisper {
     }
   }
 
+  /** True while a transcription runs or waits: speculative work is only started when nothing is. */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
   /** Transcribes up to 30 s of 16 kHz mono audio. */
   transcribe(audio: Float32Array, language: string): Promise<WhisperResult> {
+    this.running++;
     const run = this.queue.then(() => this.run(audio, language));
-    this.queue = run.catch(() => undefined);
+    this.queue = run.catch(() => undefined).finally(() => this.running--);
     return run;
   }
 

@@ -1,0 +1,92 @@
+/** Partials and speculation on the live path, fed from a file at real-time pace (as a microphone would deliver it). */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EngineClient } from '../../src/engineClient';
+import { encodeWav16 } from '../../src/pipeline/audio/wav';
+import { FinalNotification, PartialNotification, SessionEndNotification } from '../../src/protocol';
+import { normalizeWords } from '../../bench/wer';
+import { AUDIO_DIR, loadClip } from '../audioFixtures';
+import { startEngine, tempDir } from './engineHarness';
+
+const words = normalizeWords;
+
+describe('partials and speculation (live path)', function () {
+  this.timeout(120000);
+  let engine: EngineClient;
+  let tmp: string;
+  let file: string;
+
+  before(async function () {
+    tmp = tempDir('streaming');
+    const clips = ['cards/005.wav', 'goforward.wav', 'forever-2.wav'].map(loadClip);
+    const gap = 24000;
+    const audio = new Float32Array(clips.reduce((n, c) => n + c.length + gap, gap));
+    let pos = gap;
+    for (const c of clips) {
+      audio.set(c, pos);
+      pos += c.length + gap;
+    }
+    file = path.join(tmp, 'three.wav');
+    fs.writeFileSync(file, encodeWav16(audio, 16000));
+    engine = startEngine();
+    await engine.initialize({ model: 'tiny' });
+  });
+  after(async () => {
+    await engine?.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function run(): Promise<{ partials: PartialNotification[]; finals: FinalNotification[] }> {
+    const partials: PartialNotification[] = [];
+    const finals: FinalNotification[] = [];
+    const subs = [engine.onPartial((p) => partials.push(p)), engine.onFinal((f) => finals.push(f))];
+    const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
+    const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
+    await ended;
+    subs.forEach((s) => s.dispose());
+    return { partials: partials.filter((p) => p.sessionId === sessionId), finals: finals.filter((f) => f.sessionId === sessionId && f.text) };
+  }
+
+  it('sends partials whose agreed text only grows and whose last guess converges to the final text', async function () {
+    const { partials, finals } = await run();
+    assert.strictEqual(finals.length, 3, finals.map((f) => f.text).join(' | '));
+    for (const f of finals) {
+      const mine = partials.filter((p) => p.utteranceId === f.utteranceId);
+      assert.ok(mine.length >= 1, `utterance ${f.utteranceId} ("${f.text}") had partials`);
+      let previous = '';
+      for (const p of mine) {
+        assert.ok(p.text.startsWith(previous), `agreed text only grows: "${previous}" -> "${p.text}"`);
+        previous = p.text;
+        assert.ok(p.sinceSpeechStartMs > 0);
+      }
+      // The last guess before the final, agreed and tentative together, is most of the final's words.
+      const last = mine[mine.length - 1];
+      const guess = words(`${last.text} ${last.tentative}`);
+      const final = words(f.text);
+      const shared = final.filter((w) => guess.includes(w)).length;
+      assert.ok(shared >= Math.ceil(final.length / 2), `last partial "${last.text} ${last.tentative}" vs final "${f.text}"`);
+    }
+    // Interim text, agreed or not, shows up while the speaker is still talking.
+    assert.ok(partials.some((p) => p.tentative.length > 0 || p.text.length > 0));
+  });
+
+  it('finishes on the pass started during the hangover, with the same text as offline transcription', async function () {
+    const first = await run();
+    assert.ok(first.finals.every((f) => f.timings.speculative === 1), 'every final came from the speculative pass');
+    await engine.configure({ partials: false });
+    try {
+      const { partials, finals } = await run();
+      assert.strictEqual(partials.length, 0);
+      const offline: Array<{ text: string }> = [];
+      for (const c of ['cards/005.wav', 'goforward.wav', 'forever-2.wav']) offline.push(await engine.transcribeFile({ path: path.join(AUDIO_DIR, c) }));
+      assert.strictEqual(finals.length, 3);
+      finals.forEach((f, i) => {
+        assert.deepStrictEqual(words(f.text), words(offline[i].text));
+        assert.strictEqual(f.timings.speculative, 1);
+      });
+    } finally {
+      await engine.configure({ partials: true });
+    }
+  });
+});

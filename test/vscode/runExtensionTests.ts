@@ -1,0 +1,290 @@
+/**
+ * Runs the mocha suite in out/test/vscode/suite/ inside a real VS Code: code-server 4.100.3 (VS Code 1.100.3, web
+ * workbench + Node extension host) driven by Debian's chromium through playwright-core.
+ *
+ *   node out/test/vscode/runExtensionTests.js [--grep PATTERN] [--keep]
+ *
+ * 1. a temp folder holds the workspace (with a test file), code-server's dirs and the browser profile;
+ * 2. code-server starts on 127.0.0.1 (codeServer.ts), with VOICEFLOW_TEST_REPORT and this process's environment;
+ * 3. chromium opens the workbench with extensionDevelopmentPath = this repository and extensionTestsPath = the suite's
+ *    index.js, after exposing window.codeAutomationExit, which VS Code calls with the tests' exit code;
+ * 4. the suite writes its spec report to $VOICEFLOW_TEST_REPORT (the extension host's stdout goes nowhere): it is
+ *    printed as it grows, then "vscode: N passed, N failed";
+ * 5. a screenshot, the report, code-server's and VS Code's logs and the browser console go to .test-artifacts/vscode/;
+ * 6. everything is stopped and removed (--keep leaves the temp folder), and the process exits with the tests' code.
+ *
+ * Env: VOICEFLOW_VSCODE_TEST_TIMEOUT_MS (for the suite, once the workbench is up; default 900000; code-server, the
+ * browser and the workbench have 60 s each to start), VOICEFLOW_CODE_SERVER_DIR (see codeServer.ts),
+ * VOICEFLOW_CHROMIUM (default /usr/bin/chromium). Every other variable of this process reaches the extension host.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './codeServer';
+import type { SuiteSummary } from './suite/index';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const SUITE_INDEX = path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js');
+const ARTIFACTS = path.join(REPO, '.test-artifacts', 'vscode');
+const CHROMIUM = process.env.VOICEFLOW_CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.VOICEFLOW_VSCODE_TEST_TIMEOUT_MS || 900_000);
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+const t0 = Date.now();
+const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
+const say = (msg: string) => console.log(`[vscode-tests ${secs()}] ${msg}`);
+let closingLine: string | undefined;
+
+function parseArgs(argv: string[]): { grep?: string; keep: boolean } {
+  const out: { grep?: string; keep: boolean } = { keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--grep') out.grep = argv[++i];
+    else if (argv[i] === '--keep') out.keep = true;
+    else throw new Error(`unknown argument ${argv[i]} (usage: runExtensionTests.js [--grep PATTERN] [--keep])`);
+  }
+  return out;
+}
+
+/** Prints what the suite appended to the report since the last call. */
+class ReportTail {
+  private offset = 0;
+  constructor(private readonly file: string) {}
+  flush(): void {
+    let size = 0;
+    try {
+      size = fs.statSync(this.file).size;
+    } catch {
+      return;
+    }
+    if (size <= this.offset) return;
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      const buf = Buffer.alloc(size - this.offset);
+      fs.readSync(fd, buf, 0, buf.length, this.offset);
+      // Print whole lines only; a partial last line waits for the next flush.
+      const text = buf.toString('utf8');
+      const cut = text.lastIndexOf('\n') + 1;
+      if (cut > 0) {
+        process.stdout.write(text.slice(0, cut));
+        this.offset += Buffer.byteLength(text.slice(0, cut));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  flushAll(): void {
+    this.flush();
+    try {
+      const rest = fs.readFileSync(this.file).subarray(this.offset).toString('utf8');
+      if (rest) process.stdout.write(rest.endsWith('\n') ? rest : `${rest}\n`);
+      this.offset += Buffer.byteLength(rest);
+    } catch {
+      /* no report */
+    }
+  }
+}
+
+function copyLogs(server: CodeServer | undefined, browserLog: string): void {
+  try {
+    if (fs.existsSync(browserLog)) fs.copyFileSync(browserLog, path.join(ARTIFACTS, 'browser-console.log'));
+    if (!server) return;
+    if (fs.existsSync(server.logFile)) fs.copyFileSync(server.logFile, path.join(ARTIFACTS, 'code-server.log'));
+    // VS Code's own logs (server, remote extension host, extension output channels).
+    const logs = path.join(server.userDataDir, 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
+  } catch (err) {
+    say(`could not copy logs: ${String(err)}`);
+  }
+}
+
+function findFiles(dir: string, re: RegExp): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => re.test(path.basename(f))).map((f) => path.join(dir, f));
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  for (const [file, hint] of [
+    [path.join(REPO, 'package.json'), 'the runner must live in out/test/vscode/ of the repository'],
+    [path.join(REPO, 'dist', 'extension.js'), 'run `node esbuild.mjs` first'],
+    [SUITE_INDEX, 'run `tsc -p .` first'],
+    [CHROMIUM, 'apt-get install chromium'],
+  ]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} not found: ${hint}`);
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
+
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // Short prefix: unix socket paths under it must stay under 108 bytes (see codeServer.ts).
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vf-vsc-'));
+  const workspace = path.join(tmp, 'workspace');
+  fs.mkdirSync(workspace);
+  fs.writeFileSync(path.join(workspace, 'dictation-target.txt'), 'VoiceFlow test workspace.\n');
+  const reportDir = path.join(tmp, 'report');
+  fs.mkdirSync(reportDir);
+  const reportFile = path.join(reportDir, 'report.txt');
+  const browserDir = path.join(tmp, 'browser');
+  const browserHome = path.join(browserDir, 'home');
+  fs.mkdirSync(browserHome, { recursive: true });
+  const browserLog = path.join(tmp, 'browser-console.log');
+  const tail = new ReportTail(reportFile);
+
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let cleanedUp = false;
+  const cleanup = async () => {
+    if (cleanedUp) return;
+    cleanedUp = true;
+    await context?.close().catch(() => undefined);
+    copyLogs(server, browserLog);
+    await server?.stop().catch((err) => say(`stopping code-server: ${String(err)}`));
+    if (args.keep) say(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    say(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let poll: NodeJS.Timeout | undefined;
+  try {
+    say(`starting code-server (workspace ${workspace})`);
+    server = await startCodeServer({
+      workspace,
+      root: path.join(tmp, 'cs'),
+      env: {
+        VOICEFLOW_TEST_REPORT: reportFile,
+        VOICEFLOW_TEST_WORKSPACE: workspace,
+        VOICEFLOW_TEST_ENV_PROBE: 'from-runner',
+        VOICEFLOW_TEST_GREP: args.grep ?? process.env.VOICEFLOW_TEST_GREP,
+      },
+    });
+    say(`code-server ${server.url} healthy (pid ${server.pid})`);
+
+    const tStart = Date.now();
+    context = await chromium.launchPersistentContext(path.join(browserDir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+      env: {
+        ...process.env,
+        HOME: browserHome,
+        XDG_CONFIG_HOME: path.join(browserHome, '.config'),
+        XDG_CACHE_HOME: path.join(browserHome, '.cache'),
+        XDG_DATA_HOME: path.join(browserHome, '.local', 'share'),
+      },
+      timeout: 60_000,
+    });
+    let resolveExit!: (code: number) => void;
+    const exitCode = new Promise<number>((r) => (resolveExit = r));
+    await context.exposeFunction('codeAutomationExit', (code: unknown) => resolveExit(Number(code)));
+    const page: Page = context.pages()[0] ?? (await context.newPage());
+    const consoleLog = (line: string) => fs.appendFileSync(browserLog, `${line}\n`);
+    page.on('console', (m) => consoleLog(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => consoleLog(`[pageerror] ${e.stack ?? e.message}`));
+    let crashed: ((e: Error) => void) | undefined;
+    const pageCrash = new Promise<never>((_, reject) => (crashed = reject));
+    page.on('crash', () => crashed?.(new Error('the browser page crashed')));
+    pageCrash.catch(() => undefined);
+
+    const remote = (p: string) => `vscode-remote://${server!.authority}${p.split(path.sep).map(encodeURIComponent).join('/')}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(REPO)],
+      ['extensionTestsPath', remote(SUITE_INDEX)],
+    ];
+    const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    say(`opening the workbench with ${pkg.publisher}.${pkg.name} under development`);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    say(`workbench visible after ${secs(tStart)}; tests running (timeout ${TIMEOUT_MS / 1000} s)`);
+
+    poll = setInterval(() => tail.flush(), 500);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out after ${TIMEOUT_MS / 1000} s (VOICEFLOW_VSCODE_TEST_TIMEOUT_MS) waiting for the tests inside VS Code to finish: ` +
+                `window.codeAutomationExit was never called. The report so far is above; see ${ARTIFACTS}/ ` +
+                '(workbench.png, browser-console.log, code-server.log, vscode-logs/).',
+            ),
+          ),
+        TIMEOUT_MS,
+      );
+    });
+    const serverGone = new Promise<never>((_, reject) => {
+      const h = setInterval(() => {
+        if (server?.exited()) {
+          clearInterval(h);
+          reject(new Error(`code-server exited while the tests ran; see ${ARTIFACTS}/code-server.log`));
+        }
+      }, 1000);
+      exitCode.finally(() => clearInterval(h));
+      timeout.catch(() => clearInterval(h));
+    });
+    let code: number;
+    try {
+      code = await Promise.race([exitCode, timeout, serverGone, pageCrash]);
+    } catch (err) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'workbench.png') }).catch(() => undefined);
+      tail.flushAll();
+      if (fs.existsSync(reportFile)) fs.copyFileSync(reportFile, path.join(ARTIFACTS, 'report.txt'));
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      clearInterval(poll);
+    }
+    await page.waitForTimeout(500); // let a notification that just appeared finish sliding in
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench.png') }).catch((e) => say(`screenshot failed: ${String(e)}`));
+    tail.flushAll();
+    say(`VS Code reported exit code ${code} after ${secs(tStart)} (screenshot ${path.relative(REPO, path.join(ARTIFACTS, 'workbench.png'))})`);
+
+    if (fs.existsSync(reportFile)) fs.copyFileSync(reportFile, path.join(ARTIFACTS, 'report.txt'));
+    let summary: SuiteSummary | undefined;
+    try {
+      summary = JSON.parse(fs.readFileSync(`${reportFile}.json`, 'utf8')) as SuiteSummary;
+      fs.copyFileSync(`${reportFile}.json`, path.join(ARTIFACTS, 'report.json'));
+    } catch {
+      /* handled below */
+    }
+    if (!summary) {
+      console.error(
+        `the suite wrote no summary (${reportFile}.json): it did not run. Extension host log: ` +
+          `${findFiles(path.join(server.userDataDir, 'logs'), /exthost/i).join(', ') || '(none)'}; browser console: ${ARTIFACTS}/browser-console.log`,
+      );
+      return code || 1;
+    }
+    if (summary.error) console.error(`suite error: ${summary.error}`);
+    if (summary.tests === 0) {
+      console.error('no test ran inside VS Code');
+      return code || 1;
+    }
+    // Printed last, after the cleanup lines: the plain closing line CI reads.
+    closingLine = `vscode: ${summary.passes} passed, ${summary.failures} failed${summary.pending ? `, ${summary.pending} skipped` : ''}`;
+    return code;
+  } finally {
+    if (poll) clearInterval(poll);
+    await cleanup();
+    say(`cleaned up (total ${secs()})`);
+  }
+}
+
+main().then(
+  (code) => {
+    if (closingLine) console.log(closingLine);
+    process.exit(code);
+  },
+  (err) => {
+    console.error(`[vscode-tests] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
