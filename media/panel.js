@@ -5,7 +5,7 @@
 (function () {
   const vscode = acquireVsCodeApi();
   const $ = (id) => document.getElementById(id);
-  const STAGES = ['capture', 'vad', 'mel', 'encoder', 'decoder', 'processing', 'insert'];
+  const STAGES = ['capture', 'vad', 'mel', 'encoder', 'decoder', 'processing', 'insert', 'first partial'];
   const ms = (v) => (v === undefined || v === null ? '–' : `${Math.round(v)} ms`);
 
   function renderSnapshot(s) {
@@ -16,8 +16,8 @@
     $('rtf').textContent = s.realTimeFactor === undefined ? '–' : `${s.realTimeFactor.toFixed(3)}x`;
     $('cpu').textContent = s.cpuPercent === undefined ? '–' : `${s.cpuPercent.toFixed(1)} %`;
     $('rss').textContent = s.rssBytes === undefined ? '–' : `${Math.round(s.rssBytes / 1048576)} MB`;
-    $('model').textContent = s.model || '–';
-    $('window').textContent = s.encoderWindow ? `${s.encoderWindow} encoder window` : '';
+    $('model').textContent = s.profile ? `${s.profile}` : s.model || '–';
+    $('window').textContent = [s.model, s.encoderWindow ? `${s.encoderWindow} window` : ''].filter(Boolean).join(', ');
     const body = $('stages').querySelector('tbody');
     body.replaceChildren(...STAGES.filter((n) => s.stages[n]).map((n) => {
       const p = s.stages[n];

@@ -3,13 +3,14 @@
  * the commands together. The work lives in src/dictation/ and src/views/; the engine in its own process.
  */
 import * as vscode from 'vscode';
-import { affectsEngine, engineConfig, readSettings, SECTION } from './config';
+import { affectsEngine, engineConfig, Profile, readSettings, SECTION } from './config';
 import { DictationController } from './dictation/dictationController';
 import { EngineHost } from './dictation/engineHost';
 import { DictationHistory, HistoryEntry } from './dictation/history';
 import { insertAtCursor } from './dictation/insertion';
-import { MODEL_NAMES } from './protocol';
+import { ModelName, MODEL_NAMES } from './protocol';
 import { PanelSnapshot } from './views/panelProtocol';
+import { GhostText } from './views/ghostText';
 import { PerformancePanel } from './views/performancePanel';
 import { DictationStatusBar } from './views/statusBar';
 
@@ -21,6 +22,8 @@ export interface VoiceFlowApi {
   history(): readonly HistoryEntry[];
   enginePid(): number | undefined;
   dictating(): boolean;
+  /** The interim text shown at the cursor now ('' when none). */
+  ghostText(): string;
 }
 
 let host: EngineHost | undefined;
@@ -32,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   let panel: PerformancePanel | undefined;
   host = new EngineHost(context.extensionPath, log, {
     onFinal: (n) => controller?.onFinal(n),
+    onPartial: (n) => controller?.onPartial(n),
     onState: (n) => controller?.onState(n.state, n.sessionId, n.device),
     onLevel: (n) => panel?.level(n),
     onError: (n) => controller?.onError(n),
@@ -39,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     onCrash: (reason) => controller?.onCrash(reason),
   }, () => engineConfig(readSettings()));
   const engineHost = host;
-  controller = new DictationController(engineHost, history, log);
+  const ghost = new GhostText();
+  controller = new DictationController(engineHost, history, log, ghost);
   const statusBar = new DictationStatusBar(() => {
     const s = readSettings();
     return { warningMs: s.latencyWarningMs, errorMs: s.latencyErrorMs };
@@ -49,12 +54,13 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     toggleDictation: () => void controller!.toggle(),
     model: () => engineHost.initResult?.model ?? readSettings().model,
     encoderWindow: () => readSettings().encoderWindow,
+    profile: () => readSettings().profile,
     enginePid: () => engineHost.pid,
   });
   const dictation = controller;
   const performance = panel;
   context.subscriptions.push(
-    log, history, dictation, statusBar, performance,
+    log, history, ghost, dictation, statusBar, performance,
     dictation.listen(statusBar),
     dictation.listen(performance),
     vscode.commands.registerCommand('voiceflow.startDictation', () => dictation.start()),
@@ -76,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     history: () => history.all,
     enginePid: () => engineHost.pid,
     dictating: () => dictation.dictating,
+    ghostText: () => ghost.text,
   };
 }
 
@@ -101,13 +108,19 @@ async function selectMicrophone(host: EngineHost): Promise<void> {
 }
 
 async function selectModel(): Promise<void> {
-  const current = readSettings().model;
-  const detail: Record<string, string> = { tiny: 'fastest; the default', base: 'more accurate; about twice the work' };
-  const pick = await vscode.window.showQuickPick(
-    MODEL_NAMES.map((m) => ({ label: m, description: m === current ? 'current' : undefined, detail: detail[m] })),
-    { title: 'VoiceFlow: Select Model' },
-  );
-  if (pick) await vscode.workspace.getConfiguration(SECTION).update('model', pick.label, vscode.ConfigurationTarget.Global);
+  const current = readSettings().profile;
+  const items: Array<vscode.QuickPickItem & { profile: Profile; model?: ModelName }> = [
+    { label: 'Fast', detail: 'Whisper tiny, window cut to the utterance: the lowest latency', profile: 'fast' },
+    { label: 'Balanced', detail: 'Whisper tiny on its full 30 s window: the model as trained', profile: 'balanced' },
+    { label: 'Accurate', detail: 'Whisper base, window cut to the utterance: more accurate, about twice the work', profile: 'accurate' },
+    ...MODEL_NAMES.map((m) => ({ label: `Custom: ${m}`, detail: 'with voiceflow.encoderWindow as set', profile: 'custom' as const, model: m })),
+  ];
+  for (const i of items) if (i.profile === current && (current !== 'custom' || i.model === readSettings().model)) i.description = 'current';
+  const pick = await vscode.window.showQuickPick(items, { title: 'VoiceFlow: Select Model' });
+  if (!pick) return;
+  const config = vscode.workspace.getConfiguration(SECTION);
+  if (pick.model) await config.update('model', pick.model, vscode.ConfigurationTarget.Global);
+  await config.update('profile', pick.profile, vscode.ConfigurationTarget.Global);
 }
 
 async function showHistory(history: DictationHistory): Promise<void> {

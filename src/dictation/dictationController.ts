@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import {
-  AudioSourceSpec, EngineState, ErrorNotification, FinalNotification, SessionEndNotification,
+  AudioSourceSpec, EngineState, ErrorNotification, FinalNotification, PartialNotification, SessionEndNotification,
 } from '../protocol';
 import { EngineHost } from './engineHost';
 import { DictationHistory } from './history';
 import { insertAtCursor } from './insertion';
+import { GhostText } from '../views/ghostText';
 
 export const DICTATING_CONTEXT = 'voiceflow.dictating';
 
@@ -26,6 +27,8 @@ export interface UtteranceRecord extends FinalNotification {
 export interface DictationListener {
   onDictationState(state: DictationState, detail?: string): void;
   onUtterance(u: UtteranceRecord): void;
+  /** Interim text of the utterance being spoken (never inserted). */
+  onPartial?(p: PartialNotification): void;
 }
 
 export class DictationController implements vscode.Disposable {
@@ -40,6 +43,7 @@ export class DictationController implements vscode.Disposable {
     private readonly host: EngineHost,
     private readonly history: DictationHistory,
     private readonly log: vscode.LogOutputChannel,
+    private readonly ghost: GhostText,
   ) {}
 
   get dictating(): boolean {
@@ -106,6 +110,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   private ended(): void {
+    this.ghost.clear();
     this.sessionId = undefined;
     void setContext(false);
     this.emitState('idle');
@@ -145,6 +150,12 @@ export class DictationController implements vscode.Disposable {
     }
   }
 
+  onPartial(n: PartialNotification): void {
+    if (n.sessionId !== this.sessionId) return;
+    this.ghost.show(n.text, n.tentative);
+    for (const l of this.listeners) l.onPartial?.(n);
+  }
+
   onFinal(n: FinalNotification): void {
     if (n.sessionId !== this.sessionId || n.text.trim() === '') return;
     this.inserting = this.inserting.then(() => this.insert(n));
@@ -152,6 +163,7 @@ export class DictationController implements vscode.Disposable {
 
   private async insert(n: FinalNotification): Promise<void> {
     const t0 = performance.now();
+    this.ghost.clear();
     const editor = vscode.window.activeTextEditor;
     const outcome = editor ? await insertAtCursor(editor, n.text) : { inserted: false as const, reason: 'no text editor is active' };
     const insertMs = performance.now() - t0;

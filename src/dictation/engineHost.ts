@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient } from '../engineClient';
 import {
-  EngineConfig, ErrorNotification, FinalNotification, InitializeResult, LevelNotification, LogNotification,
+  EngineConfig, ErrorNotification, FinalNotification, InitializeResult, LevelNotification, LogNotification, PartialNotification,
   SessionEndNotification, StateNotification,
 } from '../protocol';
 
@@ -18,6 +18,7 @@ const HEALTHY_AFTER_MS = 60000;
 
 export interface EngineEvents {
   onFinal(n: FinalNotification): void;
+  onPartial(n: PartialNotification): void;
   onState(n: StateNotification): void;
   onLevel(n: LevelNotification): void;
   onError(n: ErrorNotification): void;
@@ -74,6 +75,7 @@ export class EngineHost implements vscode.Disposable {
     this.client = client;
     this.log.info(`Speech engine started (pid ${client.pid}).`);
     client.onFinal((n) => this.events.onFinal(n));
+    client.onPartial((n) => this.events.onPartial(n));
     client.onState((n) => this.events.onState(n));
     client.onLevel((n) => this.events.onLevel(n));
     client.onError((n) => this.events.onError(n));

@@ -30,6 +30,7 @@ export async function insertAtCursor(editor: vscode.TextEditor, text: string): P
     if (offset < 0 || offset >= doc.getText().length) return '';
     return doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + 1)));
   };
+  const version = doc.version;
   let ok: boolean;
   try {
     ok = await editor.edit(
@@ -45,5 +46,8 @@ export async function insertAtCursor(editor: vscode.TextEditor, text: string): P
   } catch (err) {
     return { inserted: false, reason: (err as Error).message };
   }
-  return ok ? { inserted: true } : { inserted: false, reason: 'the editor did not accept the edit (read-only?)' };
+  if (!ok) return { inserted: false, reason: 'the editor did not accept the edit' };
+  // A read-only editor (a read-only file system, a diff's left side) can report success and change nothing.
+  if (doc.version === version) return { inserted: false, reason: 'the editor is read-only' };
+  return { inserted: true };
 }

@@ -25,7 +25,9 @@ export interface PanelSnapshot {
   detail?: string;
   model?: string;
   encoderWindow?: string;
-  /** Per stage: capture, vad, mel, encoder, decoder, processing, insert. */
+  /** fast, balanced, accurate or custom. */
+  profile?: string;
+  /** Per stage: capture, vad, mel, encoder, decoder, processing, insert, first partial (from speech start). */
   stages: Record<string, Percentiles>;
   /** Processing time over audio time, median of recent utterances (below 1 is faster than real time). */
   realTimeFactor?: number;

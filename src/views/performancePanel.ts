@@ -15,6 +15,7 @@ const POLL_MS = 1000;
 /** Engine stage names in `metrics` -> the panel's stage names. */
 const ENGINE_STAGES: Array<[string, string]> = [
   ['captureMs', 'capture'], ['vadMs', 'vad'], ['melMs', 'mel'], ['encoderMs', 'encoder'], ['decoderMs', 'decoder'], ['processingMs', 'processing'],
+  ['firstPartialMs', 'first partial'],
 ];
 
 export interface PanelSources {
@@ -22,6 +23,7 @@ export interface PanelSources {
   toggleDictation(): void;
   model(): string | undefined;
   encoderWindow(): string;
+  profile(): string;
   enginePid(): number | undefined;
 }
 
@@ -106,6 +108,7 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
       detail: this.detail,
       model: this.sources.model(),
       encoderWindow: this.sources.encoderWindow(),
+      profile: this.sources.profile(),
       stages,
       realTimeFactor: rtf.length ? summarize(rtf).p50 : undefined,
       cpuPercent: this.lastMetrics?.cpuPercent,
@@ -174,7 +177,7 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
   <div class="card"><div class="label">Real-time factor</div><div class="value" id="rtf">–</div><div class="sub">processing / audio, median</div></div>
   <div class="card"><div class="label">Engine CPU</div><div class="value" id="cpu">–</div><div class="sub">of one core</div></div>
   <div class="card"><div class="label">Engine memory</div><div class="value" id="rss">–</div><div class="sub">resident</div></div>
-  <div class="card"><div class="label">Model</div><div class="value" id="model">–</div><div class="sub" id="window">–</div></div>
+  <div class="card"><div class="label">Profile</div><div class="value" id="model">–</div><div class="sub" id="window">–</div></div>
 </section>
 <section>
   <h2>Input</h2>

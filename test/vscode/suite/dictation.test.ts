@@ -160,6 +160,30 @@ describe('VoiceFlow in a real VS Code', function () {
     assert.match(words(editor.document.getText()), /eight of spades four of clubs seven of hearts$/);
   });
 
+  it('shows interim text as ghost text that never enters the document or its undo history', async function () {
+    const editor = await openDoc('ghost.txt', 'Start.');
+    const version = editor.document.version;
+    await setSetting('audioSourceRealtime', true);
+    try {
+      await setSetting('audioSource', clipsWav('sentence.wav', ['forever-2.wav', 'cards/005.wav'], 1));
+      await vscode.commands.executeCommand('voiceflow.startDictation');
+      const ghost = await until('ghost text while speaking', () => api.ghostText(), 30000);
+      assert.ok(ghost.length > 0);
+      assert.strictEqual(editor.document.getText(), 'Start.', 'partials are not in the document');
+      assert.strictEqual(editor.document.version, version, 'partials made no edit');
+      await until('the dictation to end', () => !api.dictating(), 60000);
+    } finally {
+      await setSetting('audioSourceRealtime', false);
+    }
+    assert.strictEqual(api.ghostText(), '', 'the ghost text is gone once the finals are in');
+    const text = editor.document.getText();
+    assert.match(words(text), /^start feels like these days go on forever eight of spades four of clubs seven of hearts$/);
+    assert.strictEqual(editor.document.version, version + 2, 'two utterances, two edits');
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), 'Start.', 'two undos remove the two utterances, and nothing else is left to undo');
+  });
+
   it('the performance panel opens and shows real numbers', async function () {
     await vscode.commands.executeCommand('voiceflow.showPerformance');
     await until('the panel', () => api.panelVisible());
@@ -170,6 +194,8 @@ describe('VoiceFlow in a real VS Code', function () {
     assert.ok(snap.stages.encoder.p50 > 0 && snap.stages.decoder.p50 > 0 && snap.stages.insert.count > 0);
     assert.ok(snap.rssBytes! > 50e6);
     assert.ok(snap.realTimeFactor! > 0 && snap.realTimeFactor! < 1, `real-time factor ${snap.realTimeFactor}`);
+    assert.strictEqual(snap.profile, 'fast');
+    assert.ok(snap.stages['first partial'] && snap.stages['first partial'].p50 > 0, 'partial timings are shown');
   });
 });
 
