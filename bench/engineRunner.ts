@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { EngineClient } from '../src/engineClient';
-import { InitializeResult, ModelName } from '../src/protocol';
+import { EngineConfig, InitializeResult } from '../src/protocol';
 
 /** Keep the end of the engine's stderr to show it if the engine fails. */
 const STDERR_KEEP = 4000;
@@ -16,16 +16,22 @@ export class EngineRunner {
     private readonly stderr: { tail: string },
   ) {}
 
-  static async start(enginePath: string, model: ModelName): Promise<EngineRunner> {
+  /** `env` is merged over this process's environment (the live section points the engine at the fake microphone). */
+  static async start(enginePath: string, config: EngineConfig, env?: NodeJS.ProcessEnv): Promise<EngineRunner> {
     if (!fs.existsSync(enginePath)) throw new Error(`${enginePath} is missing: build it with \`node esbuild.mjs\`.`);
     const stderr = { tail: '' };
-    const client = EngineClient.start({ enginePath, onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)) });
+    const client = EngineClient.start({ enginePath, env, onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)) });
     try {
-      return new EngineRunner(client, await client.initialize({ model }), stderr);
+      return new EngineRunner(client, await client.initialize(config), stderr);
     } catch (err) {
       await client.shutdown();
-      throw new Error(withStderr(`The engine failed to initialize ${model}: ${(err as Error).message}`, stderr.tail));
+      throw new Error(withStderr(`The engine failed to initialize ${JSON.stringify(config)}: ${(err as Error).message}`, stderr.tail));
     }
+  }
+
+  /** The end of the engine's stderr, to explain a failure. */
+  get stderrTail(): string {
+    return this.stderr.tail;
   }
 
   async transcribe(file: string): Promise<{ ms: number; text: string }> {
@@ -47,6 +53,6 @@ export class EngineRunner {
   }
 }
 
-function withStderr(message: string, tail: string): string {
+export function withStderr(message: string, tail: string): string {
   return tail ? `${message}\n--- engine stderr (end) ---\n${tail}` : message;
 }

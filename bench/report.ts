@@ -1,4 +1,5 @@
 /** The benchmark's printed report: one table of clips and one summary table per model. */
+import { LiveResult, liveSkipped } from './live';
 import { BenchResults, ModelResult } from './results';
 
 /** A 1-minute load average above this per core, before the run, means something else competed for the CPU. */
@@ -49,12 +50,82 @@ function summaryTable(m: ModelResult): string {
     const heard = m.idleCpu.finals.length ? `, heard ${m.idleCpu.finals.map(quote).join(' ')}` : '';
     rows.push(['engine idle CPU while listening to 30 s of silence', `${m.idleCpu.cpuPercent.toFixed(1)}% of one core${heard}`, '-']);
   }
-  if (m.contention) {
-    const { otherCpuPercent, stealPercent } = m.contention;
-    const warn = otherCpuPercent > BUSY_OTHER_CPU_PERCENT ? ' (WARNING: contention, latencies inflated)' : '';
-    rows.push(['CPU used by other processes during these runs', `${otherCpuPercent.toFixed(1)}% of one core, steal ${stealPercent.toFixed(1)}%${warn}`, '(same machine)']);
-  }
+  if (m.contention) rows.push(['CPU used by other processes during these runs', contentionCell(m.contention), '(same machine)']);
   return table(['', 'engine', 'peer (transformers.js)'], rows);
+}
+
+function contentionCell(c: { otherCpuPercent: number; stealPercent: number }): string {
+  const warn = c.otherCpuPercent > BUSY_OTHER_CPU_PERCENT ? ' (WARNING: contention, latencies inflated)' : '';
+  return `${c.otherCpuPercent.toFixed(1)}% of one core, steal ${c.stealPercent.toFixed(1)}%${warn}`;
+}
+
+/** The A/B of the encoder window: the default engine ('variable') against the same engine with encoderWindow 'full'. */
+function windowTables(m: ModelResult): string[] {
+  const f = m.engineFull;
+  if (!f) return [];
+  const rows = m.clips.filter((c) => c.engineFull).map((c) => [
+    c.clip,
+    c.seconds.toFixed(1),
+    ms(c.engine.medianMs),
+    ms(c.engineFull!.medianMs),
+    `${(c.engineFull!.medianMs / c.engine.medianMs).toFixed(2)}x`,
+    quote(c.engine.text) + (c.engine.otherTexts ? ' (varied)' : ''),
+    c.engineFull!.text === c.engine.text && !c.engineFull!.otherTexts ? '(same)' : quote(c.engineFull!.text) + (c.engineFull!.otherTexts ? ' (varied)' : ''),
+  ]);
+  const e = m.engine;
+  const summary = [
+    ['WER (speech clips with a reference)', `${pct(e.wer.wer)} (${e.wer.errors}/${e.wer.referenceWords})`, `${pct(f.wer.wer)} (${f.wer.errors}/${f.wer.referenceWords})`],
+    ['latency p50, speech clips, all timed runs', `${ms(e.p50Ms)} ms`, `${ms(f.p50Ms)} ms`],
+    ['latency p95, speech clips, all timed runs', `${ms(e.p95Ms)} ms`, `${ms(f.p95Ms)} ms`],
+    ['words for 30 s of silence / of white noise', `${e.silenceWords} / ${e.noiseWords}`, `${f.silenceWords} / ${f.noiseWords}`],
+    ['model load (+ engine warm-up)', `${ms(m.engineInit.loadMs)} + ${ms(m.engineInit.warmupMs)} ms`, `${ms(f.loadMs)} + ${ms(f.warmupMs)} ms`],
+    ['engine process RSS after the runs', mb(e.rssBytes), mb(f.rssBytes)],
+  ];
+  return [
+    `### whisper-${m.model} encoder window: 'variable' (default) vs 'full' (30 s, as the peer runs it); same runs, alternated; "slower" = full ms / variable ms`,
+    '',
+    table(['clip', 's', 'variable ms', 'full ms', 'slower', 'variable text', 'full text'], rows, [false, true, true, true, true]),
+    '',
+    table(['', "engine, encoderWindow 'variable'", "engine, encoderWindow 'full'"], summary),
+    '',
+  ];
+}
+
+function liveTables(m: ModelResult): string[] {
+  if (!m.live) return [];
+  if (liveSkipped(m.live)) return [`Live microphone section skipped: ${m.live.skipped}.`, ''];
+  const l: LiveResult = m.live;
+  const empty = l.utterances.length - l.nonEmpty;
+  const utterances = l.utterances.map((u, i) => [
+    `${i + 1}`,
+    u.clip,
+    u.text ? quote(u.text) : `(empty${u.rejected ? `: ${u.rejected}` : ''})`,
+    ms(u.endOfSpeechToTextMs),
+    ms(u.processingMs),
+    u.speculative ? 'yes' : 'no',
+  ]);
+  const speculative = l.utterances.filter((u) => u.text && u.speculative).length;
+  const heard = l.idle.finals.length ? `; heard ${l.idle.finals.map(quote).join(' ')}` : '';
+  const rows = [
+    ['clips played (those with a reference)', `${l.clips.length}, ${l.speechSeconds.toFixed(1)} s of speech, ${l.pauseMs / 1000} s of silence after each`],
+    ['utterances (final notifications)', `${l.nonEmpty} with text${empty ? `, ${empty} empty` : ''}`],
+    ['end of speech to text, p50 / p95 (hangover included)', `${ms(l.endOfSpeechToTextMs.p50)} / ${ms(l.endOfSpeechToTextMs.p95)} ms`],
+    ['processing (utterance closed to text), p50 / p95', `${ms(l.processingMs.p50)} / ${ms(l.processingMs.p95)} ms`],
+    ['finals from the speculative pass (started during the hangover)', `${speculative} of ${l.nonEmpty}`],
+    ['live WER (all finals concatenated vs all references)', `${pct(l.wer.wer)} (${l.wer.errors}/${l.wer.referenceWords})`],
+    [`engine idle CPU, microphone hearing ${l.idle.seconds} s of silence`, `${l.idle.cpuPercent.toFixed(1)}% of one core${heard}`],
+    ['engine process RSS after the silence', mb(l.idle.rssBytes)],
+    ['ring overruns; capture errors', `${l.sessionEnd?.overruns ?? '?'}; ${l.errors.length ? l.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'}`],
+  ];
+  if (l.contention) rows.push(['CPU used by other processes during the live section', contentionCell(l.contention)]);
+  return [
+    `### whisper-${l.model} live: a fake microphone (PulseAudio null sink, device "${l.device}"), default settings (${l.hangoverMs} ms hangover)`,
+    '',
+    table(['#', 'clip played last', 'final text', 'end of speech to text ms', 'processing ms', 'speculative'], utterances, [true, false, false, true, true]),
+    '',
+    table(['', 'engine (live)'], rows),
+    '',
+  ];
 }
 
 export function formatModel(m: ModelResult, runs: number): string {
@@ -65,6 +136,8 @@ export function formatModel(m: ModelResult, runs: number): string {
     '',
     summaryTable(m),
     '',
+    ...windowTables(m),
+    ...liveTables(m),
   ].join('\n');
 }
 

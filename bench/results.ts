@@ -3,11 +3,14 @@ import { ModelName } from '../src/protocol';
 import { ClipKind } from './clips';
 import { Contention } from './contention';
 import { IdleCpuResult } from './idleCpu';
+import { LiveOutcome } from './live';
 import { median, percentile } from './stats';
 import { WerResult, normalizeWords, wordErrorRate } from './wer';
 
 export type Impl = 'engine' | 'peer';
 export const IMPLS: readonly Impl[] = ['engine', 'peer'];
+/** What a clip's runs are keyed by: the two implementations, and (tiny only) the engine with a 30 s encoder window. */
+export type RunsKey = Impl | 'engineFull';
 
 export interface ImplRuns {
   warmupMs: number;
@@ -28,6 +31,8 @@ export interface ClipResult {
   peer: ImplRuns;
   /** peer median / engine median: how many times faster the engine is. */
   speedup: number;
+  /** Tiny only: a second engine initialized with encoderWindow 'full', run alternately with the two above. */
+  engineFull?: ImplRuns;
 }
 
 export interface ImplSummary {
@@ -47,6 +52,10 @@ export interface ModelResult {
   engine: ImplSummary & { rssBytes: number };
   peer: ImplSummary;
   idleCpu?: IdleCpuResult;
+  /** Tiny only: the engine with encoderWindow 'full' (the engine above runs the default 'variable'). */
+  engineFull?: ImplSummary & { rssBytes: number; loadMs: number; warmupMs: number };
+  /** Tiny only: live dictation from a fake microphone, or why it was skipped. */
+  live?: LiveOutcome;
   /** CPU other processes used while this model was benchmarked (Linux). */
   contention?: Contention;
 }
@@ -66,12 +75,12 @@ export function implRuns(warmupMs: number, runs: { ms: number; text: string }[])
   return { warmupMs, runsMs: runs.map((r) => r.ms), medianMs: median(runs.map((r) => r.ms)), text, ...(others.length ? { otherTexts: others } : {}) };
 }
 
-export function summarize(clips: readonly ClipResult[], impl: Impl): ImplSummary {
+export function summarize(clips: readonly ClipResult[], impl: RunsKey): ImplSummary {
   const speech = clips.filter((c) => c.kind === 'speech');
-  const latencies = speech.flatMap((c) => c[impl].runsMs);
-  const words = (kind: ClipKind) => normalizeWords(clips.find((c) => c.kind === kind)?.[impl].text ?? '').length;
+  const latencies = speech.flatMap((c) => c[impl]?.runsMs ?? []);
+  const words = (kind: ClipKind) => normalizeWords(clips.find((c) => c.kind === kind)?.[impl]?.text ?? '').length;
   return {
-    wer: wordErrorRate(speech.filter((c) => c.reference !== undefined).map((c) => ({ reference: c.reference!, hypothesis: c[impl].text }))),
+    wer: wordErrorRate(speech.filter((c) => c.reference !== undefined).map((c) => ({ reference: c.reference!, hypothesis: c[impl]?.text ?? '' }))),
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     silenceWords: words('silence'),
