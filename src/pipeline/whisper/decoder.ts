@@ -1,5 +1,9 @@
+import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
+import { EngineErrorCode } from '../../protocol';
+import { EngineError } from '../errors';
 import { loadSession, sessionOptions } from '../onnx';
+import { precomputedProjectionDecoder } from './decoderGraph';
 
 export interface DecoderShape {
   layers: number;
@@ -76,7 +80,13 @@ export class WhisperDecoder {
   }
 
   static async load(file: string, shape: DecoderShape): Promise<WhisperDecoder> {
-    return new WhisperDecoder(await loadSession(file, sessionOptions({ foldQuantizedWeights: true })), shape);
+    let edited: Uint8Array;
+    try {
+      edited = precomputedProjectionDecoder(await fs.promises.readFile(file));
+    } catch (err) {
+      throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the decoder from ${file}: ${(err as Error).message}`);
+    }
+    return new WhisperDecoder(await loadSession(edited, sessionOptions({ foldQuantizedWeights: false })), shape);
   }
 
   /** Logits over the vocabulary for each prompt position, and the caches: the first step. */
