@@ -1,0 +1,65 @@
+/** The two ONNX graph edits change speed and memory, not results: checked against the models as exported. */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as ort from 'onnxruntime-node';
+import { whisperFiles } from '../../../../src/pipeline/models';
+import { precomputedProjectionDecoder } from '../../../../src/pipeline/whisper/decoderGraph';
+import { sliceablePositionsEncoder } from '../../../../src/pipeline/whisper/encoderGraph';
+import { LogMel, N_FRAMES, N_MELS } from '../../../../src/pipeline/whisper/mel';
+import { loadClip } from '../../../audioFixtures';
+
+const OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 2, graphOptimizationLevel: 'all' };
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.strictEqual(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('Whisper graph edits (tiny)', function () {
+  this.timeout(120000);
+  const files = whisperFiles('tiny');
+  const mel = new LogMel().compute(loadClip('cards/001.wav')).slice();
+
+  it('the sliceable-positions encoder gives the export\'s output on 30 s, and runs on shorter windows', async function () {
+    const original = await ort.InferenceSession.create(files.encoder, OPTIONS);
+    const edited = await ort.InferenceSession.create(sliceablePositionsEncoder(fs.readFileSync(files.encoder)), OPTIONS);
+    const input = new ort.Tensor('float32', mel, [1, N_MELS, N_FRAMES]);
+    const a = (await original.run({ input_features: input }, ['last_hidden_state'])).last_hidden_state;
+    const b = (await edited.run({ input_features: input }, ['last_hidden_state'])).last_hidden_state;
+    assert.deepStrictEqual(b.dims, [1, 1500, 384]);
+    assert.ok(maxAbsDiff(a.data as Float32Array, b.data as Float32Array) < 1e-4);
+    const frames = 1000;
+    const short = new Float32Array(N_MELS * frames);
+    for (let m = 0; m < N_MELS; m++) short.set(mel.subarray(m * N_FRAMES, m * N_FRAMES + frames), m * frames);
+    const c = (await edited.run({ input_features: new ort.Tensor('float32', short, [1, N_MELS, frames]) }, ['last_hidden_state'])).last_hidden_state;
+    assert.deepStrictEqual(c.dims, [1, frames / 2, 384]);
+    await assert.rejects(original.run({ input_features: new ort.Tensor('float32', short, [1, N_MELS, frames]) }, ['last_hidden_state']));
+    await Promise.all([original.release(), edited.release()]);
+  });
+
+  it('the precomputed-projection decoder gives the export\'s logits', async function () {
+    const encoder = await ort.InferenceSession.create(files.encoder, OPTIONS);
+    const hidden = (await encoder.run({ input_features: new ort.Tensor('float32', mel, [1, N_MELS, N_FRAMES]) }, ['last_hidden_state'])).last_hidden_state;
+    const original = await ort.InferenceSession.create(files.decoder, OPTIONS);
+    const edited = await ort.InferenceSession.create(precomputedProjectionDecoder(fs.readFileSync(files.decoder)), OPTIONS);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from([50258n, 50259n, 50359n, 50363n]), [1, 4]),
+      encoder_hidden_states: hidden,
+      use_cache_branch: new ort.Tensor('bool', [false], [1]),
+    };
+    const empty = new ort.Tensor('float32', new Float32Array(0), [1, 6, 0, 64]);
+    for (let i = 0; i < 4; i++) for (const p of ['decoder', 'encoder']) for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${p}.${kv}`] = empty;
+    const a = (await original.run(feeds, ['logits'])).logits.data as Float32Array;
+    const b = (await edited.run(feeds, ['logits'])).logits.data as Float32Array;
+    assert.ok(maxAbsDiff(a, b) < 1e-3, `max diff ${maxAbsDiff(a, b)}`);
+    const argmax = (x: Float32Array, row: number) => {
+      let best = 0;
+      for (let i = 1; i < 51865; i++) if (x[row * 51865 + i] > x[row * 51865 + best]) best = i;
+      return best;
+    };
+    assert.strictEqual(argmax(b, 3), argmax(a, 3));
+    await Promise.all([encoder.release(), original.release(), edited.release()]);
+  });
+});
