@@ -223,6 +223,8 @@ export interface MetricsResult {
   rssBytes: number;
   /** CPU used by the engine process since the previous `metrics` call, percent of one core. */
   cpuPercent: number;
+  /** CPU used by the engine process over the last second, percent of one core. */
+  recentCpuPercent: number;
   uptimeMs: number;
   ringOverruns: number;
   clippedSamples: number;

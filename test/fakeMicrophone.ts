@@ -69,25 +69,9 @@ export class FakeMicrophone {
 
   /** Plays 16 kHz mono float samples into the sink, in real time; resolves when the last sample has been played. */
   play(samples: Float32Array): Promise<void> {
-    const pcm = Buffer.alloc(samples.length * 2);
-    for (let i = 0; i < samples.length; i++) {
-      pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768))), i * 2);
-    }
-    const player = spawn('pacat', ['--playback', `--device=${SINK}`, '--format=s16le', '--rate=16000', '--channels=1', '--raw'], {
-      env: this.env,
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const { player, done } = playIntoSink(samples, this.env);
     this.players.add(player);
-    let stderr = '';
-    player.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    player.stdin!.end(pcm);
-    return new Promise((resolve, reject) => {
-      player.once('exit', (code) => {
-        this.players.delete(player);
-        if (code === 0) resolve();
-        else reject(new Error(`pacat exited with ${code}: ${stderr.trim()}`));
-      });
-    });
+    return done.finally(() => this.players.delete(player));
   }
 
   /** Stops the server (as when a device disappears); the folder stays for a restart. */
@@ -110,6 +94,33 @@ export class FakeMicrophone {
     await this.stopServer();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Plays 16 kHz mono float samples into a fake microphone's sink with pacat, in real time. `env` must reach the server
+ * (PULSE_SERVER, as in FakeMicrophone.env); a process that inherited it (the VS Code extension host started by
+ * test/vscode/runExtensionTests.ts) passes its own environment. `done` resolves when the last sample has been played.
+ */
+export function playIntoSink(samples: Float32Array, env: NodeJS.ProcessEnv, sink = SINK): { player: ChildProcess; done: Promise<void> } {
+  const pcm = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) {
+    pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768))), i * 2);
+  }
+  const player = spawn('pacat', ['--playback', `--device=${sink}`, '--format=s16le', '--rate=16000', '--channels=1', '--raw'], {
+    env,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  player.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  player.stdin!.end(pcm);
+  const done = new Promise<void>((resolve, reject) => {
+    player.once('error', (err) => reject(new Error(`pacat could not start: ${err.message}`)));
+    player.once('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`pacat exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+  return { player, done };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -5,6 +5,7 @@ export { percentile, summarize } from '../percentiles';
 
 /** How many recent values each stage keeps for its percentiles. */
 const WINDOW = 1000;
+const CPU_SAMPLE_MS = 1000;
 
 /** Recent timings per stage (a fixed window each), plus the process's RSS and CPU. */
 export class EngineMetrics {
@@ -15,6 +16,22 @@ export class EngineMetrics {
   private readonly started = performance.now();
   private lastCpu = process.cpuUsage();
   private lastCpuAt = performance.now();
+  /** CPU over the last second, sampled by a timer: what "now" means for a meter. */
+  private recentCpu = 0;
+  private readonly sampler: NodeJS.Timeout;
+
+  constructor() {
+    let prev = process.cpuUsage();
+    let prevAt = performance.now();
+    this.sampler = setInterval(() => {
+      const now = performance.now();
+      const used = process.cpuUsage(prev);
+      this.recentCpu = ((used.user + used.system) / 1000 / (now - prevAt)) * 100;
+      prev = process.cpuUsage();
+      prevAt = now;
+    }, CPU_SAMPLE_MS);
+    this.sampler.unref();
+  }
 
   record(stage: string, value: number): void {
     let s = this.stages.get(stage);
@@ -48,6 +65,7 @@ export class EngineMetrics {
       stages,
       rssBytes: process.memoryUsage().rss,
       cpuPercent: this.cpuPercent(),
+      recentCpuPercent: this.recentCpu,
       uptimeMs: performance.now() - this.started,
       ringOverruns: this.ringOverruns,
       clippedSamples: this.clippedSamples,

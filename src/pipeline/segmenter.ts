@@ -23,6 +23,11 @@ const ASSIST_MARGIN_DB = 20;
 const ASSIST_FRAMES = 3;
 /** The noise floor follows quieter frames at once and louder ones slowly (dB per frame: ~1.5 dB/s). */
 const FLOOR_RISE_DB = 0.05;
+/**
+ * No floor is taken below this: digital silence (a muted input, gaps between played clips) is not a noise floor,
+ * and against it every faint tail would stand "clear" and stretch utterances.
+ */
+const FLOOR_MIN_DB = -65;
 
 export interface SegmenterOptions {
   threshold?: number;
@@ -158,7 +163,8 @@ export class UtteranceSegmenter {
     let acc = 0;
     for (let i = 0; i < frame.length; i++) acc += frame[i] * frame[i];
     const db = 10 * Math.log10(acc / frame.length + 1e-12);
-    this.floorDb = Number.isNaN(this.floorDb) || db < this.floorDb ? db : this.floorDb + FLOOR_RISE_DB;
+    const level = Math.max(db, FLOOR_MIN_DB);
+    this.floorDb = Number.isNaN(this.floorDb) || level < this.floorDb ? level : this.floorDb + FLOOR_RISE_DB;
     const clear = probability >= ASSIST_PROBABILITY && db >= this.floorDb + ASSIST_MARGIN_DB;
     this.assistRun = clear ? this.assistRun + 1 : 0;
     return clear;

@@ -111,7 +111,7 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
       profile: this.sources.profile(),
       stages,
       realTimeFactor: rtf.length ? summarize(rtf).p50 : undefined,
-      cpuPercent: this.lastMetrics?.cpuPercent,
+      cpuPercent: this.lastMetrics?.recentCpuPercent,
       rssBytes: this.lastMetrics?.rssBytes,
       enginePid: this.sources.enginePid(),
     };

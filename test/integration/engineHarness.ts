@@ -72,3 +72,21 @@ export function assertHeard(file: string, heard: string, transcript: string, all
   const allowed = allowEdgeErrors ? EDGE_CLIP_WORD_ERRORS[file] ?? 0 : 0;
   assert.ok(errors <= allowed, `${file}: heard "${heard}", expected "${transcript}" (${errors} word errors, ${allowed} allowed)`);
 }
+
+/**
+ * Live capture is not bit-for-bit the same from run to run (where the VAD's frames fall, digital silence between
+ * played clips), and on live audio whisper-tiny then sometimes writes another word or two for a short clip
+ * ("seven of clubs" -> "7.7.", "four of clubs" -> "four of cloves"); measured over many runs, live WER is in the
+ * benchmark. The live tests hold each utterance to: heard as one utterance, in order, its first word right (nothing
+ * clipped), and at most LIVE_WORD_ERRORS other word errors.
+ */
+export const LIVE_WORD_ERRORS = 2;
+
+export function assertHeardLive(file: string, heard: string, transcript: string): void {
+  const got = forgiveFour(normalizeWords(heard));
+  const want = forgiveFour(normalizeWords(transcript));
+  const errors = wordEditDistance(want, got);
+  const allowed = LIVE_WORD_ERRORS + (EDGE_CLIP_WORD_ERRORS[file] ?? 0);
+  assert.strictEqual(got[0], want[0], `${file}: the first word of "${heard}" is not the first word of "${transcript}"`);
+  assert.ok(errors <= allowed, `${file}: heard "${heard}", expected "${transcript}" (${errors} word errors, ${allowed} allowed)`);
+}

@@ -10,7 +10,7 @@ import { EngineClient } from '../../src/engineClient';
 import { CaptureBackend, EngineErrorCode, ErrorNotification, FinalNotification, SessionEndNotification, StateNotification } from '../../src/protocol';
 import { loadClip } from '../audioFixtures';
 import { FakeMicrophone, sleep } from '../fakeMicrophone';
-import { assertHeard, CLI, ENGINE, rejects, whiteNoise, words } from './engineHarness';
+import { assertHeardLive, CLI, ENGINE, rejects, whiteNoise, words } from './engineHarness';
 
 const HANGOVER_MS = 1500; // longer than jfk.wav's inner pauses (1.0-1.3 s): each clip is one utterance
 const PAUSE_MS = 2500;
@@ -95,7 +95,7 @@ describe('live dictation from a fake microphone', function () {
           assert.deepStrictEqual(session.errors, []);
           const heard = session.finals.filter((f) => f.text !== '');
           assert.strictEqual(heard.length, clips.length, heard.map((f) => f.text).join(' | '));
-          clips.forEach(([file, transcript], i) => assertHeard(file, heard[i].text, transcript));
+          clips.forEach(([file, transcript], i) => assertHeardLive(file, heard[i].text, transcript));
           for (const f of heard) {
             assert.ok(f.endOfSpeechToTextMs >= f.processingMs, 'end of speech to text includes processing');
             assert.ok(f.endOfSpeechToTextMs > HANGOVER_MS / 2, 'and the hangover');

@@ -46,6 +46,8 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Extra command-line arguments for code-server. */
   args?: string[];
+  /** User settings written over DEFAULT_SETTINGS before start. */
+  settings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
@@ -195,7 +197,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   // User settings (code-server keeps them on the server side): quiet, offline, nothing opened on startup.
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(DEFAULT_SETTINGS, null, 2) + '\n');
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2) + '\n');
   const logFile = path.join(root, 'code-server.log');
   const runId = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const env = codeServerEnv(root, runId, options.env);

@@ -2,25 +2,31 @@
  * Runs the mocha suite in out/test/vscode/suite/ inside a real VS Code: code-server 4.100.3 (VS Code 1.100.3, web
  * workbench + Node extension host) driven by Debian's chromium through playwright-core.
  *
- *   node out/test/vscode/runExtensionTests.js [--grep PATTERN] [--keep]
+ *   node out/test/vscode/runExtensionTests.js [--grep PATTERN] [--keep] [--no-ui]
  *
  * 1. a temp folder holds the workspace (with a test file), code-server's dirs and the browser profile;
- * 2. code-server starts on 127.0.0.1 (codeServer.ts), with VOICEFLOW_TEST_REPORT and this process's environment;
+ * 2. a fake microphone starts (test/fakeMicrophone.ts: a private PulseAudio whose null sink is the default source),
+ *    then code-server on 127.0.0.1 (codeServer.ts), with VOICEFLOW_TEST_REPORT, the microphone's PULSE_SERVER,
+ *    VOICEFLOW_FAKE_MIC_SINK and this process's environment;
  * 3. chromium opens the workbench with extensionDevelopmentPath = this repository and extensionTestsPath = the suite's
  *    index.js, after exposing window.codeAutomationExit, which VS Code calls with the tests' exit code;
  * 4. the suite writes its spec report to $VOICEFLOW_TEST_REPORT (the extension host's stdout goes nowhere): it is
  *    printed as it grows, then "vscode: N passed, N failed";
  * 5. a screenshot, the report, code-server's and VS Code's logs and the browser console go to .test-artifacts/vscode/;
- * 6. everything is stopped and removed (--keep leaves the temp folder), and the process exits with the tests' code.
+ * 6. everything is stopped and removed (--keep leaves the temp folder);
+ * 7. then the UI test (ui/workbench.ui.ts: a normal workbench driven with keys and clicks, its own code-server) runs
+ *    as a child process, unless --grep or --no-ui is given; the process exits non-zero if either part failed.
  *
  * Env: VOICEFLOW_VSCODE_TEST_TIMEOUT_MS (for the suite, once the workbench is up; default 900000; code-server, the
  * browser and the workbench have 60 s each to start), VOICEFLOW_CODE_SERVER_DIR (see codeServer.ts),
  * VOICEFLOW_CHROMIUM (default /usr/bin/chromium). Every other variable of this process reaches the extension host.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { FakeMicrophone } from '../fakeMicrophone';
 import { startCodeServer, type CodeServer } from './codeServer';
 import type { SuiteSummary } from './suite/index';
 
@@ -39,14 +45,44 @@ const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
 const say = (msg: string) => console.log(`[vscode-tests ${secs()}] ${msg}`);
 let closingLine: string | undefined;
 
-function parseArgs(argv: string[]): { grep?: string; keep: boolean } {
-  const out: { grep?: string; keep: boolean } = { keep: false };
+const FAKE_MIC_SINK = 'fakemic';
+const UI_TEST = path.join(REPO, 'out', 'test', 'vscode', 'ui', 'workbench.ui.js');
+
+interface Args {
+  grep?: string;
+  keep: boolean;
+  ui: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { keep: false, ui: true };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--grep') out.grep = argv[++i];
     else if (argv[i] === '--keep') out.keep = true;
-    else throw new Error(`unknown argument ${argv[i]} (usage: runExtensionTests.js [--grep PATTERN] [--keep])`);
+    else if (argv[i] === '--no-ui') out.ui = false;
+    else throw new Error(`unknown argument ${argv[i]} (usage: runExtensionTests.js [--grep PATTERN] [--keep] [--no-ui])`);
   }
   return out;
+}
+
+/**
+ * Starts the fake microphone the suite's microphone test speaks into. Without pulseaudio the suite still runs, and
+ * that test fails saying why (it needs PULSE_SERVER and VOICEFLOW_FAKE_MIC_SINK).
+ */
+async function startMicrophone(): Promise<FakeMicrophone | undefined> {
+  if (!FakeMicrophone.available()) {
+    say('pulseaudio/pacat not found: no fake microphone (the microphone test will fail); apt-get install pulseaudio pulseaudio-utils libasound2-plugins');
+    return undefined;
+  }
+  const mic = new FakeMicrophone();
+  try {
+    await mic.start();
+    return mic;
+  } catch (err) {
+    say(`the fake microphone did not start (the microphone test will fail): ${String(err)}`);
+    await mic.dispose().catch(() => undefined);
+    return undefined;
+  }
 }
 
 /** Prints what the suite appended to the report since the last call. */
@@ -106,8 +142,7 @@ function findFiles(dir: string, re: RegExp): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => re.test(path.basename(f))).map((f) => path.join(dir, f));
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(args: Args): Promise<number> {
   for (const [file, hint] of [
     [path.join(REPO, 'package.json'), 'the runner must live in out/test/vscode/ of the repository'],
     [path.join(REPO, 'dist', 'extension.js'), 'run `node esbuild.mjs` first'],
@@ -136,6 +171,7 @@ async function main(): Promise<number> {
 
   let server: CodeServer | undefined;
   let context: BrowserContext | undefined;
+  let mic: FakeMicrophone | undefined;
   let cleanedUp = false;
   const cleanup = async () => {
     if (cleanedUp) return;
@@ -143,6 +179,7 @@ async function main(): Promise<number> {
     await context?.close().catch(() => undefined);
     copyLogs(server, browserLog);
     await server?.stop().catch((err) => say(`stopping code-server: ${String(err)}`));
+    await mic?.dispose().catch((err) => say(`stopping the fake microphone: ${String(err)}`));
     if (args.keep) say(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   };
@@ -155,6 +192,8 @@ async function main(): Promise<number> {
 
   let poll: NodeJS.Timeout | undefined;
   try {
+    mic = await startMicrophone();
+    if (mic) say(`fake microphone: ${mic.env.PULSE_SERVER}, sink ${FAKE_MIC_SINK}`);
     say(`starting code-server (workspace ${workspace})`);
     server = await startCodeServer({
       workspace,
@@ -164,6 +203,9 @@ async function main(): Promise<number> {
         VOICEFLOW_TEST_WORKSPACE: workspace,
         VOICEFLOW_TEST_ENV_PROBE: 'from-runner',
         VOICEFLOW_TEST_GREP: args.grep ?? process.env.VOICEFLOW_TEST_GREP,
+        // Only the way to the microphone's server: its HOME and XDG_RUNTIME_DIR stay code-server's own.
+        PULSE_SERVER: mic?.env.PULSE_SERVER,
+        VOICEFLOW_FAKE_MIC_SINK: mic ? FAKE_MIC_SINK : undefined,
       },
     });
     say(`code-server ${server.url} healthy (pid ${server.pid})`);
@@ -182,6 +224,10 @@ async function main(): Promise<number> {
         XDG_DATA_HOME: path.join(browserHome, '.local', 'share'),
       },
       timeout: 60_000,
+      // Our own signal handler closes the browser *and* stops code-server; playwright's would exit the process
+      // (code 130) as soon as the browser is closed, leaving code-server running.
+      handleSIGINT: false,
+      handleSIGTERM: false,
     });
     let resolveExit!: (code: number) => void;
     const exitCode = new Promise<number>((r) => (resolveExit = r));
@@ -273,16 +319,58 @@ async function main(): Promise<number> {
     return code;
   } finally {
     if (poll) clearInterval(poll);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await cleanup();
     say(`cleaned up (total ${secs()})`);
   }
 }
 
-main().then(
-  (code) => {
+/** The UI test, in a process (and a code-server) of its own, after the suite's are gone. Returns its exit code. */
+async function runUiTest(): Promise<number> {
+  if (!fs.existsSync(UI_TEST)) {
+    console.error(`${UI_TEST} not found: run \`tsc -p .\` first`);
+    return 1;
+  }
+  const child = spawn(process.execPath, [UI_TEST], { stdio: 'inherit' });
+  // A signal for this runner goes to the UI test too (it cleans up after itself), and the runner waits for it.
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
+    return await new Promise<number>((resolve) => {
+      child.once('error', (err) => {
+        console.error(`[vscode-tests] could not run the UI test: ${err.message}`);
+        resolve(1);
+      });
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1)));
+    });
+  } finally {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+  }
+}
+
+async function runAll(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  let code: number;
+  try {
+    code = await main(args);
     if (closingLine) console.log(closingLine);
-    process.exit(code);
-  },
+  } catch (err) {
+    console.error(`[vscode-tests] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  }
+  if (args.grep !== undefined) say('--grep given: the UI test (node out/test/vscode/ui/workbench.ui.js) is not run');
+  else if (args.ui) {
+    const ui = await runUiTest();
+    code = code || ui;
+  }
+  return code;
+}
+
+runAll().then(
+  (code) => process.exit(code),
   (err) => {
     console.error(`[vscode-tests] FAILED: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -1,0 +1,536 @@
+/**
+ * The extension as a person uses it: a normal VS Code workbench (code-server 4.100.3, no test runner inside it) in
+ * Debian's chromium, driven only with keys and clicks through playwright-core, checked only by what is on the screen
+ * (and the saved file on disk).
+ *
+ *   node out/test/vscode/ui/workbench.ui.js [--keep]      (runExtensionTests.js runs it after the extension-host suite)
+ *
+ * Settings: voiceflow.audioSource = jfk.wav from the shared audio folder (AUDIO_DIR, test/audioFixtures.ts), played at
+ * real-time pace (voiceflow.audioSourceRealtime), as a microphone would deliver it; 11 s long, so that a key that stops
+ * dictation can be told apart from the clip ending on its own. voiceflow.hangoverMs 1500 keeps the clip one utterance
+ * (its inner pauses are 1.0-1.3 s), as in the engine's integration tests.
+ *
+ * Checks, in order (each waits on conditions with its own timeout, never on fixed sleeps):
+ *   a. F1, "VoiceFlow: Start Dictation", Enter: the status bar item goes through listening/transcribing, then shows
+ *      "VoiceFlow NNN ms"; the text is in the editor (Monaco's DOM) and, after Ctrl+S, in the file on disk.
+ *   b. Ctrl+Alt+D starts and stops dictation; Escape stops it while dictating.
+ *   c. "VoiceFlow: Show Performance": the webview (nested iframes) shows an encoder p50 in ms > 0 and profile "fast".
+ *   d. "Preferences: Open Default Keyboard Shortcuts (JSON)": no VS Code default binds ctrl+alt+d (the text is read
+ *      through Select All + Copy).
+ * Screenshots: .test-artifacts/vscode/editor.png (after a), panel.png (after c), ui-failure-N.png for a failed check;
+ * also ui-code-server.log, ui-browser-console.log and ui-vscode-logs/. Last line: "ui: N passed, N failed".
+ *
+ * Env: VOICEFLOW_CHROMIUM (default /usr/bin/chromium), VOICEFLOW_CODE_SERVER_DIR (codeServer.ts),
+ * VOICEFLOW_TEST_AUDIO (audioFixtures.ts).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { normalizeWords } from '../../../bench/wer';
+import { AUDIO_DIR } from '../../audioFixtures';
+import { startCodeServer, type CodeServer } from '../codeServer';
+
+// The callbacks given to page.evaluate run in the browser. This file compiles with the repository's Node-only
+// tsconfig (no DOM lib, which would hide browser globals used by mistake in src/), so the few it uses are declared here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+type HTMLElement = any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const ARTIFACTS = path.join(REPO, '.test-artifacts', 'vscode');
+const CHROMIUM = process.env.VOICEFLOW_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+const CLIP = 'jfk.wav';
+const CLIP_SECONDS = 11;
+const CLIP_TRANSCRIPT = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
+const FILE = 'notes.txt';
+const FILE_CONTENT = 'UI test:\n';
+const TOGGLE_FILE = 'toggle.txt';
+const CHECK_TIMEOUT_MS = 150_000;
+
+const t0 = Date.now();
+const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
+const say = (msg: string) => console.log(`[ui ${secs()}] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const words = (t: string) => normalizeWords(t).join(' ');
+
+/** Polls `probe` until it returns something truthy; the error names what was awaited and the last value seen. */
+async function until<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs: number, last?: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last seen: ${last()})` : ''}`);
+    await sleep(100);
+  }
+}
+
+// ---- What is on the screen -------------------------------------------------------------------------------------
+
+/** The status bar item's codicon -> the dictation state it stands for (src/views/statusBar.ts). */
+const ICON_STATES: Record<string, string> = {
+  mic: 'idle',
+  loading: 'starting',
+  'mic-filled': 'listening',
+  record: 'speech',
+  sync: 'transcribing',
+  error: 'error',
+};
+const ACTIVE = new Set(['listening', 'speech', 'transcribing']);
+
+interface Status {
+  present: boolean;
+  text: string;
+  icon: string;
+  state: string;
+}
+
+/** The VoiceFlow status bar item (id 'voiceflow.status'), as rendered. */
+async function readStatus(page: Page): Promise<Status> {
+  const s = await page.evaluate(() => {
+    const item =
+      document.querySelector('.part.statusbar [id$="voiceflow.status"]') ??
+      [...document.querySelectorAll('.part.statusbar .statusbar-item')].find((e) => /VoiceFlow/.test(e.textContent ?? ''));
+    if (!item) return { present: false, text: '', icon: '' };
+    const icon = [...item.querySelectorAll('.codicon')]
+      .flatMap((e) => [...e.classList])
+      .find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier'));
+    return { present: true, text: (item.textContent ?? '').replace(/\u00a0/g, ' ').trim(), icon: icon ? icon.slice('codicon-'.length) : '' };
+  });
+  return { ...s, state: ICON_STATES[s.icon] ?? (s.present ? `unknown icon "${s.icon}"` : 'absent') };
+}
+
+const showStatus = (s: Status | undefined) => (s ? `${s.state} "${s.text}"` : 'nothing yet');
+
+/** Waits for a status bar state, keeping the sequence of states seen on the way (for the error message). */
+async function waitStatus(page: Page, what: string, ok: (s: Status) => boolean, timeoutMs: number, seen: string[] = []): Promise<Status> {
+  let last: Status | undefined;
+  return until(
+    `the status bar to show ${what}`,
+    async () => {
+      last = await readStatus(page);
+      const shown = showStatus(last);
+      if (seen[seen.length - 1] !== shown) seen.push(shown);
+      return ok(last) && last;
+    },
+    timeoutMs,
+    () => seen.join(' -> '),
+  );
+}
+
+/** The text of the active editor as Monaco renders it (only rendered lines: fine for short files), spaces normalized. */
+async function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')] as HTMLElement[];
+    return lines
+      .map((l) => ({ top: parseFloat(l.style.top || '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('\n');
+  });
+}
+
+async function activeTabLabel(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const tab = document.querySelector('.editor-group-container.active .tabs-container .tab.active');
+    return (tab?.getAttribute('aria-label') ?? tab?.textContent ?? '').trim();
+  });
+}
+
+// ---- Doing things as a person does -----------------------------------------------------------------------------
+
+/** Opens the quick input with `key`, types `text`, waits until the focused row is `rowLabel`, and picks it. */
+async function pick(page: Page, key: string, text: string, rowLabel: string | RegExp, what: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press(key);
+  await widget.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
+    throw new Error(`${key} did not open the quick input (for ${what})`);
+  });
+  const input = widget.locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 5_000 });
+  await page.keyboard.type(text, { delay: 10 });
+  const matches = (label: string) => (typeof rowLabel === 'string' ? label.includes(rowLabel) : rowLabel.test(label));
+  let focused = '';
+  await until(
+    `"${typeof rowLabel === 'string' ? rowLabel : rowLabel.source}" to be the selected entry of the quick input (${what})`,
+    async () => {
+      focused = await widget.evaluate((w) => {
+        const row = w.querySelector('.monaco-list-row.focused');
+        return (row?.getAttribute('aria-label') ?? row?.textContent ?? '').replace(/\u00a0/g, ' ');
+      });
+      return matches(focused);
+    },
+    30_000,
+    () => `"${focused}"`,
+  );
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title, `command ${title}`);
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await pick(page, 'Control+P', name, name, `open ${name}`);
+  await until(`${name} to be the active editor`, async () => (await activeTabLabel(page)).includes(name), 15_000, () => 'other tab');
+  await page.locator('.editor-group-container.active .monaco-editor textarea').first().waitFor({ state: 'attached', timeout: 10_000 });
+  await until('the editor to have focus', () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), 10_000);
+}
+
+/** The frame that holds the performance panel's page (webviews sit in two nested iframes). */
+async function panelFrame(page: Page): Promise<Frame | undefined> {
+  for (const f of page.frames()) {
+    const has = await f
+      .evaluate(() => [...document.querySelectorAll('h2')].some((h) => h.textContent === 'Stages (ms)') && !!document.getElementById('stages'))
+      .catch(() => false);
+    if (has) return f;
+  }
+  return undefined;
+}
+
+interface PanelReading {
+  encoderP50: string;
+  decoderP50: string;
+  profile: string;
+  window: string;
+  lastLatency: string;
+  rss: string;
+  utterances: number;
+}
+
+async function readPanel(frame: Frame): Promise<PanelReading> {
+  return frame.evaluate(() => {
+    const text = (id: string) => (document.getElementById(id)?.textContent ?? '').trim();
+    const rows = [...document.querySelectorAll('#stages tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
+    const stage = (name: string) => rows.find((r) => r[0] === name)?.[1] ?? '';
+    return {
+      encoderP50: stage('encoder'),
+      decoderP50: stage('decoder'),
+      profile: text('model'),
+      window: text('window'),
+      lastLatency: text('last-latency'),
+      rss: text('rss'),
+      utterances: document.querySelectorAll('#utterances tbody tr').length,
+    };
+  });
+}
+
+const msValue = (cell: string) => {
+  const m = /^(\d+(?:\.\d+)?) ms$/.exec(cell.trim());
+  return m ? Number(m[1]) : NaN;
+};
+
+function vscodeLogFiles(server: CodeServer, name: RegExp): string[] {
+  const dir = path.join(server.userDataDir, 'logs');
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => name.test(path.basename(f))).map((f) => path.join(dir, f));
+}
+
+// ---- The checks ------------------------------------------------------------------------------------------------
+
+interface Ctx {
+  page: Page;
+  server: CodeServer;
+  workspace: string;
+}
+
+type Check = [name: string, run: (c: Ctx) => Promise<void>];
+
+const CHECKS: Check[] = [
+  [
+    'a. the command palette starts dictation; the status bar shows its state, then the latency; the text is in the editor and the saved file',
+    async ({ page, workspace }) => {
+      await openFile(page, FILE);
+      await page.keyboard.press('Control+End');
+      const seen: string[] = [];
+      await runCommand(page, 'VoiceFlow: Start Dictation');
+      const startedAt = Date.now();
+      // First use: the extension activates, the engine starts and loads Whisper.
+      const active = await waitStatus(page, 'listening or transcribing', (s) => ACTIVE.has(s.state), 60_000, seen);
+      say(`  status: ${showStatus(active)} ${secs(startedAt)} after Enter`);
+      const done = await waitStatus(
+        page,
+        'idle with a latency "VoiceFlow NNN ms" once the clip has been dictated',
+        (s) => s.state === 'idle' && /VoiceFlow \d+ ms/.test(s.text),
+        (CLIP_SECONDS + 60) * 1000,
+        seen,
+      );
+      say(`  status: ${seen.join(' -> ')}`);
+      const latency = Number(/VoiceFlow (\d+) ms/.exec(done.text)![1]);
+      if (!(latency > 0)) throw new Error(`latency ${latency} ms is not a positive number: "${done.text}"`);
+      const expected = words(`${FILE_CONTENT} ${CLIP_TRANSCRIPT}`);
+      const onScreen = await until('the dictated text in the editor', async () => {
+        const t = await editorText(page);
+        return words(t) === expected && t;
+      }, 10_000, () => 'see below').catch(async (err: Error) => {
+        throw new Error(`${err.message}: the editor shows ${JSON.stringify(await editorText(page))}, expected the words "${expected}"`);
+      });
+      say(`  editor: ${JSON.stringify(onScreen)}`);
+      await page.keyboard.press('Control+S');
+      const file = path.join(workspace, FILE);
+      const saved = await until('the file on disk to hold the dictated text', async () => {
+        const t = fs.readFileSync(file, 'utf8');
+        return words(t) === expected && t;
+      }, 10_000, () => JSON.stringify(fs.readFileSync(file, 'utf8')));
+      if (!saved.startsWith(FILE_CONTENT)) throw new Error(`the text was not inserted at the cursor (end of file): ${JSON.stringify(saved)}`);
+      await until('the tab to show the file saved', async () => !(await page.locator('.editor-group-container.active .tab.active.dirty').count()), 5_000);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'editor.png') });
+    },
+  ],
+  [
+    'b. Ctrl+Alt+D starts and stops dictation',
+    async ({ page }) => {
+      await openFile(page, TOGGLE_FILE);
+      await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
+      const seen: string[] = [];
+      await page.keyboard.press('Control+Alt+KeyD');
+      const startedAt = Date.now();
+      await waitStatus(page, 'listening after Ctrl+Alt+D', (s) => ACTIVE.has(s.state), 20_000, seen);
+      const stopAt = Date.now();
+      await page.keyboard.press('Control+Alt+KeyD');
+      await waitStatus(page, 'idle after Ctrl+Alt+D again', (s) => s.state === 'idle', 10_000, seen);
+      say(`  status: ${seen.join(' -> ')}; stopped ${secs(stopAt)} after the second Ctrl+Alt+D`);
+      // The clip would have ended on its own only CLIP_SECONDS after the start.
+      if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
+    },
+  ],
+  [
+    'b. Escape stops dictation while dictating',
+    async ({ page }) => {
+      await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
+      const seen: string[] = [];
+      await page.keyboard.press('Control+Alt+KeyD');
+      const startedAt = Date.now();
+      await waitStatus(page, 'listening after Ctrl+Alt+D', (s) => ACTIVE.has(s.state), 20_000, seen);
+      const stopAt = Date.now();
+      await page.keyboard.press('Escape');
+      await waitStatus(page, 'idle after Escape', (s) => s.state === 'idle', 10_000, seen);
+      say(`  status: ${seen.join(' -> ')}; stopped ${secs(stopAt)} after Escape`);
+      if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
+    },
+  ],
+  [
+    'c. VoiceFlow: Show Performance opens the panel with real numbers',
+    async ({ page }) => {
+      await runCommand(page, 'VoiceFlow: Show Performance');
+      await until('the "VoiceFlow Performance" tab', async () => (await activeTabLabel(page)).includes('VoiceFlow Performance'), 15_000, () => 'other tab');
+      const frame = await until('the panel\'s page (the frame with the "Stages (ms)" table)', () => panelFrame(page), 30_000);
+      let reading: PanelReading | undefined;
+      await until(
+        'an encoder p50 in ms and the profile in the panel',
+        async () => {
+          reading = await readPanel(frame);
+          return msValue(reading.encoderP50) > 0 && reading.profile !== '–' && reading.profile !== '' && reading.utterances > 0;
+        },
+        20_000,
+        () => JSON.stringify(reading),
+      );
+      const r = reading!;
+      say(`  panel: ${JSON.stringify(r)}`);
+      if (!(msValue(r.encoderP50) > 0)) throw new Error(`encoder p50 "${r.encoderP50}"`);
+      if (!(msValue(r.decoderP50) > 0)) throw new Error(`decoder p50 "${r.decoderP50}"`);
+      if (r.profile !== 'fast') throw new Error(`the Profile card says "${r.profile}", expected "fast"`);
+      if (!/tiny/.test(r.window)) throw new Error(`the Profile card's detail says "${r.window}", expected the tiny model`);
+      if (!(msValue(r.lastLatency) > 0)) throw new Error(`last latency "${r.lastLatency}"`);
+      if (!/^\d+ MB$/.test(r.rss) || parseInt(r.rss, 10) <= 0) throw new Error(`engine memory "${r.rss}"`);
+      await page.mouse.move(0, 0); // no hover tooltip in the picture
+      await page.screenshot({ path: path.join(ARTIFACTS, 'panel.png') });
+    },
+  ],
+  [
+    'd. no VS Code default keybinding uses Ctrl+Alt+D',
+    async ({ page }) => {
+      await runCommand(page, 'Preferences: Open Default Keyboard Shortcuts (JSON)');
+      await until('the default keybindings editor', async () => /Default Keybindings|keybindings\.json/i.test(await activeTabLabel(page)), 15_000, () => 'other tab');
+      await until('the default keybindings text', async () => /"key":/.test(await editorText(page)), 15_000);
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      // Monaco puts the selection on the clipboard in its copy handler; a listener on the document (after it) reads it.
+      await page.evaluate(() => {
+        const w = window as unknown as { __voiceflowCopied?: string };
+        w.__voiceflowCopied = undefined;
+        document.addEventListener('copy', (e: { clipboardData?: { getData(type: string): string } }) => (w.__voiceflowCopied = e.clipboardData?.getData('text/plain')), { once: true });
+      });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Control+C');
+      const text = await until(
+        'the copied default keybindings',
+        () => page.evaluate(() => (window as unknown as { __voiceflowCopied?: string }).__voiceflowCopied),
+        10_000,
+      );
+      fs.writeFileSync(path.join(ARTIFACTS, 'default-keybindings.json'), text);
+      const entries = [...text.matchAll(/\{\s*"key":\s*"([^"]*)",\s*"command":\s*"([^"]*)"/g)].map((m) => ({ key: m[1], command: m[2] }));
+      if (entries.length < 500 || !entries.some((e) => e.command === 'workbench.action.quickOpen')) {
+        throw new Error(`the copied text does not look like the default keybindings (${entries.length} entries, ${text.length} chars)`);
+      }
+      // A binding of ctrl+alt+d itself, or a chord that starts with it (which would make it a prefix key).
+      const taken = entries.filter((e) => e.key === 'ctrl+alt+d' || e.key.startsWith('ctrl+alt+d '));
+      const others = taken.filter((e) => !e.command.startsWith('voiceflow.'));
+      say(`  ${entries.length} default keybindings; on ctrl+alt+d: ${JSON.stringify(taken)}`);
+      if (others.length > 0) throw new Error(`ctrl+alt+d collides with VS Code defaults: ${JSON.stringify(others)}`);
+    },
+  ],
+];
+
+// ---- Running ---------------------------------------------------------------------------------------------------
+
+function copyLogs(server: CodeServer | undefined, browserLog: string): void {
+  try {
+    if (fs.existsSync(browserLog)) fs.copyFileSync(browserLog, path.join(ARTIFACTS, 'ui-browser-console.log'));
+    if (!server) return;
+    if (fs.existsSync(server.logFile)) fs.copyFileSync(server.logFile, path.join(ARTIFACTS, 'ui-code-server.log'));
+    const logs = path.join(server.userDataDir, 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(ARTIFACTS, 'ui-vscode-logs'), { recursive: true });
+  } catch (err) {
+    say(`could not copy logs: ${String(err)}`);
+  }
+}
+
+async function main(): Promise<{ passed: number; failed: number }> {
+  const keep = process.argv.includes('--keep');
+  const unknown = process.argv.slice(2).filter((a) => a !== '--keep');
+  if (unknown.length) throw new Error(`unknown argument ${unknown[0]} (usage: workbench.ui.js [--keep])`);
+  const audio = path.join(AUDIO_DIR, CLIP);
+  for (const [file, hint] of [
+    [path.join(REPO, 'dist', 'extension.js'), 'run `node esbuild.mjs` first'],
+    [CHROMIUM, 'apt-get install chromium'],
+    [audio, 'the shared audio folder (../shared/audio or $VOICEFLOW_TEST_AUDIO; npm run fetch-test-audio)'],
+  ]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} not found: ${hint}`);
+  }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) {
+    if (/^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vf-ui-'));
+  const workspace = path.join(tmp, 'workspace');
+  fs.mkdirSync(workspace);
+  fs.writeFileSync(path.join(workspace, FILE), FILE_CONTENT);
+  fs.writeFileSync(path.join(workspace, TOGGLE_FILE), 'Toggle:\n');
+  const browserHome = path.join(tmp, 'browser', 'home');
+  fs.mkdirSync(browserHome, { recursive: true });
+  const browserLog = path.join(tmp, 'browser-console.log');
+
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let cleaning: Promise<void> | undefined;
+  /** Stops everything; every call returns the same promise (a second signal waits for the first cleanup). */
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await context?.close().catch(() => undefined);
+      copyLogs(server, browserLog);
+      await server?.stop().catch((err) => say(`stopping code-server: ${String(err)}`));
+      if (keep) say(`kept ${tmp}`);
+      else fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    })());
+  // `on`, not `once`: Ctrl+C reaches this process twice when runExtensionTests.js runs it (from the terminal and
+  // forwarded by the runner); a second signal must not kill it halfway through stopping code-server.
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!cleaning) say(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let passed = 0;
+  let failed = 0;
+  try {
+    say(`starting code-server (workspace ${workspace}; audio source ${audio})`);
+    server = await startCodeServer({
+      workspace,
+      root: path.join(tmp, 'cs'),
+      settings: {
+        'voiceflow.audioSource': audio,
+        'voiceflow.audioSourceRealtime': true,
+        'voiceflow.hangoverMs': 1500,
+        // A person's workbench, but no popups over what the screenshots should show.
+        'workbench.editor.enablePreview': false,
+        'editor.minimap.enabled': false,
+        'window.commandCenter': false,
+        'chat.commandCenter.enabled': false,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      },
+    });
+    say(`code-server ${server.url} healthy (pid ${server.pid})`);
+    context = await chromium.launchPersistentContext(path.join(tmp, 'browser', 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+      env: {
+        ...process.env,
+        HOME: browserHome,
+        XDG_CONFIG_HOME: path.join(browserHome, '.config'),
+        XDG_CACHE_HOME: path.join(browserHome, '.cache'),
+        XDG_DATA_HOME: path.join(browserHome, '.local', 'share'),
+      },
+      timeout: 60_000,
+      // Our own signal handler closes the browser *and* stops code-server; playwright's would exit the process
+      // (code 130) as soon as the browser is closed, leaving code-server running.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => fs.appendFileSync(browserLog, `[${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => fs.appendFileSync(browserLog, `[pageerror] ${e.stack ?? e.message}\n`));
+    const remote = (p: string) => `vscode-remote://${server!.authority}${p.split(path.sep).map(encodeURIComponent).join('/')}`;
+    const payload = [['extensionDevelopmentPath', remote(REPO)]];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 60_000,
+    });
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+    // The explorer shows the workspace once the remote file system answers.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().waitFor({ timeout: 60_000 });
+    say('workbench ready');
+    const ctx: Ctx = { page, server, workspace };
+
+    for (const [name, run] of CHECKS) {
+      if (cleaning) break; // a signal: stop here, the cleanup is under way
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          run(ctx),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the check took over ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS))),
+        ]);
+        passed++;
+        console.log(`  ✓ ${name} (${secs(started)})`);
+      } catch (err) {
+        if (cleaning) break;
+        failed++;
+        const shot = path.join(ARTIFACTS, `ui-failure-${failed}.png`);
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        console.log(`  ✗ ${name} (${secs(started)})\n      ${(err instanceof Error ? err.message : String(err)).split('\n').join('\n      ')}\n      screenshot: ${path.relative(REPO, shot)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+      // Leave no quick input or dialog open for the next check.
+      if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) await page.keyboard.press('Escape');
+    }
+    const log = vscodeLogFiles(server, /VoiceFlow\.log$/)[0];
+    if (log) say(`extension log: ${path.relative(server.userDataDir, log)}`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+    say(`cleaned up (total ${secs()}); screenshots in ${path.relative(REPO, ARTIFACTS)}/`);
+  }
+  return { passed, failed };
+}
+
+main().then(
+  ({ passed, failed }) => {
+    console.log(`ui: ${passed} passed, ${failed} failed`);
+    process.exit(failed > 0 || passed !== CHECKS.length ? 1 : 0);
+  },
+  (err) => {
+    console.error(`[ui] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    console.log(`ui: 0 passed, ${CHECKS.length} failed`);
+    process.exit(1);
+  },
+);
