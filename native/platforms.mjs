@@ -23,7 +23,7 @@ export function ignoreFileFor(target) {
   const [ort, pv] = t;
   const keep = [
     'dist/extension.js', 'dist/engine.js', 'dist/captureWorker.js', 'dist/cli.js',
-    'package.json', 'README.md', 'LICENSE', 'media/**',
+    'package.json', 'README.md', 'LICENSE', 'media/**', 'docs/panel.png',
     // onnxruntime-node: its JS, its CPU binaries for this target only, and onnxruntime-common it requires.
     'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/**',
     `node_modules/onnxruntime-node/bin/napi-v6/${ort}/**`,

@@ -23,7 +23,7 @@ console.log(`Building production bundles...`);
 execFileSync(process.execPath, [path.join(root, 'esbuild.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
 console.log(`Packaging for ${target}...`);
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-execFileSync(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignore, '--out', out], {
+execFileSync(process.execPath, [vsce, 'package', '--no-rewrite-relative-links', '--target', target, '--ignoreFile', ignore, '--out', out], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
 });

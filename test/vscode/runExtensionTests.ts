@@ -25,20 +25,16 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { FakeMicrophone } from '../fakeMicrophone';
+import { CHROMIUM, launchBrowser } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import type { SuiteSummary } from './suite/index';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SUITE_INDEX = path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js');
 const ARTIFACTS = path.join(REPO, '.test-artifacts', 'vscode');
-const CHROMIUM = process.env.VOICEFLOW_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.VOICEFLOW_VSCODE_TEST_TIMEOUT_MS || 900_000);
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-];
 
 const t0 = Date.now();
 const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
@@ -211,24 +207,7 @@ async function main(args: Args): Promise<number> {
     say(`code-server ${server.url} healthy (pid ${server.pid})`);
 
     const tStart = Date.now();
-    context = await chromium.launchPersistentContext(path.join(browserDir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-      env: {
-        ...process.env,
-        HOME: browserHome,
-        XDG_CONFIG_HOME: path.join(browserHome, '.config'),
-        XDG_CACHE_HOME: path.join(browserHome, '.cache'),
-        XDG_DATA_HOME: path.join(browserHome, '.local', 'share'),
-      },
-      timeout: 60_000,
-      // Our own signal handler closes the browser *and* stops code-server; playwright's would exit the process
-      // (code 130) as soon as the browser is closed, leaving code-server running.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-    });
+    context = await launchBrowser(browserDir, { width: 1400, height: 900 })
     let resolveExit!: (code: number) => void;
     const exitCode = new Promise<number>((r) => (resolveExit = r));
     await context.exposeFunction('codeAutomationExit', (code: unknown) => resolveExit(Number(code)));

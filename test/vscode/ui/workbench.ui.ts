@@ -26,9 +26,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { normalizeWords } from '../../../bench/wer';
 import { AUDIO_DIR } from '../../audioFixtures';
+import { CHROMIUM, launchBrowser } from '../browser';
 import { startCodeServer, type CodeServer } from '../codeServer';
 
 // The callbacks given to page.evaluate run in the browser. This file compiles with the repository's Node-only
@@ -41,11 +42,6 @@ type HTMLElement = any;
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const ARTIFACTS = path.join(REPO, '.test-artifacts', 'vscode');
-const CHROMIUM = process.env.VOICEFLOW_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-];
 const CLIP = 'jfk.wav';
 const CLIP_SECONDS = 11;
 const CLIP_TRANSCRIPT = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
@@ -456,24 +452,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
       },
     });
     say(`code-server ${server.url} healthy (pid ${server.pid})`);
-    context = await chromium.launchPersistentContext(path.join(tmp, 'browser', 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1000 },
-      env: {
-        ...process.env,
-        HOME: browserHome,
-        XDG_CONFIG_HOME: path.join(browserHome, '.config'),
-        XDG_CACHE_HOME: path.join(browserHome, '.cache'),
-        XDG_DATA_HOME: path.join(browserHome, '.local', 'share'),
-      },
-      timeout: 60_000,
-      // Our own signal handler closes the browser *and* stops code-server; playwright's would exit the process
-      // (code 130) as soon as the browser is closed, leaving code-server running.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-    });
+    context = await launchBrowser(path.join(tmp, 'browser'), { width: 1400, height: 1000 })
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => fs.appendFileSync(browserLog, `[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => fs.appendFileSync(browserLog, `[pageerror] ${e.stack ?? e.message}\n`));
