@@ -1,11 +1,10 @@
 /** Order statistics for latency samples. */
+import { percentile as sortedPercentile } from '../src/percentiles';
 
-/** Nearest-rank percentile (p in 0..100) of the values; NaN for none. */
+/** Nearest-rank percentile (p in 0..100) of the values, as the engine computes it; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+  return sortedPercentile([...values].sort((a, b) => a - b), p);
 }
 
 /** The median; the mean of the middle two for an even count. */
