@@ -80,6 +80,21 @@ const ICON_STATES: Record<string, string> = {
 };
 const ACTIVE = new Set(['listening', 'speech', 'transcribing']);
 
+/** Ctrl+Alt+D starts dictation; `stopKey` must stop it well before the clip would end by itself. */
+async function startThenStopWith(page: Page, stopKey: string, label: string): Promise<void> {
+  await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
+  const seen: string[] = [];
+  await page.keyboard.press('Control+Alt+KeyD');
+  const startedAt = Date.now();
+  await waitStatus(page, 'listening after Ctrl+Alt+D', (s) => ACTIVE.has(s.state), 20_000, seen);
+  const stopAt = Date.now();
+  await page.keyboard.press(stopKey);
+  await waitStatus(page, `idle after ${label}`, (s) => s.state === 'idle', 10_000, seen);
+  say(`  status: ${seen.join(' -> ')}; stopped ${secs(stopAt)} after ${label}`);
+  // The clip would have ended on its own only CLIP_SECONDS after the start.
+  if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
+}
+
 interface Status {
   present: boolean;
   text: string;
@@ -282,33 +297,12 @@ const CHECKS: Check[] = [
     'b. Ctrl+Alt+D starts and stops dictation',
     async ({ page }) => {
       await openFile(page, TOGGLE_FILE);
-      await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
-      const seen: string[] = [];
-      await page.keyboard.press('Control+Alt+KeyD');
-      const startedAt = Date.now();
-      await waitStatus(page, 'listening after Ctrl+Alt+D', (s) => ACTIVE.has(s.state), 20_000, seen);
-      const stopAt = Date.now();
-      await page.keyboard.press('Control+Alt+KeyD');
-      await waitStatus(page, 'idle after Ctrl+Alt+D again', (s) => s.state === 'idle', 10_000, seen);
-      say(`  status: ${seen.join(' -> ')}; stopped ${secs(stopAt)} after the second Ctrl+Alt+D`);
-      // The clip would have ended on its own only CLIP_SECONDS after the start.
-      if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
+      await startThenStopWith(page, 'Control+Alt+KeyD', 'the second Ctrl+Alt+D');
     },
   ],
   [
     'b. Escape stops dictation while dictating',
-    async ({ page }) => {
-      await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
-      const seen: string[] = [];
-      await page.keyboard.press('Control+Alt+KeyD');
-      const startedAt = Date.now();
-      await waitStatus(page, 'listening after Ctrl+Alt+D', (s) => ACTIVE.has(s.state), 20_000, seen);
-      const stopAt = Date.now();
-      await page.keyboard.press('Escape');
-      await waitStatus(page, 'idle after Escape', (s) => s.state === 'idle', 10_000, seen);
-      say(`  status: ${seen.join(' -> ')}; stopped ${secs(stopAt)} after Escape`);
-      if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
-    },
+    async ({ page }) => startThenStopWith(page, 'Escape', 'Escape'),
   ],
   [
     'c. VoiceFlow: Show Performance opens the panel with real numbers',
