@@ -51,11 +51,6 @@ export class RingBuffer {
     return this.capacity - this.available();
   }
 
-  /** Wall-clock time (epoch ms, comparable across threads) of the last write. */
-  get lastWriteAt(): number {
-    return this.clock[0];
-  }
-
   /**
    * When the sample just before the read position was written, estimated from the last write: the samples still
    * unread were captured after it, at 16 kHz. Used to time speech from its capture, not from its reading.

@@ -43,9 +43,6 @@ export class SpeculativeTranscriber {
   private previous: number[] = [];
   private committed: number[] = [];
   private speculation?: Speculation;
-  /** Speculations whose audio matched the closed utterance, and all of them: the hit rate. */
-  hits = 0;
-  attempts = 0;
 
   constructor(
     private readonly whisper: Whisper,
@@ -57,13 +54,15 @@ export class SpeculativeTranscriber {
   /** After each frame: starts a partial or a speculative pass when one is due and Whisper is free. */
   tick(seg: UtteranceSegmenter): void {
     if (!seg.speaking) return;
-    if (seg.openUtteranceId !== this.utteranceId) this.begin(seg.openUtteranceId, seg.utteranceStart);
+    if (seg.openUtteranceId !== this.utteranceId) {
+      this.reset();
+      this.utteranceId = seg.openUtteranceId;
+    }
     if (this.whisper.busy) return;
     const silence = seg.streamPosition - seg.lastVoicedSample;
     if (silence >= seg.postRoll) {
       const end = seg.lastVoicedSample + seg.postRoll;
       if (this.opts.speculate && this.speculation?.endSample !== end) {
-        this.attempts++;
         const result = this.whisper.transcribe(seg.snapshot(end), this.language);
         result.catch(() => undefined);
         this.speculation = { utteranceId: this.utteranceId, endSample: end, result };
@@ -87,15 +86,9 @@ export class SpeculativeTranscriber {
     const s = this.speculation;
     this.reset();
     if (s && s.utteranceId === u.id && s.endSample === u.endSample) {
-      this.hits++;
       return { result: await s.result, speculative: true };
     }
     return { result: await this.whisper.transcribe(u.samples, this.language), speculative: false };
-  }
-
-  private begin(id: number, _start: number): void {
-    this.reset();
-    this.utteranceId = id;
   }
 
   private reset(): void {

@@ -94,7 +94,8 @@ describe('live dictation from a fake microphone', function () {
           await session.ended;
           assert.deepStrictEqual(session.errors, []);
           const heard = session.finals.filter((f) => f.text !== '');
-          assert.strictEqual(heard.length, clips.length, heard.map((f) => f.text).join(' | '));
+          assert.strictEqual(heard.length, clips.length,
+            session.finals.map((f) => `${f.text || '(empty)'}${f.rejected ? ` [${f.rejected}]` : ''} @${Math.round(f.startMs)}-${Math.round(f.endMs)}`).join(' | '));
           clips.forEach(([file, transcript], i) => assertHeardLive(file, heard[i].text, transcript));
           for (const f of heard) {
             assert.ok(f.endOfSpeechToTextMs >= f.processingMs, 'end of speech to text includes processing');

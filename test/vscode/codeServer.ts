@@ -287,3 +287,18 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   if (ownsRoot) fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   throw lastError!;
 }
+
+/** Copies a run's logs (browser console, code-server, VS Code's own) into `dir`, names prefixed; returns an error, if any. */
+export function copyRunLogs(server: CodeServer | undefined, browserLog: string, dir: string, prefix = ''): string | undefined {
+  try {
+    if (fs.existsSync(browserLog)) fs.copyFileSync(browserLog, path.join(dir, `${prefix}browser-console.log`));
+    if (!server) return undefined;
+    if (fs.existsSync(server.logFile)) fs.copyFileSync(server.logFile, path.join(dir, `${prefix}code-server.log`));
+    // VS Code's own logs (server, remote extension host, extension output channels).
+    const logs = path.join(server.userDataDir, 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dir, `${prefix}vscode-logs`), { recursive: true });
+    return undefined;
+  } catch (err) {
+    return `could not copy logs: ${String(err)}`;
+  }
+}

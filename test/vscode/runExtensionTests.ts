@@ -28,7 +28,7 @@ import * as path from 'path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { FakeMicrophone } from '../fakeMicrophone';
 import { CHROMIUM, launchBrowser } from './browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer, copyRunLogs } from './codeServer';
 import type { SuiteSummary } from './suite/index';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -121,16 +121,8 @@ class ReportTail {
 }
 
 function copyLogs(server: CodeServer | undefined, browserLog: string): void {
-  try {
-    if (fs.existsSync(browserLog)) fs.copyFileSync(browserLog, path.join(ARTIFACTS, 'browser-console.log'));
-    if (!server) return;
-    if (fs.existsSync(server.logFile)) fs.copyFileSync(server.logFile, path.join(ARTIFACTS, 'code-server.log'));
-    // VS Code's own logs (server, remote extension host, extension output channels).
-    const logs = path.join(server.userDataDir, 'logs');
-    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
-  } catch (err) {
-    say(`could not copy logs: ${String(err)}`);
-  }
+  const problem = copyRunLogs(server, browserLog, ARTIFACTS);
+  if (problem) say(problem);
 }
 
 function findFiles(dir: string, re: RegExp): string[] {

@@ -30,7 +30,7 @@ import { type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { normalizeWords } from '../../../bench/wer';
 import { AUDIO_DIR } from '../../audioFixtures';
 import { CHROMIUM, launchBrowser } from '../browser';
-import { startCodeServer, type CodeServer } from '../codeServer';
+import { startCodeServer, type CodeServer, copyRunLogs } from '../codeServer';
 
 // The callbacks given to page.evaluate run in the browser. This file compiles with the repository's Node-only
 // tsconfig (no DOM lib, which would hide browser globals used by mistake in src/), so the few it uses are declared here.
@@ -369,15 +369,8 @@ const CHECKS: Check[] = [
 // ---- Running ---------------------------------------------------------------------------------------------------
 
 function copyLogs(server: CodeServer | undefined, browserLog: string): void {
-  try {
-    if (fs.existsSync(browserLog)) fs.copyFileSync(browserLog, path.join(ARTIFACTS, 'ui-browser-console.log'));
-    if (!server) return;
-    if (fs.existsSync(server.logFile)) fs.copyFileSync(server.logFile, path.join(ARTIFACTS, 'ui-code-server.log'));
-    const logs = path.join(server.userDataDir, 'logs');
-    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(ARTIFACTS, 'ui-vscode-logs'), { recursive: true });
-  } catch (err) {
-    say(`could not copy logs: ${String(err)}`);
-  }
+  const problem = copyRunLogs(server, browserLog, ARTIFACTS, 'ui-');
+  if (problem) say(problem);
 }
 
 async function main(): Promise<{ passed: number; failed: number }> {
