@@ -93,7 +93,7 @@ async function benchModel(model: ModelName, clips: Clip[], silence: Clip, runs: 
     }
     const rssBytes = await engine.rssBytes();
     const engineFull = full
-      ? { ...summarize(results, 'engineFull'), rssBytes: await full.rssBytes(), loadMs: full.init.loadMs, warmupMs: full.init.warmupMs }
+      ? { ...summarize(results, 'engineFull'), rssBytes: await full.rssBytes(), loadMs: full.init.loadMs }
       : undefined;
     await full?.shutdown();
     let idleCpu;
@@ -103,7 +103,7 @@ async function benchModel(model: ModelName, clips: Clip[], silence: Clip, runs: 
     }
     return {
       model,
-      engineInit: { loadMs: engine.init.loadMs, warmupMs: engine.init.warmupMs },
+      engineInit: { loadMs: engine.init.loadMs, cachedEdits: engine.init.cachedEdits },
       peerLoadMs: peer.loadMs,
       clips: results,
       engine: { ...summarize(results, 'engine'), rssBytes },

@@ -43,7 +43,7 @@ function summaryTable(m: ModelResult): string {
     ['latency p95, speech clips, all timed runs', `${ms(e.p95Ms)} ms`, `${ms(p.p95Ms)} ms`],
     ['words for 30 s of silence', `${e.silenceWords}`, `${p.silenceWords}`],
     ['words for 30 s of white noise', `${e.noiseWords}`, `${p.noiseWords}`],
-    ['model load (+ engine warm-up)', `${ms(m.engineInit.loadMs)} + ${ms(m.engineInit.warmupMs)} ms`, `${ms(m.peerLoadMs)} ms`],
+    ['model load', `${ms(m.engineInit.loadMs)} ms${m.engineInit.cachedEdits ? ' (prepared models from the cache)' : ''}`, `${ms(m.peerLoadMs)} ms`],
     ['engine process RSS after the runs', mb(e.rssBytes), '-'],
   ];
   if (m.idleCpu) {
@@ -78,7 +78,7 @@ function windowTables(m: ModelResult): string[] {
     ['latency p50, speech clips, all timed runs', `${ms(e.p50Ms)} ms`, `${ms(f.p50Ms)} ms`],
     ['latency p95, speech clips, all timed runs', `${ms(e.p95Ms)} ms`, `${ms(f.p95Ms)} ms`],
     ['words for 30 s of silence / of white noise', `${e.silenceWords} / ${e.noiseWords}`, `${f.silenceWords} / ${f.noiseWords}`],
-    ['model load (+ engine warm-up)', `${ms(m.engineInit.loadMs)} + ${ms(m.engineInit.warmupMs)} ms`, `${ms(f.loadMs)} + ${ms(f.warmupMs)} ms`],
+    ['model load', `${ms(m.engineInit.loadMs)} ms`, `${ms(f.loadMs)} ms`],
     ['engine process RSS after the runs', mb(e.rssBytes), mb(f.rssBytes)],
   ];
   return [

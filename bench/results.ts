@@ -46,14 +46,14 @@ export interface ImplSummary {
 
 export interface ModelResult {
   model: ModelName;
-  engineInit: { loadMs: number; warmupMs: number };
+  engineInit: { loadMs: number; cachedEdits: boolean };
   peerLoadMs: number;
   clips: ClipResult[];
   engine: ImplSummary & { rssBytes: number };
   peer: ImplSummary;
   idleCpu?: IdleCpuResult;
   /** Tiny only: the engine with encoderWindow 'full' (the engine above runs the default 'variable'). */
-  engineFull?: ImplSummary & { rssBytes: number; loadMs: number; warmupMs: number };
+  engineFull?: ImplSummary & { rssBytes: number; loadMs: number };
   /** Tiny only: live dictation from a fake microphone, or why it was skipped. */
   live?: LiveOutcome;
   /** CPU other processes used while this model was benchmarked (Linux). */

@@ -181,7 +181,7 @@ async function main(): Promise<void> {
       return;
     }
     const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language, encoderWindow: args.encoderWindow });
-    if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs + init.warmupMs)} ms\n`);
+    if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs)} ms\n`);
     code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);
   } catch (err) {
     process.stderr.write(`voiceflow: ${(err as Error).message}\n`);

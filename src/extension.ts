@@ -2,6 +2,7 @@
  * VS Code entry point: wires the engine host, the dictation controller, the status bar, the performance panel and
  * the commands together. The work lives in src/dictation/ and src/views/; the engine in its own process.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { affectsEngine, engineConfig, Profile, readSettings, SECTION } from './config';
 import { DictationController } from './dictation/dictationController';
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     onError: (n) => controller?.onError(n),
     onSessionEnd: (n) => controller?.onSessionEnd(n),
     onCrash: (reason) => controller?.onCrash(reason),
-  }, () => engineConfig(readSettings()));
+  }, () => ({ ...engineConfig(readSettings()), cacheDir: path.join(context.globalStorageUri.fsPath, 'cache') }));
   const engineHost = host;
   const ghost = new GhostText();
   controller = new DictationController(engineHost, history, log, ghost);

@@ -57,9 +57,45 @@ export interface EngineConfig {
    * follows timestamps to stop where the audio ends. 'full': the export's own 30 s window, as the peer runs it.
    */
   encoderWindow?: EncoderWindowMode;
+  /**
+   * Where edited models are kept between starts (a cold start then skips the graph edits); default
+   * VOICEFLOW_CACHE_DIR, else ~/.cache/voiceflow. The extension uses its global storage.
+   */
+  cacheDir?: string;
+  /** The fast path's inference switches, each on by default; the benchmark turns them off one at a time (A/B). */
+  levers?: EngineLevers;
 }
 
 export type EncoderWindowMode = 'variable' | 'full';
+
+/**
+ * Inference switches (src/pipeline/onnx.ts, whisper/). Defaults are the measured best on 2 cores; `npm run bench`
+ * prints each one's A/B row.
+ */
+export interface EngineLevers {
+  /**
+   * The decoder's output projection: 'int8' (default: transposed once, int8 GEMV with a per-step quantized hidden
+   * state, as the export's other layers), 'fp32' (dequantized once, the export's exact numbers), 'export' (as
+   * exported: transpose and dequantize the table on every step).
+   */
+  projection?: ProjectionLever;
+  /** With the variable window: decode timestamp tokens and stop at a segment that starts where the audio ends (default true). */
+  timestamps?: boolean;
+  /** Fold the encoder's int8 weights to fp32 at load (session.disable_quant_qdq; default true). */
+  foldEncoderWeights?: boolean;
+  /** onnxruntime's CPU memory arena (default false: freed memory goes back instead of staying with the arena). */
+  memoryArena?: boolean;
+  /** Threads per inference (default 2). */
+  threads?: number;
+}
+export type ProjectionLever = 'int8' | 'fp32' | 'export';
+export const DEFAULT_LEVERS: Required<EngineLevers> = {
+  projection: 'int8',
+  timestamps: true,
+  foldEncoderWeights: true,
+  memoryArena: false,
+  threads: 2,
+};
 
 export interface InitializeParams {
   config: EngineConfig;
@@ -68,9 +104,10 @@ export interface InitializeResult {
   protocolVersion: number;
   model: ModelName;
   language: string;
-  /** Time spent verifying and loading models, and warming up, ms. */
+  /** Time spent verifying and loading the models, ms. No warm-up pass: without the memory arena the first pass costs what later ones do. */
   loadMs: number;
-  warmupMs: number;
+  /** True when the edited models came from the cache (see EngineConfig.cacheDir). */
+  cachedEdits: boolean;
 }
 
 /** Per-stage timings of one Whisper pass, ms (tokens is a count). */

@@ -5,18 +5,19 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { CaptureHost } from './audio/captureHost';
 import {
-  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, Notifications,
+  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineLevers, EngineState, InitializeResult, LogLevel, Notifications,
   PROTOCOL_VERSION, Requests, SessionEndNotification,
 } from '../protocol';
 import { EngineError, asEngineError } from './errors';
 import { readAudioFile, transcribeFile } from './fileTranscriber';
 import { ListenSession } from './listen';
 import { EngineMetrics } from './metrics';
+import { defaultCacheDir } from './modelCache';
 import { isModelName } from './models';
 import { SileroVad } from './vad';
 import { encoderWindow, Whisper } from './whisper/whisper';
 
-const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir'>> & { modelDir?: string } = {
+const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir' | 'cacheDir'>> & { modelDir?: string; cacheDir?: string } = {
   model: 'tiny',
   language: 'en',
   vadThreshold: 0.5,
@@ -26,12 +27,8 @@ const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir'>> & { modelDir?: st
   encoderWindow: 'variable',
   partials: true,
   speculative: true,
+  levers: {},
 };
-/** Two seconds of low-level tone, transcribed at start so the first real utterance pays no warm-up. */
-const WARMUP_SAMPLES = 32000;
-/** onnxruntime settles its memory arenas over the first runs of a shape: the second run is the first fast one. */
-const WARMUP_RUNS = 2;
-
 if (!process.send) {
   process.stderr.write('The VoiceFlow engine runs as a child process started with child_process.fork.\n');
   process.exit(2);
@@ -78,13 +75,16 @@ function whisperFor(name: string | undefined): Promise<Whisper> {
   if (!isModelName(model)) {
     return Promise.reject(new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${model}": choose tiny or base.`));
   }
-  const key = `${model}:${config.encoderWindow}`;
+  const key = `${model}:${config.encoderWindow}:${JSON.stringify(config.levers)}`;
   let p = models.get(key);
   if (!p) {
     p = (async () => {
       const t = performance.now();
-      const w = await Whisper.load(model, config.modelDir, encoderWindow(model, config.encoderWindow));
-      log('info', `Whisper ${model} (${config.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms`);
+      const w = await Whisper.load(model, config.modelDir, encoderWindow(model, config.encoderWindow, config.levers), config.levers, {
+        cacheDir: config.cacheDir ?? defaultCacheDir(),
+        warn: (message) => log('warn', message),
+      });
+      log('info', `Whisper ${model} (${config.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`);
       return w;
     })();
     models.set(key, p);
@@ -96,7 +96,7 @@ function whisperFor(name: string | undefined): Promise<Whisper> {
 
 function vad(): Promise<SileroVad> {
   if (!vadModel) {
-    vadModel = SileroVad.load();
+    vadModel = SileroVad.load(undefined, config.cacheDir ?? defaultCacheDir());
     vadModel.catch(() => (vadModel = undefined));
   }
   return vadModel;
@@ -127,8 +127,18 @@ function applyConfig(next: EngineConfig): void {
       throw new EngineError(EngineErrorCode.InvalidParams, `${key} must be a number of milliseconds >= 0, not ${v}.`);
     }
   }
+  if (next.levers !== undefined) checkLevers(next.levers);
   if (next.modelDir !== config.modelDir && next.modelDir !== undefined) models.clear();
   config = { ...config, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) };
+}
+
+function checkLevers(l: EngineLevers): void {
+  const bad = (what: string) => new EngineError(EngineErrorCode.InvalidParams, `levers.${what}`);
+  if (l.projection !== undefined && !['int8', 'fp32', 'export'].includes(l.projection)) throw bad(`projection must be "int8", "fp32" or "export", not ${l.projection}.`);
+  for (const key of ['timestamps', 'foldEncoderWeights', 'memoryArena'] as const) {
+    if (l[key] !== undefined && typeof l[key] !== 'boolean') throw bad(`${key} must be true or false, not ${l[key]}.`);
+  }
+  if (l.threads !== undefined && !(Number.isInteger(l.threads) && l.threads >= 1 && l.threads <= 64)) throw bad(`threads must be a whole number from 1 to 64, not ${l.threads}.`);
 }
 
 connection.onRequest(Requests.initialize, handle(async ({ config: requested }) => {
@@ -138,17 +148,12 @@ connection.onRequest(Requests.initialize, handle(async ({ config: requested }) =
   try {
     const [whisper] = await Promise.all([whisperFor(config.model), vad()]);
     whisper.checkLanguage(config.language);
-    const loadMs = performance.now() - t0;
-    const t1 = performance.now();
-    const warm = new Float32Array(WARMUP_SAMPLES);
-    for (let i = 0; i < warm.length; i++) warm[i] = Math.sin(i * 0.05) * 0.01;
-    for (let i = 0; i < WARMUP_RUNS; i++) await whisper.transcribe(warm, config.language === 'auto' ? 'en' : config.language);
     const result: InitializeResult = {
       protocolVersion: PROTOCOL_VERSION,
       model: whisper.name,
       language: config.language,
-      loadMs,
-      warmupMs: performance.now() - t1,
+      loadMs: performance.now() - t0,
+      cachedEdits: whisper.cachedEdits,
     };
     return result;
   } finally {

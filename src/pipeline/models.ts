@@ -93,8 +93,44 @@ export function sileroFile(): string {
 
 const verified = new Map<string, string>();
 
-/** Streams the file through sha256 and compares with the pin; a file verified once in this process is trusted. */
-export async function verifyFile(file: string, pin: PinnedFile): Promise<void> {
+/**
+ * Files hashed by an earlier start, by path: size, mtime and inode as they were then. Kept in the cache folder so a
+ * cold start need not hash ~40-80 MB again; a file rewritten since (even with the same size) has another mtime or
+ * inode and is hashed. What is run is the prepared model, which carries its own hash (modelCache.ts).
+ */
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+}
+const STAMPS_FILE = 'verified.json';
+
+function readStamps(dir: string): Record<string, Stamp> {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, STAMPS_FILE), 'utf8')) as Record<string, Stamp>;
+  } catch {
+    return {};
+  }
+}
+
+function writeStamp(dir: string, file: string, stamp: Stamp): void {
+  try {
+    const stamps = { ...readStamps(dir), [file]: stamp };
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = path.join(dir, `${STAMPS_FILE}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify(stamps, null, 1));
+    fs.renameSync(tmp, path.join(dir, STAMPS_FILE));
+  } catch {
+    /* a cache that cannot be written costs a hash at the next start */
+  }
+}
+
+/**
+ * Streams the file through sha256 and compares with the pin. A file verified once in this process is trusted; with
+ * `stampDir`, so is one verified by an earlier start that has not changed since (same size, mtime and inode).
+ */
+export async function verifyFile(file: string, pin: PinnedFile, stampDir?: string): Promise<void> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file);
@@ -112,6 +148,11 @@ export async function verifyFile(file: string, pin: PinnedFile): Promise<void> {
   }
   const key = `${file}:${stat.size}:${stat.mtimeMs}:${pin.sha256}`;
   if (verified.get(file) === key) return;
+  const stamp = stampDir ? readStamps(stampDir)[file] : undefined;
+  if (stamp && stamp.size === stat.size && stamp.mtimeMs === stat.mtimeMs && stamp.ino === stat.ino && stamp.sha256 === pin.sha256) {
+    verified.set(file, key);
+    return;
+  }
   const hash = createHash('sha256');
   await new Promise<void>((resolve, reject) => {
     fs.createReadStream(file, { highWaterMark: 1 << 20 })
@@ -127,9 +168,10 @@ export async function verifyFile(file: string, pin: PinnedFile): Promise<void> {
     );
   }
   verified.set(file, key);
+  if (stampDir) writeStamp(stampDir, file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256: digest });
 }
 
-export async function verifyWhisper(files: WhisperFiles): Promise<void> {
+export async function verifyWhisper(files: WhisperFiles, stampDir?: string): Promise<void> {
   const pin = WHISPER_MODELS[files.name];
-  await Promise.all([verifyFile(files.encoder, pin.encoder), verifyFile(files.decoder, pin.decoder)]);
+  await Promise.all([verifyFile(files.encoder, pin.encoder, stampDir), verifyFile(files.decoder, pin.decoder, stampDir)]);
 }

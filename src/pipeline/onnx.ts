@@ -1,21 +1,22 @@
 import * as ort from 'onnxruntime-node';
-import { EngineErrorCode } from '../protocol';
+import { DEFAULT_LEVERS, EngineErrorCode, EngineLevers } from '../protocol';
 import { EngineError } from './errors';
-
-/** Threads for inference: this machine class has 2 cores; more threads than cores only adds contention. */
-const INTRA_OP_THREADS = 2;
+import { ModelEditor } from './modelCache';
 
 /**
- * Session options, one place. `session.disable_quant_qdq` lets constant folding dequantize constant int8 weights
- * once at load (the merged decoder otherwise re-dequantizes and transposes its 51865x384 output projection on every
- * step): a decoder step drops from ~14 ms to ~4 ms on tiny for ~80 MB more memory.
+ * Session options, one place. Threads: this machine class has 2 cores; more threads than cores only adds
+ * contention. `foldQuantizedWeights` sets `session.disable_quant_qdq` so constant folding dequantizes constant int8
+ * weights once at load. Without the memory arena, what a run frees goes back to the allocator instead of staying
+ * reserved at its peak (the encoder's activations for the longest window seen).
  */
-export function sessionOptions(opts: { foldQuantizedWeights: boolean; threads?: number }): ort.InferenceSession.SessionOptions {
+export function sessionOptions(opts: { foldQuantizedWeights: boolean; levers?: EngineLevers }): ort.InferenceSession.SessionOptions {
+  const levers = { ...DEFAULT_LEVERS, ...opts.levers };
   const options: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: opts.threads ?? INTRA_OP_THREADS,
+    intraOpNumThreads: levers.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: levers.memoryArena,
   };
   if (opts.foldQuantizedWeights) options.extra = { session: { disable_quant_qdq: '1' } };
   return options;
@@ -31,4 +32,40 @@ export async function loadSession(model: string | Uint8Array, options: ort.Infer
     const what = typeof model === 'string' ? model : 'an edited model';
     throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not load ${what}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Loads an edited model prepared by modelCache.ts: a cache entry (already optimized) loads with graph optimizations
+ * off while its hash is checked, and a damaged one is dropped and prepared again; a fresh edit is optimized and
+ * saved to the cache. `what` names the model in errors; failing to write the cache only warns.
+ */
+export async function loadEdited(
+  editor: ModelEditor, file: string, edit: string, apply: (bytes: Uint8Array) => Uint8Array,
+  options: ort.InferenceSession.SessionOptions, what: string, warn: (message: string) => void,
+): Promise<ort.InferenceSession> {
+  const variant = JSON.stringify({ ort: ort.env.versions.common, level: options.graphOptimizationLevel, extra: options.extra ?? {} });
+  const load = async (rebuild: boolean) => {
+    let prepared;
+    try {
+      prepared = await editor(file, edit, variant, apply, rebuild);
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the ${what} from ${file}: ${(err as Error).message}`);
+    }
+    const opts: ort.InferenceSession.SessionOptions = prepared.cached
+      ? { ...options, graphOptimizationLevel: 'disabled' }
+      : prepared.saveTo ? { ...options, optimizedModelFilePath: prepared.saveTo } : options;
+    const session = await loadSession(prepared.model, opts);
+    return { session, prepared };
+  };
+  let { session, prepared } = await load(false);
+  try {
+    await prepared.verified;
+  } catch (err) {
+    warn((err as Error).message);
+    await session.release();
+    ({ session, prepared } = await load(true));
+  }
+  await prepared.commit().catch((err: Error) => warn(`Could not cache the prepared ${what} (${err.message}); it is prepared again at each start.`));
+  return session;
 }

@@ -32,9 +32,10 @@ export class SileroVad {
 
   private constructor(private readonly session: ort.InferenceSession, private readonly gateRms: number) {}
 
-  static async load(gateRms = ENERGY_GATE_RMS): Promise<SileroVad> {
+  /** `stampDir`: where verified files are remembered between starts (models.ts verifyFile). */
+  static async load(gateRms = ENERGY_GATE_RMS, stampDir?: string): Promise<SileroVad> {
     const file = sileroFile();
-    await verifyFile(file, SILERO_V5);
+    await verifyFile(file, SILERO_V5, stampDir);
     // One thread: a 512-sample frame is too small to split, and capture and Whisper need the other core.
     const session = await loadSession(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     return new SileroVad(session, gateRms);

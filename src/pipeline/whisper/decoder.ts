@@ -1,8 +1,7 @@
-import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
-import { EngineErrorCode } from '../../protocol';
-import { EngineError } from '../errors';
-import { loadSession, sessionOptions } from '../onnx';
+import { EngineLevers } from '../../protocol';
+import { ModelEditor } from '../modelCache';
+import { loadEdited, loadSession, sessionOptions } from '../onnx';
 import { precomputedProjectionDecoder } from './decoderGraph';
 
 export interface DecoderShape {
@@ -79,14 +78,14 @@ export class WhisperDecoder {
     }
   }
 
-  static async load(file: string, shape: DecoderShape): Promise<WhisperDecoder> {
-    let edited: Uint8Array;
-    try {
-      edited = precomputedProjectionDecoder(await fs.promises.readFile(file));
-    } catch (err) {
-      throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the decoder from ${file}: ${(err as Error).message}`);
-    }
-    return new WhisperDecoder(await loadSession(edited, sessionOptions({ foldQuantizedWeights: false })), shape);
+  static async load(
+    file: string, shape: DecoderShape, levers: Required<EngineLevers>, editor: ModelEditor, warn: (message: string) => void,
+  ): Promise<WhisperDecoder> {
+    const options = sessionOptions({ foldQuantizedWeights: false, levers });
+    if (levers.projection === 'export') return new WhisperDecoder(await loadSession(file, options), shape);
+    const mode = levers.projection;
+    const apply = (bytes: Uint8Array) => precomputedProjectionDecoder(bytes, mode);
+    return new WhisperDecoder(await loadEdited(editor, file, `decoder-projection-${mode}`, apply, options, 'decoder', warn), shape);
   }
 
   /** Logits over the vocabulary for each prompt position, and the caches: the first step. */

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
-import { EngineErrorCode } from '../../protocol';
-import { EngineError } from '../errors';
-import { loadSession, sessionOptions } from '../onnx';
+import { EngineLevers } from '../../protocol';
+import { ModelEditor } from '../modelCache';
+import { loadEdited, loadSession, sessionOptions } from '../onnx';
 import { sliceablePositionsEncoder } from './encoderGraph';
 import { N_FRAMES, N_MELS } from './mel';
 
@@ -14,16 +13,12 @@ import { N_FRAMES, N_MELS } from './mel';
 export class WhisperEncoder {
   private constructor(private readonly session: ort.InferenceSession, readonly variableLength: boolean) {}
 
-  static async load(file: string, variableLength: boolean): Promise<WhisperEncoder> {
-    const options = sessionOptions({ foldQuantizedWeights: true });
+  static async load(
+    file: string, variableLength: boolean, levers: Required<EngineLevers>, editor: ModelEditor, warn: (message: string) => void,
+  ): Promise<WhisperEncoder> {
+    const options = sessionOptions({ foldQuantizedWeights: levers.foldEncoderWeights, levers });
     if (!variableLength) return new WhisperEncoder(await loadSession(file, options), false);
-    let edited: Uint8Array;
-    try {
-      edited = sliceablePositionsEncoder(await fs.promises.readFile(file));
-    } catch (err) {
-      throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the variable-length encoder from ${file}: ${(err as Error).message}`);
-    }
-    return new WhisperEncoder(await loadSession(edited, options), true);
+    return new WhisperEncoder(await loadEdited(editor, file, 'encoder-sliceable-positions', sliceablePositionsEncoder, options, 'variable-length encoder', warn), true);
   }
 
   /** `mel` holds N_MELS rows of `frames` values each. */

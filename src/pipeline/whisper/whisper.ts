@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EncoderWindowMode, EngineErrorCode, ModelName, StageTimings } from '../../protocol';
+import { DEFAULT_LEVERS, EncoderWindowMode, EngineErrorCode, EngineLevers, ModelName, StageTimings } from '../../protocol';
 import { EngineError } from '../errors';
-import { verifyWhisper, whisperFiles } from '../models';
+import { ModelEditor, prepareModel } from '../modelCache';
+import { verifyWhisper, WHISPER_MODELS, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
 import { rejectReason, tailLoopLength, trimLoop } from './guards';
@@ -31,8 +32,9 @@ export const VARIABLE_WINDOWS: Record<ModelName, EncoderWindow> = {
   base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
 };
 
-export function encoderWindow(model: ModelName, mode: EncoderWindowMode): EncoderWindow {
-  return mode === 'full' ? FULL_WINDOW : VARIABLE_WINDOWS[model];
+export function encoderWindow(model: ModelName, mode: EncoderWindowMode, levers: EngineLevers = {}): EncoderWindow {
+  if (mode === 'full') return FULL_WINDOW;
+  return { ...VARIABLE_WINDOWS[model], timestamps: levers.timestamps ?? DEFAULT_LEVERS.timestamps };
 }
 /** Whisper's first timestamp may be at most 1 s (50 steps of 20 ms). */
 const MAX_INITIAL_TIMESTAMP = 50;
@@ -65,6 +67,12 @@ export interface WhisperResult {
   timings: StageTimings;
 }
 
+export interface ModelCacheOptions {
+  /** Where edited models are kept between starts (modelCache.ts); undefined: edit in memory at each load. */
+  cacheDir?: string;
+  warn?: (message: string) => void;
+}
+
 interface GenerationConfig {
   suppress_tokens: number[];
   begin_suppress_tokens: number[];
@@ -78,6 +86,8 @@ export class Whisper {
   private readonly suppress: Uint8Array;
   private readonly beginSuppress: number[];
   private queue: Promise<unknown> = Promise.resolve();
+  /** True when the edited models were loaded from the cache (modelCache.ts). */
+  cachedEdits = false;
   private running = 0;
 
   private constructor(
@@ -96,24 +106,49 @@ export class Whisper {
     this.beginSuppress = generation.begin_suppress_tokens;
   }
 
-  static async load(name: string, modelDir?: string, window: EncoderWindow = FULL_WINDOW): Promise<Whisper> {
+  static async load(name: string, modelDir?: string, window: EncoderWindow = FULL_WINDOW, levers: EngineLevers = {}, cache: ModelCacheOptions = {}): Promise<Whisper> {
+    const all = { ...DEFAULT_LEVERS, ...levers };
     const files = whisperFiles(name, modelDir);
-    await verifyWhisper(files);
+    // The pinned files are hashed while the sessions load (from cached edits, which carry their own hash).
+    const verified = verifyWhisper(files, cache.cacheDir);
+    verified.catch(() => undefined);
+    const pin = WHISPER_MODELS[files.name];
+    const shaOf = new Map([[files.encoder, pin.encoder.sha256], [files.decoder, pin.decoder.sha256]]);
+    let cachedEdits = true;
+    const editor: ModelEditor = async (file, edit, variant, apply, rebuild) => {
+      const r = await prepareModel({ source: file, sourceSha256: shaOf.get(file)!, sourceVerified: verified, edit, variant, apply, rebuild, cacheDir: cache.cacheDir });
+      cachedEdits &&= r.cached;
+      return r;
+    };
+    const warn = cache.warn ?? (() => undefined);
     const config = readJson(files.dir, 'config.json') as {
       decoder_layers: number; decoder_attention_heads: number; d_model: number; vocab_size: number;
     };
-    const generation = readJson(files.dir, 'generation_config.json') as GenerationConfig;
-    const tokenizer = WhisperTokenizer.fromDir(files.dir);
-    const [encoder, decoder] = await Promise.all([
-      WhisperEncoder.load(files.encoder, window.variable),
+    const sessions = Promise.all([
+      WhisperEncoder.load(files.encoder, window.variable, all, editor, warn),
       WhisperDecoder.load(files.decoder, {
         layers: config.decoder_layers,
         heads: config.decoder_attention_heads,
         headDim: config.d_model / config.decoder_attention_heads,
         vocabSize: config.vocab_size,
-      }),
+      }, all, editor, warn),
     ]);
-    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window);
+    sessions.catch(() => undefined);
+    // Parsed while onnxruntime builds the sessions on its own threads (once their loads have been handed over).
+    await new Promise((resolve) => setImmediate(resolve));
+    const generation = readJson(files.dir, 'generation_config.json') as GenerationConfig;
+    const tokenizer = WhisperTokenizer.fromDir(files.dir);
+    // A file that is not the pinned one is reported as such, whatever the sessions made of it; nothing runs before.
+    const [check, loaded] = await Promise.allSettled([verified, sessions]);
+    if (check.status === 'rejected') {
+      if (loaded.status === 'fulfilled') await Promise.all(loaded.value.map((s) => s.release()));
+      throw check.reason;
+    }
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const [encoder, decoder] = loaded.value;
+    const whisper = new Whisper(files.name, encoder, decoder, tokenizer, generation, window);
+    whisper.cachedEdits = cachedEdits;
+    return whisper;
   }
 
   /** Checks a language setting before any audio is spent on it. */

@@ -118,4 +118,21 @@ describe('models', function () {
     fs.mkdirSync(dir);
     await rejectsWith(verifyFile(dir, SILERO_V5), EngineErrorCode.ModelMissing, /not a file/);
   });
+
+  it('trusts a stamp from an earlier start only while the file is unchanged', async () => {
+    const stamps = path.join(tmp, 'stamps');
+    const copy = path.join(tmp, 'stamped.onnx');
+    fs.copyFileSync(sileroFile(), copy);
+    await verifyFile(copy, SILERO_V5, stamps);
+    const written = JSON.parse(fs.readFileSync(path.join(stamps, 'verified.json'), 'utf8'));
+    assert.strictEqual(written[copy].sha256, SILERO_V5.sha256);
+    // Rewritten with the same size: another inode and mtime, so it is hashed again and caught.
+    const bytes = fs.readFileSync(copy);
+    bytes[1_000_000] ^= 0x01;
+    fs.rmSync(copy);
+    fs.writeFileSync(copy, bytes);
+    const later = new Date(Date.now() + 2000);
+    fs.utimesSync(copy, later, later);
+    await rejectsWith(verifyFile(copy, SILERO_V5, stamps), EngineErrorCode.ModelChecksumMismatch, /corrupt/);
+  });
 });

@@ -1,0 +1,100 @@
+/** The prepared-model cache: reused while intact, rebuilt when damaged, optional when it cannot be written. */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ort from 'onnxruntime-node';
+import { cacheEntryPath, ModelEditor, prepareModel } from '../../../src/pipeline/modelCache';
+import { SILERO_V5, sileroFile } from '../../../src/pipeline/models';
+import { loadEdited } from '../../../src/pipeline/onnx';
+
+/** The edit under test is the identity on Silero (2 MB): what is tested is the cache, not an edit. */
+const EDIT = 'identity';
+const OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
+
+describe('prepared-model cache', function () {
+  this.timeout(60000);
+  let tmp: string;
+  let applied: number;
+  let warnings: string[];
+  const apply = (bytes: Uint8Array) => {
+    applied++;
+    return bytes;
+  };
+  const editor = (cacheDir: string | undefined): ModelEditor => (file, edit, variant, fn, rebuild) =>
+    prepareModel({ source: file, sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit, variant, apply: fn, rebuild, cacheDir });
+  const load = (cacheDir: string | undefined) => loadEdited(editor(cacheDir), sileroFile(), EDIT, apply, OPTIONS, 'VAD', (m) => warnings.push(m));
+  const entryOf = (cacheDir: string) => {
+    const dir = path.join(cacheDir, 'models');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.onnx'));
+    assert.strictEqual(files.length, 1, `one entry in ${dir}: ${files.join(', ')}`);
+    return path.join(dir, files[0]);
+  };
+  const runs = async (s: ort.InferenceSession) => {
+    const out = await s.run({
+      input: new ort.Tensor('float32', new Float32Array(512), [1, 512]),
+      state: new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]),
+      sr: new ort.Tensor('int64', BigInt64Array.from([16000n]), []),
+    });
+    assert.ok(Number.isFinite((out.output.data as Float32Array)[0]));
+    await s.release();
+  };
+
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voiceflow-cache-'));
+    applied = 0;
+    warnings = [];
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('prepares once, then loads the optimized entry without editing again', async () => {
+    await runs(await load(tmp));
+    assert.strictEqual(applied, 1);
+    const entry = entryOf(tmp);
+    assert.ok(fs.existsSync(`${entry}.json`), 'the entry has its sidecar');
+    assert.ok(!fs.readdirSync(path.dirname(entry)).some((f) => f.endsWith('.tmp')), 'no temporary file is left');
+    const second = await prepareModel({
+      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT,
+      variant: JSON.stringify({ ort: ort.env.versions.common, level: 'all', extra: {} }), apply, cacheDir: tmp,
+    });
+    assert.strictEqual(second.cached, true);
+    assert.strictEqual(second.model, entry);
+    await runs(await load(tmp));
+    assert.strictEqual(applied, 1, 'the second load used the cache');
+    assert.deepStrictEqual(warnings, []);
+  });
+
+  it('drops a damaged entry and prepares the model again', async () => {
+    await runs(await load(tmp));
+    const entry = entryOf(tmp);
+    const bytes = fs.readFileSync(entry);
+    bytes[bytes.length - 100] ^= 0xff;
+    fs.rmSync(entry);
+    fs.writeFileSync(entry, bytes);
+    await runs(await load(tmp));
+    assert.strictEqual(applied, 2, 'edited again');
+    assert.ok(warnings.some((w) => /damaged/.test(w)), warnings.join('\n'));
+    const sidecar = JSON.parse(fs.readFileSync(`${entryOf(tmp)}.json`, 'utf8'));
+    assert.strictEqual(sidecar.size, fs.statSync(entryOf(tmp)).size, 'the rebuilt entry has a fresh sidecar');
+  });
+
+  it('works without a cache, and warns when the cache cannot be written', async () => {
+    await runs(await load(undefined));
+    const blocked = path.join(tmp, 'not-a-folder');
+    fs.writeFileSync(blocked, 'x');
+    await assert.rejects(prepareModel({
+      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT, variant: 'v', apply, cacheDir: blocked,
+    }), /ENOTDIR|EEXIST/);
+    assert.ok(cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'a') !== cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'b'), 'the variant is part of the name');
+  });
+
+  it('never edits a source that failed its check', async () => {
+    const bad = Promise.reject(new Error('not the pinned file'));
+    bad.catch(() => undefined);
+    await assert.rejects(prepareModel({
+      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: bad, edit: EDIT, variant: 'v', apply, cacheDir: tmp,
+    }), /not the pinned file/);
+    assert.strictEqual(applied, 0);
+    assert.ok(!fs.existsSync(path.join(tmp, 'models')) || fs.readdirSync(path.join(tmp, 'models')).length === 0);
+  });
+});
