@@ -17,8 +17,13 @@ import { Whisper } from './whisper/whisper';
 
 /** The ring holds this much audio: inference can fall this far behind capture before anything is lost. */
 const RING_SECONDS = 60;
-/** How often the main loop drains the ring. Frames are 32 ms, so this adds at most ~20 ms of delay. */
+/**
+ * The main loop drains the ring whenever the capture worker writes to it, at least every POLL_MS. While nothing is
+ * said (no open utterance, no transcription pending) it wakes only for a block louder than the energy gate, or every
+ * IDLE_POLL_MS to keep the level meter (4 a second in silence) and the segmenter going.
+ */
 const POLL_MS = 20;
+const IDLE_POLL_MS = 250;
 /** A file played into the ring is handed over in chunks of this length (a microphone's buffer). */
 const FILE_CHUNK_MS = 20;
 
@@ -43,8 +48,8 @@ export class ListenSession {
   private readonly frame = new Float32Array(VAD_FRAME);
   private frameFill = 0;
   private readonly segmenter: UtteranceSegmenter;
-  private timer?: NodeJS.Timeout;
   private draining = false;
+  private transcribing = 0;
   private sourceEnded = false;
   private stopped = false;
   private failed = false;
@@ -95,7 +100,7 @@ export class ListenSession {
       : { kind: 'microphone', session, ring: this.ring.shared, device: source.device ?? -1, backend: source.backend ?? DEFAULT_CAPTURE_BACKEND, frameLength: VAD_FRAME };
     const opened = new Promise<string>((resolve, reject) => (this.started = { resolve, reject }));
     this.capture.start(job, (e) => this.onCapture(e));
-    this.timer = setInterval(() => void this.drain(), POLL_MS);
+    void this.loop();
     return opened;
   }
 
@@ -132,6 +137,14 @@ export class ListenSession {
     this.sourceEnded = true;
     this.capture.release(this.id);
     void this.drain();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.ended) {
+      const idle = !this.segmenter.speaking && this.transcribing === 0;
+      await this.ring.waitForData(idle, idle ? IDLE_POLL_MS : POLL_MS);
+      await this.drain();
+    }
   }
 
   private async drain(): Promise<void> {
@@ -183,7 +196,8 @@ export class ListenSession {
     const lastVoicedAt = this.lastVoicedAt;
     this.vadMsSinceOpen = 0;
     this.events.state('transcribing');
-    this.pending = this.pending.then(() => this.transcribe(u, vadMs, lastVoicedAt));
+    this.transcribing++;
+    this.pending = this.pending.then(() => this.transcribe(u, vadMs, lastVoicedAt)).finally(() => this.transcribing--);
   }
 
   private async transcribe(u: Utterance, vadMs: number, lastVoicedAt: number): Promise<void> {
@@ -219,7 +233,6 @@ export class ListenSession {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
-    clearInterval(this.timer);
     this.metrics.ringOverruns += this.ring.overruns;
     void this.pending.then(() => {
       this.resolveEnd({

@@ -7,7 +7,12 @@
 const WRITE = 0;
 const READ = 1;
 const OVERRUN = 2;
+/** Counts blocks written louder than WAKE_RMS: a consumer idling in silence waits on it (see `waitForData`). */
+const LOUD = 3;
 const HEADER_INTS = 4;
+
+/** A written block with an RMS above this (-60 dBFS) wakes a consumer that waits for loud data. */
+export const WAKE_RMS = 0.001;
 /** After the int32 indices: the wall-clock time (epoch ms) of the last write, as a float64. */
 const HEADER_BYTES = HEADER_INTS * Int32Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT;
 
@@ -69,11 +74,14 @@ export class RingBuffer {
     const w = Atomics.load(this.header, WRITE) >>> 0;
     const room = this.capacity - ((w - (Atomics.load(this.header, READ) >>> 0)) >>> 0);
     const n = Math.min(end - start, room);
-    for (let i = 0; i < n; i++) this.data[(w + i) & this.mask] = src[start + i];
+    let energy = 0;
+    for (let i = 0; i < n; i++) {
+      const v = src[start + i];
+      this.data[(w + i) & this.mask] = v;
+      energy += v * v;
+    }
     if (n < end - start) Atomics.add(this.header, OVERRUN, end - start - n);
-    this.clock[0] = performance.timeOrigin + performance.now();
-    Atomics.store(this.header, WRITE, (w + n) | 0);
-    Atomics.notify(this.header, WRITE);
+    this.publish(w, n, energy);
     return n;
   }
 
@@ -82,12 +90,35 @@ export class RingBuffer {
     const w = Atomics.load(this.header, WRITE) >>> 0;
     const room = this.capacity - ((w - (Atomics.load(this.header, READ) >>> 0)) >>> 0);
     const n = Math.min(src.length, room);
-    for (let i = 0; i < n; i++) this.data[(w + i) & this.mask] = src[i] / 32768;
+    let energy = 0;
+    for (let i = 0; i < n; i++) {
+      const v = src[i] / 32768;
+      this.data[(w + i) & this.mask] = v;
+      energy += v * v;
+    }
     if (n < src.length) Atomics.add(this.header, OVERRUN, src.length - n);
+    this.publish(w, n, energy);
+    return n;
+  }
+
+  private publish(w: number, n: number, energy: number): void {
     this.clock[0] = performance.timeOrigin + performance.now();
     Atomics.store(this.header, WRITE, (w + n) | 0);
     Atomics.notify(this.header, WRITE);
-    return n;
+    if (n > 0 && energy / n > WAKE_RMS * WAKE_RMS) {
+      Atomics.add(this.header, LOUD, 1);
+      Atomics.notify(this.header, LOUD);
+    }
+  }
+
+  /**
+   * Consumer: resolves when the producer writes again (`loudOnly`: a block louder than WAKE_RMS), or after
+   * `timeoutMs`. Waiting for loud data in silence lets the consumer sleep while still waking at once on speech.
+   */
+  async waitForData(loudOnly: boolean, timeoutMs: number): Promise<void> {
+    const index = loudOnly ? LOUD : WRITE;
+    const r = Atomics.waitAsync(this.header, index, Atomics.load(this.header, index), timeoutMs);
+    if (r.async) await r.value;
   }
 
   /** Consumer: copies up to `dst.length - offset` samples into `dst`, returns how many. */

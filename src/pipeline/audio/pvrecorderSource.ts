@@ -5,6 +5,13 @@ import { AudioSource } from './source';
 
 /** Frames pvrecorder buffers internally (x frameLength samples): ~2 s at 512, room for a slow worker tick. */
 const BUFFERED_FRAMES = 64;
+/**
+ * pvrecorder's read waits for its frame inside the native call: waiting there for most of a 32 ms frame cost ~0.7% of
+ * a core more than sleeping until the frame is nearly due (measured listening to silence). So the worker sleeps
+ * until then and lets read wait the last few ms; after a read that returned at once (frames were waiting), the next
+ * is due a frame after the one expected, so a backlog is read without sleeping.
+ */
+const READ_EARLY_MS = 4;
 
 /** Maps pvrecorder's errors to ones a user can act on. */
 export function pvRecorderError(err: unknown, during: 'open' | 'read', device: number): EngineError {
@@ -29,8 +36,12 @@ export class PvRecorderSource implements AudioSource {
   private readonly recorder: PvRecorderInstance;
   private firstRead = true;
   private closed = false;
+  private readonly frameMs: number;
+  /** When the next frame should be complete (performance.now() clock); 0 until the first read. */
+  private nextDue = 0;
 
   constructor(private readonly device: number, frameLength: number) {
+    this.frameMs = (frameLength / 16000) * 1000;
     const { PvRecorder } = loadPvRecorder();
     try {
       this.recorder = new PvRecorder(frameLength, device, BUFFERED_FRAMES);
@@ -43,8 +54,16 @@ export class PvRecorderSource implements AudioSource {
 
   async read(): Promise<Int16Array | null> {
     if (this.closed) return null;
+    const sleep = this.nextDue - READ_EARLY_MS - performance.now();
+    if (sleep > 1) await new Promise((resolve) => setTimeout(resolve, sleep));
+    if (this.closed) return null;
     try {
-      return await this.recorder.read();
+      const t = performance.now();
+      const frame = await this.recorder.read();
+      const end = performance.now();
+      const completedAt = end - t > 1 || this.nextDue === 0 ? end : this.nextDue;
+      this.nextDue = completedAt + this.frameMs;
+      return frame;
     } catch (err) {
       if (this.closed) return null;
       // The first read can time out while the device starts up: once more before giving up.
