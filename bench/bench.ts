@@ -1,29 +1,34 @@
 /**
  * `npm run bench`: this project's engine against the transformers.js peer on the same Whisper int8 weights.
- * Per model: every clip runs alternately (engine, peer, engine, peer, ...) after one untimed warm-up of each;
- * then WER, latency percentiles, engine memory, words hallucinated for silence and noise, and (tiny only) the
- * engine's idle CPU while listening to silence, an A/B of the engine's encoder window ('variable', the default, vs
- * 'full': a second engine run alternately with the other two), and the live section (bench/live.ts: dictation from a
- * fake PulseAudio microphone, skipped with one line where pulseaudio is not installed).
- * Prints tables and writes .bench/results.json.
- * Env: VOICEFLOW_TEST_AUDIO (audio folder), BENCH_RUNS (default 3), BENCH_MODELS (default tiny,base).
+ * Per model: every clip runs alternately (engine, peer, engine, peer, ...) after one untimed warm-up of each; then
+ * WER, latency percentiles, engine memory, words hallucinated for silence and noise; the cold start (fork to
+ * listening); and the live section (bench/live.ts: dictation from a fake PulseAudio microphone, skipped with one line
+ * where pulseaudio is not installed). Tiny also gets: the engine's idle CPU while listening to silence, the lever A/B
+ * (bench/levers.ts, the encoder window's included), the streaming A/B (bench/streamingAb.ts) and the soak
+ * (bench/soak.ts). Prints the fast path's summary (bench/fastPath.ts), then the tables, and writes .bench/results.json.
+ * Env: VOICEFLOW_TEST_AUDIO (audio folder), BENCH_RUNS (default 3), BENCH_MODELS (default tiny,base), BENCH_LEVERS
+ * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 10, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MODEL_NAMES, ModelName } from '../src/protocol';
-import { contentionBetween, sampleCpu } from './contention';
+import { Contention, contentionBetween, sampleCpu } from './contention';
 import { Clip, audioDir, loadAudio16k, makeTempDir, readManifest, writeSyntheticClips } from './clips';
+import { measureColdStart } from './coldStart';
 import { EngineRunner } from './engineRunner';
+import { fastPathRows, formatFastPath } from './fastPath';
 import { measureIdleCpu } from './idleCpu';
-import { LIVE_MODEL, liveSkipped, measureLive } from './live';
+import { measureLevers } from './levers';
+import { liveSkipped, measureLive } from './live';
 import { PeerAsr } from './peer';
 import { formatHeader, formatModel } from './report';
 import { BenchResults, ClipResult, ModelResult, implRuns, summarize } from './results';
+import { measureSoak } from './soak';
+import { measureStreaming } from './streamingAb';
 
-const IDLE_CPU_MODEL: ModelName = 'tiny';
-/** The model whose engine also runs with encoderWindow 'full', for the A/B of the variable window. */
-const WINDOW_AB_MODEL: ModelName = 'tiny';
+/** The model of the sections run once (idle CPU, lever and streaming A/B, soak): the default. */
+const DEFAULT_MODEL: ModelName = 'tiny';
 const SILENCE_SECONDS = 30;
 
 function findRepoRoot(from: string): string {
@@ -33,14 +38,29 @@ function findRepoRoot(from: string): string {
   }
 }
 
-function parseEnv(): { runs: number; models: ModelName[] } {
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, not "${process.env.BENCH_RUNS}".`);
+interface BenchEnv {
+  runs: number;
+  models: ModelName[];
+  levers: boolean;
+  soakMinutes: number;
+  coldRuns: number;
+}
+
+function parseEnv(): BenchEnv {
+  const number = (name: string, fallback: number, ok: (n: number) => boolean, what: string) => {
+    const n = Number(process.env[name] ?? fallback);
+    if (!ok(n)) throw new Error(`${name} must be ${what}, not "${process.env[name]}".`);
+    return n;
+  };
+  const runs = number('BENCH_RUNS', 3, (n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1');
   const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of models) {
     if (!(MODEL_NAMES as readonly string[]).includes(m)) throw new Error(`BENCH_MODELS: unknown model "${m}" (choose from ${MODEL_NAMES.join(', ')}).`);
   }
-  return { runs, models: models as ModelName[] };
+  const levers = number('BENCH_LEVERS', 1, (n) => n === 0 || n === 1, '0 or 1') === 1;
+  const soakMinutes = number('BENCH_SOAK_MINUTES', 10, (n) => Number.isFinite(n) && n >= 0, 'a number of minutes >= 0');
+  const coldRuns = number('BENCH_COLD_RUNS', 5, (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0');
+  return { runs, models: models as ModelName[], levers, soakMinutes, coldRuns };
 }
 
 const progress = (s: string) => process.stderr.write(s);
@@ -51,53 +71,38 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
-/** `full`, when given, is a second engine with encoderWindow 'full': it takes its turn after the peer in each round. */
-async function benchClip(engine: EngineRunner, peer: PeerAsr, clip: Clip, runs: number, full?: EngineRunner): Promise<ClipResult> {
+async function benchClip(engine: EngineRunner, peer: PeerAsr, clip: Clip, runs: number): Promise<ClipResult> {
   const audio = loadAudio16k(clip.path);
   const engineWarm = await engine.transcribe(clip.path);
   const peerWarm = await timed(() => peer.transcribe(audio));
-  const fullWarm = await full?.transcribe(clip.path);
   const engineRuns: { ms: number; text: string }[] = [];
   const peerRuns: { ms: number; text: string }[] = [];
-  const fullRuns: { ms: number; text: string }[] = [];
   for (let i = 0; i < runs; i++) {
     engineRuns.push(await engine.transcribe(clip.path));
     const p = await timed(() => peer.transcribe(audio));
     peerRuns.push({ ms: p.ms, text: p.value });
-    if (full) fullRuns.push(await full.transcribe(clip.path));
   }
   const e = implRuns(engineWarm.ms, engineRuns);
   const p = implRuns(peerWarm.ms, peerRuns);
-  return {
-    clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, engine: e, peer: p, speedup: p.medianMs / e.medianMs,
-    ...(full && fullWarm ? { engineFull: implRuns(fullWarm.ms, fullRuns) } : {}),
-  };
+  return { clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, engine: e, peer: p, speedup: p.medianMs / e.medianMs };
 }
 
-async function benchModel(model: ModelName, clips: Clip[], silence: Clip, runs: number, root: string): Promise<ModelResult> {
+async function benchModel(model: ModelName, clips: Clip[], silence: Clip, runs: number, enginePath: string, root: string): Promise<ModelResult> {
   progress(`[${model}] loading the engine and the peer...\n`);
-  const enginePath = path.join(root, 'dist', 'engine.js');
   const engine = await EngineRunner.start(enginePath, { model });
   let peer: PeerAsr | undefined;
-  let full: EngineRunner | undefined;
   try {
     peer = await PeerAsr.load(model, root);
-    if (model === WINDOW_AB_MODEL) full = await EngineRunner.start(enginePath, { model, encoderWindow: 'full' });
     const results: ClipResult[] = [];
     for (const clip of clips) {
       progress(`[${model}] ${clip.name} `);
-      const r = await benchClip(engine, peer, clip, runs, full);
-      const fullMs = r.engineFull ? `, engine (full window) ${Math.round(r.engineFull.medianMs)} ms` : '';
-      progress(`engine ${Math.round(r.engine.medianMs)} ms, peer ${Math.round(r.peer.medianMs)} ms${fullMs}\n`);
+      const r = await benchClip(engine, peer, clip, runs);
+      progress(`engine ${Math.round(r.engine.medianMs)} ms, peer ${Math.round(r.peer.medianMs)} ms\n`);
       results.push(r);
     }
     const rssBytes = await engine.rssBytes();
-    const engineFull = full
-      ? { ...summarize(results, 'engineFull'), rssBytes: await full.rssBytes(), loadMs: full.init.loadMs }
-      : undefined;
-    await full?.shutdown();
     let idleCpu;
-    if (model === IDLE_CPU_MODEL) {
+    if (model === DEFAULT_MODEL) {
       progress(`[${model}] listening to ${SILENCE_SECONDS} s of silence at real-time pace for idle CPU...\n`);
       idleCpu = await measureIdleCpu(engine.client, silence.path, SILENCE_SECONDS);
     }
@@ -106,28 +111,57 @@ async function benchModel(model: ModelName, clips: Clip[], silence: Clip, runs: 
       engineInit: { loadMs: engine.init.loadMs, cachedEdits: engine.init.cachedEdits },
       peerLoadMs: peer.loadMs,
       clips: results,
-      engine: { ...summarize(results, 'engine'), rssBytes },
-      peer: summarize(results, 'peer'),
+      engine: { ...summarize(results.map((c) => ({ ...c, runs: c.engine }))), rssBytes },
+      peer: summarize(results.map((c) => ({ ...c, runs: c.peer }))),
       ...(idleCpu ? { idleCpu } : {}),
-      ...(engineFull ? { engineFull } : {}),
     };
   } finally {
-    await full?.shutdown();
     await peer?.dispose();
     await engine.shutdown();
   }
 }
 
+/** Runs a section and records the CPU other processes used meanwhile (Linux). */
+async function withContention<T extends { contention?: Contention }>(cpus: number, run: () => Promise<T>): Promise<T> {
+  const before = sampleCpu();
+  const result = await run();
+  const contention = contentionBetween(before, sampleCpu(), cpus);
+  if (contention) result.contention = contention;
+  return result;
+}
+
+/** Everything for one model, one section after another: only one section's engines (and the fake mic) run at a time. */
+async function benchModelSections(model: ModelName, speech: Clip[], synthetic: { silence: Clip; noise: Clip }, env: BenchEnv, cpus: number, root: string, tmp: string): Promise<ModelResult> {
+  const enginePath = path.join(root, 'dist', 'engine.js');
+  const clips = [...speech, synthetic.silence, synthetic.noise];
+  const result = await withContention(cpus, () => benchModel(model, clips, synthetic.silence, env.runs, enginePath, root));
+  if (env.coldRuns > 0) result.coldStart = await measureColdStart(enginePath, model, env.coldRuns, tmp);
+  if (model === DEFAULT_MODEL && env.levers) result.levers = await withContention(cpus, () => measureLevers(enginePath, model, clips, env.runs));
+  progress(`[live] ${model} engine listening to a fake microphone...\n`);
+  const liveBefore = sampleCpu();
+  const live = await measureLive(enginePath, model, speech, SILENCE_SECONDS);
+  if (liveSkipped(live)) progress(`[live] skipped: ${live.skipped}\n`);
+  else {
+    const contention = contentionBetween(liveBefore, sampleCpu(), cpus);
+    if (contention) live.contention = contention;
+  }
+  result.live = live;
+  if (model === DEFAULT_MODEL) {
+    result.streaming = await withContention(cpus, () => measureStreaming(enginePath, model, speech, tmp));
+    if (env.soakMinutes > 0) result.soak = await withContention(cpus, () => measureSoak(enginePath, model, speech, env.soakMinutes, tmp));
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const root = findRepoRoot(__dirname);
-  const { runs, models } = parseEnv();
+  const env = parseEnv();
   const dir = audioDir(root);
   const speech = readManifest(dir);
   const tmp = makeTempDir();
   try {
-    const { silence, noise } = writeSyntheticClips(tmp);
-    const clips = [...speech, silence, noise];
+    const synthetic = writeSyntheticClips(tmp);
     const header = {
       machine: {
         cpus: os.cpus().length,
@@ -137,33 +171,16 @@ async function main(): Promise<void> {
         loadAvg1mBefore: os.loadavg()[0],
       },
       audioDir: dir,
-      runsPerClip: runs,
+      runsPerClip: env.runs,
     };
     const modelResults: ModelResult[] = [];
-    for (const model of models) {
-      const before = sampleCpu();
-      const result = await benchModel(model, clips, silence, runs, root);
-      const contention = contentionBetween(before, sampleCpu(), header.machine.cpus);
-      if (contention) result.contention = contention;
-      if (model === LIVE_MODEL) {
-        // After the model's engines and peer are gone, so that only the live engine (and the fake mic) runs.
-        progress(`[live] ${model} engine listening to a fake microphone...\n`);
-        const liveBefore = sampleCpu();
-        const live = await measureLive(path.join(root, 'dist', 'engine.js'), speech, SILENCE_SECONDS);
-        if (liveSkipped(live)) progress(`[live] skipped: ${live.skipped}\n`);
-        else {
-          const liveContention = contentionBetween(liveBefore, sampleCpu(), header.machine.cpus);
-          if (liveContention) live.contention = liveContention;
-        }
-        result.live = live;
-      }
-      modelResults.push(result);
-    }
-    const results: BenchResults = { date: new Date().toISOString(), ...header, models: modelResults, totalMs: performance.now() - t0 };
+    for (const model of env.models) modelResults.push(await benchModelSections(model, speech, synthetic, env, header.machine.cpus, root, tmp));
+    const fastPath = fastPathRows(modelResults);
+    const results: BenchResults = { date: new Date().toISOString(), ...header, fastPath, models: modelResults, totalMs: performance.now() - t0 };
     const out = path.join(root, '.bench', 'results.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(results, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v), 2) + '\n');
-    process.stdout.write(formatHeader(header) + '\n' + modelResults.map((m) => formatModel(m, runs)).join('\n'));
+    process.stdout.write(formatHeader(header) + '\n' + formatFastPath(fastPath) + '\n' + modelResults.map((m) => formatModel(m, env.runs)).join('\n'));
     process.stdout.write(`\nResults: ${out} (${Math.round(results.totalMs / 1000)} s in all)\n`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -19,7 +19,7 @@ export interface Clip {
   reference?: string;
 }
 
-const SYNTH_RATE = 16000;
+const RATE = 16000;
 const SYNTH_SECONDS = 30;
 const NOISE_AMPLITUDE = 0.25;
 const NOISE_SEED = 0x5eed;
@@ -75,17 +75,67 @@ function random(seed: number): () => number {
 
 /** Writes silence.wav and noise.wav (30 s, 16 kHz, 16-bit) into `dir`. */
 export function writeSyntheticClips(dir: string): { silence: Clip; noise: Clip } {
-  const n = SYNTH_RATE * SYNTH_SECONDS;
+  const n = RATE * SYNTH_SECONDS;
   const silence = new Float32Array(n);
   const noise = new Float32Array(n);
   const rnd = random(NOISE_SEED);
   for (let i = 0; i < n; i++) noise[i] = (rnd() * 2 - 1) * NOISE_AMPLITUDE;
   const write = (name: string, samples: Float32Array, kind: ClipKind): Clip => {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, encodeWav16(samples, SYNTH_RATE));
+    writeAudio(file, samples);
     return { name: `(generated) ${name}`, path: file, seconds: SYNTH_SECONDS, kind };
   };
   return { silence: write('silence-30s.wav', silence, 'silence'), noise: write('noise-30s.wav', noise, 'noise') };
+}
+
+/** Writes 16 kHz mono float samples as a 16-bit WAV. */
+export function writeAudio(file: string, samples: Float32Array): void {
+  fs.writeFileSync(file, encodeWav16(samples, RATE));
+}
+
+/** How the live-path sections dictate the clips: silence before the first clip, and after each. */
+export const LEAD_IN_MS = 1000;
+export const PAUSE_MS = 2500;
+
+/** Where a clip sits in a dictation WAV, ms from its start. */
+export interface ClipSpan {
+  clip: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface Dictation {
+  path: string;
+  seconds: number;
+  spans: ClipSpan[];
+}
+
+/** Writes the clips one after another as one WAV, as a speaker would dictate them: LEAD_IN_MS of silence, then each clip followed by PAUSE_MS. */
+export function writeDictation(file: string, clips: readonly Clip[]): Dictation {
+  const gap = (ms: number) => new Float32Array((ms / 1000) * RATE);
+  const parts: Float32Array[] = [gap(LEAD_IN_MS)];
+  const spans: ClipSpan[] = [];
+  let at = LEAD_IN_MS;
+  for (const c of clips) {
+    const audio = loadAudio16k(c.path);
+    const ms = (audio.length / RATE) * 1000;
+    spans.push({ clip: c.name, startMs: at, endMs: at + ms });
+    parts.push(audio, gap(PAUSE_MS));
+    at += ms + PAUSE_MS;
+  }
+  const samples = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    samples.set(p, offset);
+    offset += p.length;
+  }
+  writeAudio(file, samples);
+  return { path: file, seconds: samples.length / RATE, spans };
+}
+
+/** The clip playing, or played last, at `ms` into a dictation. */
+export function clipAt(spans: readonly ClipSpan[], ms: number): string {
+  return spans.filter((s) => s.startMs <= ms).at(-1)?.clip ?? '(before the first clip)';
 }
 
 export function makeTempDir(): string {

@@ -4,6 +4,7 @@
  */
 import { EngineClient } from '../src/engineClient';
 import { SessionEndNotification } from '../src/protocol';
+import { SessionRecorder, startFileSession } from './dictation';
 
 export interface IdleCpuResult {
   /** Engine CPU over the session, percent of one core. */
@@ -15,27 +16,16 @@ export interface IdleCpuResult {
 }
 
 export async function measureIdleCpu(client: EngineClient, silencePath: string, seconds: number): Promise<IdleCpuResult> {
-  const finals: string[] = [];
-  client.onFinal((n) => {
-    if (n.text) finals.push(n.text);
-  });
-  const ended = new Promise<SessionEndNotification>((resolve) => client.onSessionEnd(resolve));
-  const timeoutMs = (seconds + 60) * 1000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The listen session did not end within ${timeoutMs / 1000} s.`)), timeoutMs);
-  });
-  const t0 = performance.now();
-  await client.start({ source: { kind: 'file', path: silencePath, realtime: true } });
-  await client.metrics(); // resets the CPU window
+  const recorder = new SessionRecorder(client, () => '(silence)');
   try {
-    const sessionEnd = await Promise.race([ended, timeout]);
+    const t0 = performance.now();
+    const { ended } = await startFileSession(client, silencePath, seconds);
+    await client.metrics(); // resets the CPU window
+    const sessionEnd = await ended;
     const m = await client.metrics();
+    const finals = recorder.utterances().map((u) => u.text).filter(Boolean);
     return { cpuPercent: m.cpuPercent, wallMs: performance.now() - t0, finals, sessionEnd };
-  } catch (err) {
-    await client.stop().catch(() => undefined);
-    throw err;
   } finally {
-    clearTimeout(timer);
+    recorder.dispose();
   }
 }

@@ -1,15 +1,16 @@
-/** The benchmark's printed report: one table of clips and one summary table per model. */
+/** The benchmark's printed report: per model, a table of clips, a summary, and a table per further section. */
+import { LeverAbResult } from './levers';
 import { LiveResult, liveSkipped } from './live';
-import { BenchResults, ModelResult } from './results';
+import { BenchResults, ModelResult, WHOLE_FILE_CLIP } from './results';
 
 /** A 1-minute load average above this per core, before the run, means something else competed for the CPU. */
 const BUSY_LOAD_PER_CPU = 0.25;
 /** Other processes using more than this (percent of one core) during a model's runs distort its latencies. */
 const BUSY_OTHER_CPU_PERCENT = 10;
 
-const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)}` : '-');
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+export const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)}` : '-');
+export const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+export const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const quote = (t: string) => (t ? `"${t}"` : '(empty)');
 
 /** A markdown table with columns padded to their widest cell; `right` marks right-aligned columns. */
@@ -41,6 +42,7 @@ function summaryTable(m: ModelResult): string {
     ['WER (speech clips with a reference)', `${pct(e.wer.wer)} (${e.wer.errors}/${e.wer.referenceWords})`, `${pct(p.wer.wer)} (${p.wer.errors}/${p.wer.referenceWords})`],
     ['latency p50, speech clips, all timed runs', `${ms(e.p50Ms)} ms`, `${ms(p.p50Ms)} ms`],
     ['latency p95, speech clips, all timed runs', `${ms(e.p95Ms)} ms`, `${ms(p.p95Ms)} ms`],
+    ['latency p50 / p95, speech clips of 1-3 s, all timed runs', `${ms(e.shortP50Ms)} / ${ms(e.shortP95Ms)} ms`, `${ms(p.shortP50Ms)} / ${ms(p.shortP95Ms)} ms`],
     ['words for 30 s of silence', `${e.silenceWords}`, `${p.silenceWords}`],
     ['words for 30 s of white noise', `${e.noiseWords}`, `${p.noiseWords}`],
     ['model load', `${ms(m.engineInit.loadMs)} ms${m.engineInit.cachedEdits ? ' (prepared models from the cache)' : ''}`, `${ms(m.peerLoadMs)} ms`],
@@ -59,34 +61,73 @@ function contentionCell(c: { otherCpuPercent: number; stealPercent: number }): s
   return `${c.otherCpuPercent.toFixed(1)}% of one core, steal ${c.stealPercent.toFixed(1)}%${warn}`;
 }
 
-/** The A/B of the encoder window: the default engine ('variable') against the same engine with encoderWindow 'full'. */
+/** The A/B of the encoder window, from the lever A/B: the default engine ('variable') against the one with encoderWindow 'full'. */
 function windowTables(m: ModelResult): string[] {
-  const f = m.engineFull;
-  if (!f) return [];
-  const rows = m.clips.filter((c) => c.engineFull).map((c) => [
-    c.clip,
-    c.seconds.toFixed(1),
-    ms(c.engine.medianMs),
-    ms(c.engineFull!.medianMs),
-    `${(c.engineFull!.medianMs / c.engine.medianMs).toFixed(2)}x`,
-    quote(c.engine.text) + (c.engine.otherTexts ? ' (varied)' : ''),
-    c.engineFull!.text === c.engine.text && !c.engineFull!.otherTexts ? '(same)' : quote(c.engineFull!.text) + (c.engineFull!.otherTexts ? ' (varied)' : ''),
-  ]);
-  const e = m.engine;
+  const l = m.levers;
+  const fi = l?.settings.findIndex((s) => s.lever === 'encoderWindow') ?? -1;
+  if (!l || fi < 0) return [];
+  const [v, f] = [l.settings[0], l.settings[fi]];
+  const rows = l.clips.map((c) => {
+    const [cv, cf] = [c.runs[0], c.runs[fi]];
+    return [
+      c.clip,
+      c.seconds.toFixed(1),
+      ms(cv.medianMs),
+      ms(cf.medianMs),
+      `${(cf.medianMs / cv.medianMs).toFixed(2)}x`,
+      quote(cv.text) + (cv.otherTexts ? ' (varied)' : ''),
+      cf.text === cv.text && !cf.otherTexts ? '(same)' : quote(cf.text) + (cf.otherTexts ? ' (varied)' : ''),
+    ];
+  });
+  const [sv, sf] = [v.summary, f.summary];
   const summary = [
-    ['WER (speech clips with a reference)', `${pct(e.wer.wer)} (${e.wer.errors}/${e.wer.referenceWords})`, `${pct(f.wer.wer)} (${f.wer.errors}/${f.wer.referenceWords})`],
-    ['latency p50, speech clips, all timed runs', `${ms(e.p50Ms)} ms`, `${ms(f.p50Ms)} ms`],
-    ['latency p95, speech clips, all timed runs', `${ms(e.p95Ms)} ms`, `${ms(f.p95Ms)} ms`],
-    ['words for 30 s of silence / of white noise', `${e.silenceWords} / ${e.noiseWords}`, `${f.silenceWords} / ${f.noiseWords}`],
-    ['model load', `${ms(m.engineInit.loadMs)} ms`, `${ms(f.loadMs)} ms`],
-    ['engine process RSS after the runs', mb(e.rssBytes), mb(f.rssBytes)],
+    ['WER (speech clips with a reference)', `${pct(sv.wer.wer)} (${sv.wer.errors}/${sv.wer.referenceWords})`, `${pct(sf.wer.wer)} (${sf.wer.errors}/${sf.wer.referenceWords})`],
+    ['latency p50, speech clips, all timed runs', `${ms(sv.p50Ms)} ms`, `${ms(sf.p50Ms)} ms`],
+    ['latency p95, speech clips, all timed runs', `${ms(sv.p95Ms)} ms`, `${ms(sf.p95Ms)} ms`],
+    ['words for 30 s of silence / of white noise', `${sv.silenceWords} / ${sv.noiseWords}`, `${sf.silenceWords} / ${sf.noiseWords}`],
+    ['model load', `${ms(v.init.loadMs)} ms`, `${ms(f.init.loadMs)} ms`],
+    ['engine process RSS after the runs', mb(v.rssBytes), mb(f.rssBytes)],
   ];
   return [
-    `### whisper-${m.model} encoder window: 'variable' (default) vs 'full' (30 s, as the peer runs it); same runs, alternated; "slower" = full ms / variable ms`,
+    `### whisper-${l.model} encoder window: 'variable' (default) vs 'full' (30 s, as the peer runs it); engines of the lever A/B; "slower" = full ms / variable ms`,
     '',
     table(['clip', 's', 'variable ms', 'full ms', 'slower', 'variable text', 'full text'], rows, [false, true, true, true, true]),
     '',
     table(['', "engine, encoderWindow 'variable'", "engine, encoderWindow 'full'"], summary),
+    '',
+  ];
+}
+
+/** One row per lever setting; "vs default" = its p50 / the default's p50. */
+function leverTables(l: LeverAbResult | undefined, runs: number): string[] {
+  if (!l) return [];
+  const base = l.settings[0].summary.p50Ms;
+  const rows = l.settings.map((s) => {
+    const x = s.summary;
+    return [
+      s.lever,
+      s.defaultSetting ? `${s.setting} (default ${s.defaultSetting})` : s.setting,
+      ms(x.p50Ms),
+      ms(x.p95Ms),
+      ms(x.shortP50Ms),
+      ms(x.shortP95Ms),
+      ms(x.wholeFileMs),
+      `${pct(x.wer.wer)} (${x.wer.errors}/${x.wer.referenceWords})`,
+      `${x.silenceWords} / ${x.noiseWords}`,
+      mb(s.rssBytes),
+      `${ms(s.init.loadMs)}${s.init.cachedEdits ? '' : ' (prepared)'}`,
+      `${(x.p50Ms / base).toFixed(2)}x`,
+    ];
+  });
+  return [
+    `### whisper-${l.model} levers: one engine per setting, all run alternately on every clip (1 warm-up, ${runs} timed runs each); ms over all timed runs of the speech clips`,
+    '',
+    table(
+      ['lever', 'setting', 'p50', 'p95', '1-3 s p50', '1-3 s p95', `${WHOLE_FILE_CLIP} ms`, 'WER', 'words silence / noise', 'RSS', 'load ms', 'vs default'],
+      rows,
+      [false, false, true, true, true, true, true, true, true, true, true, true],
+    ),
+    ...(l.contention ? ['', `CPU used by other processes during the lever A/B: ${contentionCell(l.contention)}`] : []),
     '',
   ];
 }
@@ -103,15 +144,16 @@ function liveTables(m: ModelResult): string[] {
     ms(u.endOfSpeechToTextMs),
     ms(u.processingMs),
     u.speculative ? 'yes' : 'no',
+    u.firstPartialMs !== undefined ? ms(u.firstPartialMs) : '-',
   ]);
-  const speculative = l.utterances.filter((u) => u.text && u.speculative).length;
   const heard = l.idle.finals.length ? `; heard ${l.idle.finals.map(quote).join(' ')}` : '';
   const rows = [
     ['clips played (those with a reference)', `${l.clips.length}, ${l.speechSeconds.toFixed(1)} s of speech, ${l.pauseMs / 1000} s of silence after each`],
     ['utterances (final notifications)', `${l.nonEmpty} with text${empty ? `, ${empty} empty` : ''}`],
     ['end of speech to text, p50 / p95 (hangover included)', `${ms(l.endOfSpeechToTextMs.p50)} / ${ms(l.endOfSpeechToTextMs.p95)} ms`],
     ['processing (utterance closed to text), p50 / p95', `${ms(l.processingMs.p50)} / ${ms(l.processingMs.p95)} ms`],
-    ['finals from the speculative pass (started during the hangover)', `${speculative} of ${l.nonEmpty}`],
+    ['finals from the speculative pass (started during the hangover)', `${l.speculativeFinals} of ${l.nonEmpty}`],
+    ['first interim text after speech starts (first partial per utterance), p50 / p95', firstPartialCell(l.firstPartialMs, l.utterances.length)],
     ['live WER (all finals concatenated vs all references)', `${pct(l.wer.wer)} (${l.wer.errors}/${l.wer.referenceWords})`],
     [`engine idle CPU, microphone hearing ${l.idle.seconds} s of silence`, `${l.idle.cpuPercent.toFixed(1)}% of one core${heard}`],
     ['engine process RSS after the silence', mb(l.idle.rssBytes)],
@@ -121,9 +163,76 @@ function liveTables(m: ModelResult): string[] {
   return [
     `### whisper-${l.model} live: a fake microphone (PulseAudio null sink, device "${l.device}"), default settings (${l.hangoverMs} ms hangover)`,
     '',
-    table(['#', 'clip played last', 'final text', 'end of speech to text ms', 'processing ms', 'speculative'], utterances, [true, false, false, true, true]),
+    table(['#', 'clip played last', 'final text', 'end of speech to text ms', 'processing ms', 'speculative', 'first partial ms'], utterances, [true, false, false, true, true, false, true]),
     '',
     table(['', 'engine (live)'], rows),
+    '',
+  ];
+}
+
+function firstPartialCell(f: { p50: number; p95: number; count: number }, utterances: number): string {
+  return f.count ? `${ms(f.p50)} / ${ms(f.p95)} ms (${f.count} of ${utterances} utterances)` : `none (of ${utterances} utterances)`;
+}
+
+function streamingTables(m: ModelResult): string[] {
+  const s = m.streaming;
+  if (!s) return [];
+  const rows = s.settings.map((r) => [
+    r.label,
+    `${r.nonEmpty}${r.utterances.length > r.nonEmpty ? ` (+${r.utterances.length - r.nonEmpty} empty)` : ''}`,
+    `${ms(r.processingMs.p50)} / ${ms(r.processingMs.p95)}`,
+    `${ms(r.endOfSpeechToTextMs.p50)} / ${ms(r.endOfSpeechToTextMs.p95)}`,
+    firstPartialCell(r.firstPartialMs, r.utterances.length),
+    `${r.speculativeFinals}`,
+    `${pct(r.wer.wer)} (${r.wer.errors}/${r.wer.referenceWords})`,
+    `${r.sessionEnd.overruns}; ${r.errors.length ? r.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'}`,
+  ]);
+  return [
+    `### whisper-${s.model} streaming A/B: the ${s.clips.length} clips with a reference in one ${Math.round(s.seconds)} s WAV, played through \`listen\` at real-time pace; one engine per setting, one after another`,
+    '',
+    table(
+      ['setting', 'utterances', 'processing p50 / p95 ms', 'end of speech to text p50 / p95 ms', 'first partial p50 / p95', 'speculative finals', 'WER', 'overruns; errors'],
+      rows,
+    ),
+    ...(s.contention ? ['', `CPU used by other processes during the streaming A/B: ${contentionCell(s.contention)}`] : []),
+    '',
+  ];
+}
+
+function soakTables(m: ModelResult): string[] {
+  const s = m.soak;
+  if (!s) return [];
+  const rows = [
+    ['dictation', `${s.minutes} min; sessions of ${Math.round(s.passSeconds)} s (the ${s.clips.length} speech clips each), back to back: ${s.sessions}`],
+    ['utterances transcribed (non-empty finals)', `${s.utterances}`],
+    ['RSS at the first sample after 1 min', s.rssAfter1MinBytes !== undefined ? mb(s.rssAfter1MinBytes) : 'n/a (soak shorter than 1 min)'],
+    ['RSS at the end / max', `${mb(s.rssEndBytes)} / ${mb(s.rssMaxBytes)}`],
+    ['RSS growth over the second half (least-squares slope)', `${Number.isFinite(s.growthMbPerMin) ? s.growthMbPerMin.toFixed(2) : '-'} MB/min`],
+    ['errors', s.errors.length ? s.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'],
+  ];
+  if (s.contention) rows.push(['CPU used by other processes during the soak', contentionCell(s.contention)]);
+  return [
+    `### whisper-${s.model} engine RSS after ${s.minutes} minutes of dictation (file source at real-time pace; metrics every 10 s)`,
+    '',
+    table(['', 'engine'], rows),
+    '',
+  ];
+}
+
+function coldStartTables(m: ModelResult): string[] {
+  const c = m.coldStart;
+  if (!c) return [];
+  const cached = c.runs.filter((r) => r.cachedEdits).length;
+  const rows = [
+    ['first start ever (empty cache: prepares the model cache)', `${ms(c.firstStart.forkToListeningMs)} ms`, `${ms(c.firstStart.loadMs)} ms${c.firstStart.cachedEdits ? ' (cachedEdits: true)' : ''}`],
+    [`cold start, p50 (cache filled; runs: ${c.runs.length}, with cachedEdits: ${cached})`, `${ms(c.forkToListeningMs.p50)} ms`, `${ms(c.loadMs.p50)} ms`],
+    ['cold start, max', `${ms(c.forkToListeningMs.max)} ms`, `${ms(c.loadMs.max)} ms`],
+    ['peer: model load (in the bench process)', '-', `${ms(m.peerLoadMs)} ms`],
+  ];
+  return [
+    `### whisper-${c.model} cold start: fork the engine, initialize, start a session (1 s of silence from a file) until the 'listening' state`,
+    '',
+    table(['', "fork to 'listening'", 'initialize loadMs'], rows, [false, true, true]),
     '',
   ];
 }
@@ -136,8 +245,12 @@ export function formatModel(m: ModelResult, runs: number): string {
     '',
     summaryTable(m),
     '',
+    ...coldStartTables(m),
+    ...leverTables(m.levers, runs),
     ...windowTables(m),
     ...liveTables(m),
+    ...streamingTables(m),
+    ...soakTables(m),
   ].join('\n');
 }
 

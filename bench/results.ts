@@ -1,16 +1,21 @@
 /** The benchmark's results: what each run records, and the per-model summaries computed from it. */
 import { ModelName } from '../src/protocol';
 import { ClipKind } from './clips';
+import { ColdStartResult } from './coldStart';
 import { Contention } from './contention';
+import { FastPathRow } from './fastPath';
 import { IdleCpuResult } from './idleCpu';
+import { LeverAbResult } from './levers';
 import { LiveOutcome } from './live';
+import { SoakResult } from './soak';
+import { StreamingAbResult } from './streamingAb';
 import { median, percentile } from './stats';
 import { WerResult, normalizeWords, wordErrorRate } from './wer';
 
-export type Impl = 'engine' | 'peer';
-export const IMPLS: readonly Impl[] = ['engine', 'peer'];
-/** What a clip's runs are keyed by: the two implementations, and (tiny only) the engine with a 30 s encoder window. */
-export type RunsKey = Impl | 'engineFull';
+/** Utterances and clips this long (seconds, inclusive) are the fast path's short-dictation figures. */
+export const SHORT_SECONDS = { min: 1, max: 3 };
+/** The whole-file figure's clip (11 s). */
+export const WHOLE_FILE_CLIP = 'jfk.wav';
 
 export interface ImplRuns {
   warmupMs: number;
@@ -31,8 +36,15 @@ export interface ClipResult {
   peer: ImplRuns;
   /** peer median / engine median: how many times faster the engine is. */
   speedup: number;
-  /** Tiny only: a second engine initialized with encoderWindow 'full', run alternately with the two above. */
-  engineFull?: ImplRuns;
+}
+
+/** One clip's timed runs by one implementation (or engine variant), with what a summary needs of the clip. */
+export interface ClipRuns {
+  clip: string;
+  kind: ClipKind;
+  seconds: number;
+  reference?: string;
+  runs: ImplRuns;
 }
 
 export interface ImplSummary {
@@ -40,6 +52,11 @@ export interface ImplSummary {
   /** Over every timed run of every speech clip (silence and noise excluded). */
   p50Ms: number;
   p95Ms: number;
+  /** Over every timed run of the speech clips of SHORT_SECONDS. */
+  shortP50Ms: number;
+  shortP95Ms: number;
+  /** Median of WHOLE_FILE_CLIP; NaN when the manifest does not list it. */
+  wholeFileMs: number;
   silenceWords: number;
   noiseWords: number;
 }
@@ -51,13 +68,20 @@ export interface ModelResult {
   clips: ClipResult[];
   engine: ImplSummary & { rssBytes: number };
   peer: ImplSummary;
-  idleCpu?: IdleCpuResult;
-  /** Tiny only: the engine with encoderWindow 'full' (the engine above runs the default 'variable'). */
-  engineFull?: ImplSummary & { rssBytes: number; loadMs: number };
-  /** Tiny only: live dictation from a fake microphone, or why it was skipped. */
-  live?: LiveOutcome;
-  /** CPU other processes used while this model was benchmarked (Linux). */
+  /** CPU other processes used while this model's engine and peer ran the clips (Linux). */
   contention?: Contention;
+  /** Tiny only: the engine listening to 30 s of silence from a file at real-time pace. */
+  idleCpu?: IdleCpuResult;
+  /** Fork to listening; absent when BENCH_COLD_RUNS is 0. */
+  coldStart?: ColdStartResult;
+  /** Tiny only: one engine per lever setting (the encoder window's included), run alternately; absent when BENCH_LEVERS is 0. */
+  levers?: LeverAbResult;
+  /** Live dictation from a fake microphone, or why it was skipped. */
+  live?: LiveOutcome;
+  /** Tiny only: speculation and partials on and off, on a file played at real-time pace. */
+  streaming?: StreamingAbResult;
+  /** Tiny only: engine memory over minutes of dictation; absent when BENCH_SOAK_MINUTES is 0. */
+  soak?: SoakResult;
 }
 
 export interface BenchResults {
@@ -65,6 +89,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; platform: string; node: string; loadAvg1mBefore: number };
   runsPerClip: number;
   audioDir: string;
+  /** The fast path's figures against their targets, from the sections below (printed first). */
+  fastPath: FastPathRow[];
   models: ModelResult[];
   totalMs: number;
 }
@@ -75,14 +101,22 @@ export function implRuns(warmupMs: number, runs: { ms: number; text: string }[])
   return { warmupMs, runsMs: runs.map((r) => r.ms), medianMs: median(runs.map((r) => r.ms)), text, ...(others.length ? { otherTexts: others } : {}) };
 }
 
-export function summarize(clips: readonly ClipResult[], impl: RunsKey): ImplSummary {
+export function isShort(seconds: number): boolean {
+  return seconds >= SHORT_SECONDS.min && seconds <= SHORT_SECONDS.max;
+}
+
+export function summarize(clips: readonly ClipRuns[]): ImplSummary {
   const speech = clips.filter((c) => c.kind === 'speech');
-  const latencies = speech.flatMap((c) => c[impl]?.runsMs ?? []);
-  const words = (kind: ClipKind) => normalizeWords(clips.find((c) => c.kind === kind)?.[impl]?.text ?? '').length;
+  const latencies = speech.flatMap((c) => c.runs.runsMs);
+  const short = speech.filter((c) => isShort(c.seconds)).flatMap((c) => c.runs.runsMs);
+  const words = (kind: ClipKind) => normalizeWords(clips.find((c) => c.kind === kind)?.runs.text ?? '').length;
   return {
-    wer: wordErrorRate(speech.filter((c) => c.reference !== undefined).map((c) => ({ reference: c.reference!, hypothesis: c[impl]?.text ?? '' }))),
+    wer: wordErrorRate(speech.filter((c) => c.reference !== undefined).map((c) => ({ reference: c.reference!, hypothesis: c.runs.text }))),
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
+    shortP50Ms: percentile(short, 50),
+    shortP95Ms: percentile(short, 95),
+    wholeFileMs: speech.find((c) => c.clip === WHOLE_FILE_CLIP)?.runs.medianMs ?? NaN,
     silenceWords: words('silence'),
     noiseWords: words('noise'),
   };

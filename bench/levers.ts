@@ -1,0 +1,88 @@
+/**
+ * The lever A/B (tiny): one engine per setting, each with one fast-path option turned back to its alternative (the
+ * encoder window and each of EngineLevers), all alive at once and run alternately on every clip (one untimed warm-up
+ * of each, then each in turn BENCH_RUNS times), so that drift in the machine's speed hits them all alike.
+ */
+import { DEFAULT_LEVERS, EngineConfig, EngineLevers, ModelName } from '../src/protocol';
+import { Clip, ClipKind } from './clips';
+import { Contention } from './contention';
+import { EngineRunner } from './engineRunner';
+import { ImplRuns, ImplSummary, implRuns, summarize } from './results';
+
+export interface LeverSetting {
+  /** The EngineConfig field or EngineLevers field turned, '(default)' for the engine as shipped. */
+  lever: string;
+  setting: string;
+  /** The lever's default setting. */
+  defaultSetting: string;
+  config: EngineConfig;
+}
+
+/** The settings the A/B runs: the default first (the report's "vs default" divides by it), then each lever turned alone. */
+export const LEVER_SETTINGS: readonly LeverSetting[] = [
+  {
+    lever: '(default)',
+    setting: `encoderWindow variable, ${Object.entries(DEFAULT_LEVERS).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    defaultSetting: '',
+    config: {},
+  },
+  { lever: 'encoderWindow', setting: 'full', defaultSetting: 'variable', config: { encoderWindow: 'full' } },
+  ...([{ timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { foldEncoderWeights: false }, { memoryArena: true }, { threads: 1 }] satisfies EngineLevers[])
+    .map((levers: EngineLevers) => {
+      const [key, value] = Object.entries(levers)[0] as [keyof EngineLevers, unknown];
+      return { lever: key, setting: String(value), defaultSetting: String(DEFAULT_LEVERS[key]), config: { levers } };
+    }),
+];
+
+export interface LeverSettingResult extends LeverSetting {
+  init: { loadMs: number; cachedEdits: boolean };
+  summary: ImplSummary;
+  /** Engine process RSS after the runs. */
+  rssBytes: number;
+}
+
+export interface LeverAbResult {
+  model: ModelName;
+  settings: LeverSettingResult[];
+  /** Per clip, the runs of each setting in the order of `settings`. */
+  clips: { clip: string; kind: ClipKind; seconds: number; reference?: string; runs: ImplRuns[] }[];
+  /** CPU other processes used during the A/B (Linux). */
+  contention?: Contention;
+}
+
+const progress = (s: string) => process.stderr.write(s);
+
+export async function measureLevers(enginePath: string, model: ModelName, clips: readonly Clip[], runs: number): Promise<LeverAbResult> {
+  const engines: EngineRunner[] = [];
+  try {
+    for (const s of LEVER_SETTINGS) {
+      progress(`[levers] loading ${model}, ${s.defaultSetting ? `${s.lever} ${s.setting}` : s.lever}...\n`);
+      engines.push(await EngineRunner.start(enginePath, { model, ...s.config }));
+    }
+    const results: LeverAbResult['clips'] = [];
+    for (const clip of clips) {
+      progress(`[levers] ${clip.name} `);
+      const warmups: { ms: number }[] = [];
+      for (const e of engines) warmups.push(await e.transcribe(clip.path));
+      const timed: { ms: number; text: string }[][] = engines.map(() => []);
+      for (let i = 0; i < runs; i++) {
+        for (const [j, e] of engines.entries()) timed[j].push(await e.transcribe(clip.path));
+      }
+      const clipRuns = timed.map((t, j) => implRuns(warmups[j].ms, t));
+      progress(`${clipRuns.map((r) => Math.round(r.medianMs)).join(' / ')} ms\n`);
+      results.push({ clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, runs: clipRuns });
+    }
+    const settings: LeverSettingResult[] = [];
+    for (const [j, s] of LEVER_SETTINGS.entries()) {
+      settings.push({
+        ...s,
+        init: { loadMs: engines[j].init.loadMs, cachedEdits: engines[j].init.cachedEdits },
+        summary: summarize(results.map((c) => ({ ...c, runs: c.runs[j] }))),
+        rssBytes: await engines[j].rssBytes(),
+      });
+    }
+    return { model, settings, clips: results };
+  } finally {
+    for (const e of engines) await e.shutdown();
+  }
+}
