@@ -7,6 +7,7 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { defaultCacheDir } from '../src/pipeline/modelCache';
 
 const SINK = 'fakemic';
 
@@ -25,6 +26,8 @@ export class FakeMicrophone {
       ...process.env,
       XDG_RUNTIME_DIR: path.join(this.dir, 'run'),
       HOME: path.join(this.dir, 'home'),
+      // The private HOME is for PulseAudio only: the engine keeps using the user's prepared-model cache.
+      VOICEFLOW_CACHE_DIR: defaultCacheDir(),
       PULSE_SERVER: `unix:${path.join(this.dir, 'run', 'pulse', 'native')}`,
     };
   }
