@@ -3,6 +3,7 @@
  * encoder window and each of EngineLevers), all alive at once and run alternately on every clip (one untimed warm-up
  * of each, then each in turn BENCH_RUNS times), so that drift in the machine's speed hits them all alike.
  */
+import { ENGINE_ENV } from '../src/engineClient';
 import { DEFAULT_LEVERS, EngineConfig, EngineLevers, ModelName } from '../src/protocol';
 import { Clip, ClipKind } from './clips';
 import { Contention } from './contention';
@@ -16,7 +17,12 @@ export interface LeverSetting {
   /** The lever's default setting. */
   defaultSetting: string;
   config: EngineConfig;
+  /** Environment of the engine process, for the levers that live there (ENGINE_ENV in src/engineClient.ts). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** The malloc settings of ENGINE_ENV against a value nearer glibc's default (a 1 MiB fixed threshold; 16 arenas = 8 per core). */
+const MALLOC_ALTERNATIVE = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '16' };
 
 /** The settings the A/B runs: the default first (the report's "vs default" divides by it), then each lever turned alone. */
 export const LEVER_SETTINGS: readonly LeverSetting[] = [
@@ -27,11 +33,18 @@ export const LEVER_SETTINGS: readonly LeverSetting[] = [
     config: {},
   },
   { lever: 'encoderWindow', setting: 'full', defaultSetting: 'variable', config: { encoderWindow: 'full' } },
-  ...([{ timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { foldEncoderWeights: false }, { memoryArena: true }, { threads: 1 }] satisfies EngineLevers[])
+  ...([{ timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: true }, { spinning: true }, { threads: 1 }] satisfies EngineLevers[])
     .map((levers: EngineLevers) => {
       const [key, value] = Object.entries(levers)[0] as [keyof EngineLevers, unknown];
       return { lever: key, setting: String(value), defaultSetting: String(DEFAULT_LEVERS[key]), config: { levers } };
     }),
+  ...(['MALLOC_MMAP_THRESHOLD_', 'MALLOC_ARENA_MAX'] as const).map((name) => ({
+    lever: name,
+    setting: `${MALLOC_ALTERNATIVE[name]} (glibc)`,
+    defaultSetting: String(ENGINE_ENV[name]),
+    config: {},
+    env: { [name]: MALLOC_ALTERNATIVE[name] },
+  })),
 ];
 
 export interface LeverSettingResult extends LeverSetting {
@@ -57,7 +70,7 @@ export async function measureLevers(enginePath: string, model: ModelName, clips:
   try {
     for (const s of LEVER_SETTINGS) {
       progress(`[levers] loading ${model}, ${s.defaultSetting ? `${s.lever} ${s.setting}` : s.lever}...\n`);
-      engines.push(await EngineRunner.start(enginePath, { model, ...s.config }));
+      engines.push(await EngineRunner.start(enginePath, { model, ...s.config }, s.env));
     }
     const results: LeverAbResult['clips'] = [];
     for (const clip of clips) {

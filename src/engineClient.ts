@@ -19,10 +19,14 @@ import {
  * ignored). A fixed mmap threshold keeps large buffers (model bytes while loading, tensors of a long window) in
  * their own mappings that go back to the system when freed: glibc's default raises the threshold after the first
  * such free and serves the next ones from the heap, which then stays at its peak. Measured on tiny after
- * transcribing 11 s and 28 s: RSS 288 MB -> 206 MB, same speed (npm run bench, memory lever row).
+ * transcribing 11 s and 28 s: RSS 288 MB -> 206 MB; the price is some speed against a 1 MiB threshold (the bench's
+ * lever rows MALLOC_MMAP_THRESHOLD_ and MALLOC_ARENA_MAX show both).
  */
 export const ENGINE_ENV: NodeJS.ProcessEnv = {
   MALLOC_MMAP_THRESHOLD_: '65536',
+  // Two malloc arenas instead of up to 8 per core: the engine's threads rarely allocate at once, and each arena keeps
+  // its own freed memory (dictating from the microphone: 216 -> 199 MB, no change in speed).
+  MALLOC_ARENA_MAX: '2',
   // Loading runs two onnxruntime session builds and file hashing at once on libuv's pool (4 threads by default).
   UV_THREADPOOL_SIZE: '8',
 };

@@ -81,20 +81,23 @@ export interface EngineLevers {
   projection?: ProjectionLever;
   /** With the variable window: decode timestamp tokens and stop at a segment that starts where the audio ends (default true). */
   timestamps?: boolean;
-  /** Fold the encoder's int8 weights to fp32 at load (session.disable_quant_qdq; default true). */
-  foldEncoderWeights?: boolean;
   /** onnxruntime's CPU memory arena (default false: freed memory goes back instead of staying with the arena). */
   memoryArena?: boolean;
   /** Threads per inference (default 2). */
   threads?: number;
+  /**
+   * Let onnxruntime's threads spin-wait for work between operators instead of sleeping (default false: no faster
+   * here, and spinning takes the cores VS Code and the capture thread need).
+   */
+  spinning?: boolean;
 }
 export type ProjectionLever = 'int8' | 'fp32' | 'export';
 export const DEFAULT_LEVERS: Required<EngineLevers> = {
   projection: 'int8',
   timestamps: true,
-  foldEncoderWeights: true,
   memoryArena: false,
   threads: 2,
+  spinning: false,
 };
 
 export interface InitializeParams {
@@ -230,7 +233,7 @@ export interface PartialNotification {
   sinceSpeechStartMs: number;
 }
 
-/** The live input, about ten times a second while listening: for level meters. */
+/** The live input for level meters: about ten times a second while speech is heard, four in silence. */
 export interface LevelNotification {
   sessionId: number;
   /** Root-mean-square level of the latest frames, 0..1. */

@@ -15,8 +15,6 @@ import { CaptureEvent, CaptureJob } from './audio/source';
 import { frameRms, SileroVad, VAD_FRAME } from './vad';
 import { Whisper } from './whisper/whisper';
 
-/** The ring holds this much audio: inference can fall this far behind capture before anything is lost. */
-const RING_SECONDS = 60;
 /**
  * The main loop drains the ring whenever the capture worker writes to it, at least every POLL_MS. While nothing is
  * said (no open utterance, no transcription pending) it wakes only for a block louder than the energy gate, or every
@@ -44,7 +42,7 @@ export interface ListenEvents {
  * The live path, top to bottom: capture worker -> ring -> VAD -> segmenter -> utterance queue -> Whisper -> final.
  */
 export class ListenSession {
-  private readonly ring = new RingBuffer(RING_SECONDS * 16000);
+  private readonly ring: RingBuffer;
   private readonly frame = new Float32Array(VAD_FRAME);
   private frameFill = 0;
   private readonly segmenter: UtteranceSegmenter;
@@ -80,6 +78,7 @@ export class ListenSession {
     private readonly events: ListenEvents,
     streaming: StreamingOptions,
   ) {
+    this.ring = capture.ring;
     this.segmenter = new UtteranceSegmenter(segmenterOptions);
     this.streamer = new SpeculativeTranscriber(whisper, language, streaming, (p) => {
       if (p.utteranceId !== this.segmenter.openUtteranceId || !this.segmenter.speaking) return;
@@ -99,6 +98,7 @@ export class ListenSession {
       ? { kind: 'file', session, ring: this.ring.shared, samples: fileSamples!, realtime: source.realtime, chunkMs: FILE_CHUNK_MS }
       : { kind: 'microphone', session, ring: this.ring.shared, device: source.device ?? -1, backend: source.backend ?? DEFAULT_CAPTURE_BACKEND, frameLength: VAD_FRAME };
     const opened = new Promise<string>((resolve, reject) => (this.started = { resolve, reject }));
+    this.ring.reset();
     this.capture.start(job, (e) => this.onCapture(e));
     void this.loop();
     return opened;

@@ -5,12 +5,12 @@ import { ModelEditor } from './modelCache';
 
 /**
  * Session options, one place. Threads: this machine class has 2 cores; more threads than cores only adds
- * contention. `foldQuantizedWeights` sets `session.disable_quant_qdq` so constant folding dequantizes constant int8
- * weights once at load. Without the memory arena, what a run frees goes back to the allocator instead of staying
- * reserved at its peak (the encoder's activations for the longest window seen).
+ * contention. Without the memory arena, what a run frees goes back to the allocator instead of staying reserved at
+ * its peak (the encoder's activations for the longest window seen). (`session.disable_quant_qdq`, which an earlier
+ * version set for the encoder, changes nothing here: the export quantizes dynamically, it has no QDQ pairs to fold.)
  */
-export function sessionOptions(opts: { foldQuantizedWeights: boolean; levers?: EngineLevers }): ort.InferenceSession.SessionOptions {
-  const levers = { ...DEFAULT_LEVERS, ...opts.levers };
+export function sessionOptions(leversIn: EngineLevers = {}): ort.InferenceSession.SessionOptions {
+  const levers = { ...DEFAULT_LEVERS, ...leversIn };
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: levers.threads,
     interOpNumThreads: 1,
@@ -18,7 +18,7 @@ export function sessionOptions(opts: { foldQuantizedWeights: boolean; levers?: E
     graphOptimizationLevel: 'all',
     enableCpuMemArena: levers.memoryArena,
   };
-  if (opts.foldQuantizedWeights) options.extra = { session: { disable_quant_qdq: '1' } };
+  if (!levers.spinning) options.extra = { session: { 'intra_op.allow_spinning': '0' } };
   return options;
 }
 
@@ -43,7 +43,8 @@ export async function loadEdited(
   editor: ModelEditor, file: string, edit: string, apply: (bytes: Uint8Array) => Uint8Array,
   options: ort.InferenceSession.SessionOptions, what: string, warn: (message: string) => void,
 ): Promise<ort.InferenceSession> {
-  const variant = JSON.stringify({ ort: ort.env.versions.common, level: options.graphOptimizationLevel, extra: options.extra ?? {} });
+  // What shapes the optimized graph (threads, spinning and the arena do not).
+  const variant = JSON.stringify({ ort: ort.env.versions.common, level: options.graphOptimizationLevel });
   const load = async (rebuild: boolean) => {
     let prepared;
     try {

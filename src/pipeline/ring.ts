@@ -46,6 +46,15 @@ export class RingBuffer {
     return { header: this.header.buffer as SharedArrayBuffer, data: this.data.buffer as SharedArrayBuffer };
   }
 
+  /**
+   * Consumer, while no producer writes: empties the ring and zeroes its overrun count, for the next session. One ring
+   * serves every session of an engine: a ring per session left its 4 MB buffer to both threads' garbage collectors.
+   */
+  reset(): void {
+    Atomics.store(this.header, READ, Atomics.load(this.header, WRITE));
+    Atomics.store(this.header, OVERRUN, 0);
+  }
+
   /** Samples written and not yet read. */
   available(): number {
     return (Atomics.load(this.header, WRITE) - Atomics.load(this.header, READ)) >>> 0;

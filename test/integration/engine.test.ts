@@ -106,6 +106,9 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
     await rejects(engine.transcribeFile({ path: nan }), EngineErrorCode.InvalidSamples, /non-finite sample .* 0\.500 s/);
     await rejects(engine.transcribeFile({ path: clip('cards/001.wav'), model: 'huge' as 'tiny' }), EngineErrorCode.UnknownModel, /Unknown model "huge"/);
     await rejects(engine.transcribeFile({ path: clip('cards/001.wav'), language: 'xx' }), EngineErrorCode.InvalidParams, /Unknown language/);
+    await rejects(engine.configure({ levers: { projection: 'fp16' as 'int8' } }), EngineErrorCode.InvalidParams, /levers.projection/);
+    await rejects(engine.configure({ levers: { threads: 0 } }), EngineErrorCode.InvalidParams, /levers.threads/);
+    await rejects(engine.configure({ levers: { spinning: 'yes' as unknown as boolean } }), EngineErrorCode.InvalidParams, /levers.spinning/);
 
     const r = await engine.transcribeFile({ path: clip('cards/003.wav') });
     assert.strictEqual(words(r.text), words('seven of clubs'));

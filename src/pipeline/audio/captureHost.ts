@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CaptureBackend, EngineErrorCode, InputDevice } from '../../protocol';
 import { EngineError } from '../errors';
+import { RingBuffer } from '../ring';
 import { CaptureCommand, CaptureEvent, CaptureJob } from './source';
 
 type SessionEvent = Exclude<CaptureEvent, { type: 'devices' }>;
@@ -10,7 +11,12 @@ type SessionEvent = Exclude<CaptureEvent, { type: 'devices' }>;
  * The engine's side of the capture worker: one worker thread for the engine's life, started on first use and
  * started again if it dies. Sessions get their own events; device lists are asked of the worker too.
  */
+/** The ring holds this much audio: inference can fall this far behind capture before anything is lost. */
+const RING_SECONDS = 60;
+
 export class CaptureHost {
+  /** The one ring between the capture worker and the main loop; sessions take turns (one at a time). */
+  readonly ring = new RingBuffer(RING_SECONDS * 16000);
   private worker?: Worker;
   private readonly sessions = new Map<number, (e: SessionEvent) => void>();
   private readonly deviceRequests = new Map<number, { resolve: (d: InputDevice[]) => void; reject: (e: EngineError) => void }>();
@@ -20,7 +26,10 @@ export class CaptureHost {
 
   start(job: CaptureJob, onEvent: (e: SessionEvent) => void): void {
     this.sessions.set(job.session, onEvent);
-    this.send({ type: 'start', job });
+    // A file's samples move to the worker rather than being copied (the engine has no further use for them).
+    const s = job.kind === 'file' ? job.samples : undefined;
+    const movable = s && s.buffer instanceof ArrayBuffer && s.byteOffset === 0 && s.byteLength === s.buffer.byteLength;
+    this.send({ type: 'start', job }, movable ? [s.buffer as ArrayBuffer] : []);
   }
 
   stop(session: number): void {
@@ -45,8 +54,8 @@ export class CaptureHost {
     this.worker = undefined;
   }
 
-  private send(cmd: CaptureCommand): void {
-    this.ensureWorker().postMessage(cmd);
+  private send(cmd: CaptureCommand, transfer: ArrayBuffer[] = []): void {
+    this.ensureWorker().postMessage(cmd, transfer);
   }
 
   private ensureWorker(): Worker {

@@ -55,7 +55,7 @@ describe('prepared-model cache', function () {
     assert.ok(!fs.readdirSync(path.dirname(entry)).some((f) => f.endsWith('.tmp')), 'no temporary file is left');
     const second = await prepareModel({
       source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT,
-      variant: JSON.stringify({ ort: ort.env.versions.common, level: 'all', extra: {} }), apply, cacheDir: tmp,
+      variant: JSON.stringify({ ort: ort.env.versions.common, level: 'all' }), apply, cacheDir: tmp,
     });
     assert.strictEqual(second.cached, true);
     assert.strictEqual(second.model, entry);

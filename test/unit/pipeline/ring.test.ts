@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { RingBuffer } from '../../../src/pipeline/ring';
+import { RingBuffer, WAKE_RMS } from '../../../src/pipeline/ring';
 
 /** Header layout of the ring (write index, read index, overrun count): used to start the counters near 2^31 / 2^32. */
 const WRITE = 0;
@@ -155,6 +155,27 @@ describe('RingBuffer', () => {
     const t0 = Date.now();
     assert.strictEqual(ring.waitForRoom(1, 30), false);
     assert.ok(Date.now() - t0 >= 25, 'it waited');
+  });
+
+  it('waitForData wakes for any write, or in loud-only mode only for a block above WAKE_RMS, else at the timeout', async function () {
+    const ring = new RingBuffer(4096);
+    const quiet = new Float32Array(512).fill(WAKE_RMS / 4);
+    const loud = new Float32Array(512).fill(WAKE_RMS * 4);
+    const timed = async (loudOnly: boolean, timeoutMs: number, write?: Float32Array) => {
+      const t0 = performance.now();
+      const waiting = ring.waitForData(loudOnly, timeoutMs);
+      if (write) setTimeout(() => ring.write(write), 20);
+      await waiting;
+      ring.read(new Float32Array(4096));
+      return performance.now() - t0;
+    };
+    assert.ok((await timed(false, 2000, quiet)) < 1000, 'any write wakes a consumer that waits for data');
+    assert.ok((await timed(true, 2000, loud)) < 1000, 'a loud block wakes a consumer that waits for loud data');
+    const slept = await timed(true, 300, quiet);
+    assert.ok(slept >= 280, `a quiet block does not wake it: it slept ${Math.round(slept)} ms until the timeout`);
+    const t0 = performance.now();
+    await ring.waitForData(false, 50);
+    assert.ok(performance.now() - t0 >= 45, 'with nothing written it returns at the timeout');
   });
 
   it('carries a stream from a worker_threads producer to this thread in order, with no loss', async function () {
