@@ -33,7 +33,7 @@ export const LEVER_SETTINGS: readonly LeverSetting[] = [
     config: {},
   },
   { lever: 'encoderWindow', setting: 'full', defaultSetting: 'variable', config: { encoderWindow: 'full' } },
-  ...([{ timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: true }, { spinning: true }, { threads: 1 }] satisfies EngineLevers[])
+  ...([{ timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: 'none' }, { memoryArena: 'all' }, { spinning: true }, { threads: 1 }] satisfies EngineLevers[])
     .map((levers: EngineLevers) => {
       const [key, value] = Object.entries(levers)[0] as [keyof EngineLevers, unknown];
       return { lever: key, setting: String(value), defaultSetting: String(DEFAULT_LEVERS[key]), config: { levers } };

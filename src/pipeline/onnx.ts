@@ -5,18 +5,17 @@ import { ModelEditor } from './modelCache';
 
 /**
  * Session options, one place. Threads: this machine class has 2 cores; more threads than cores only adds
- * contention. Without the memory arena, what a run frees goes back to the allocator instead of staying reserved at
- * its peak (the encoder's activations for the longest window seen). (`session.disable_quant_qdq`, which an earlier
- * version set for the encoder, changes nothing here: the export quantizes dynamically, it has no QDQ pairs to fold.)
+ * contention. The memory arena is per model (EngineLevers.memoryArena). (`session.disable_quant_qdq`, which an
+ * earlier version set for the encoder, changes nothing here: the export quantizes dynamically, no QDQ pairs to fold.)
  */
-export function sessionOptions(leversIn: EngineLevers = {}): ort.InferenceSession.SessionOptions {
+export function sessionOptions(model: 'encoder' | 'decoder', leversIn: EngineLevers = {}): ort.InferenceSession.SessionOptions {
   const levers = { ...DEFAULT_LEVERS, ...leversIn };
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: levers.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: levers.memoryArena,
+    enableCpuMemArena: levers.memoryArena === 'all' || (levers.memoryArena === 'decoder' && model === 'decoder'),
   };
   if (!levers.spinning) options.extra = { session: { 'intra_op.allow_spinning': '0' } };
   return options;

@@ -81,7 +81,7 @@ export class WhisperDecoder {
   static async load(
     file: string, shape: DecoderShape, levers: Required<EngineLevers>, editor: ModelEditor, warn: (message: string) => void,
   ): Promise<WhisperDecoder> {
-    const options = sessionOptions(levers);
+    const options = sessionOptions('decoder', levers);
     if (levers.projection === 'export') return new WhisperDecoder(await loadSession(file, options), shape);
     const mode = levers.projection;
     const apply = (bytes: Uint8Array) => precomputedProjectionDecoder(bytes, mode);

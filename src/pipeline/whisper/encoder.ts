@@ -16,7 +16,7 @@ export class WhisperEncoder {
   static async load(
     file: string, variableLength: boolean, levers: Required<EngineLevers>, editor: ModelEditor, warn: (message: string) => void,
   ): Promise<WhisperEncoder> {
-    const options = sessionOptions(levers);
+    const options = sessionOptions('encoder', levers);
     if (!variableLength) return new WhisperEncoder(await loadSession(file, options), false);
     return new WhisperEncoder(await loadEdited(editor, file, 'encoder-sliceable-positions', sliceablePositionsEncoder, options, 'variable-length encoder', warn), true);
   }
