@@ -37,6 +37,36 @@ export function tailLoopLength(tokens: readonly number[]): number {
   return 0;
 }
 
+/** Text tokens that, opening a new timestamp segment, repeat an earlier segment's opening: the window read again. */
+const SEGMENT_REPEAT_TOKENS = 4;
+
+/**
+ * With timestamps: the index of the timestamp that opens a segment whose first SEGMENT_REPEAT_TOKENS text tokens are
+ * those of an earlier segment, else -1. A decoder that has reached the end of what was said sometimes starts over
+ * ("And so my fellow Americans ... And so my fellow Americans ..."); cutting there keeps the first reading, where
+ * the compression-ratio guard would otherwise drop the whole utterance.
+ */
+export function repeatedSegmentStart(tokens: readonly number[], timestampBegin: number): number {
+  const starts: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    // A segment opens with a timestamp at the start or right after a segment's closing timestamp.
+    if (tokens[i] >= timestampBegin && (i === 0 || (tokens[i - 1] >= timestampBegin && (i < 2 || tokens[i - 2] < timestampBegin)))) starts.push(i);
+  }
+  const opening = (at: number): number[] | undefined => {
+    const text = tokens.slice(at + 1, at + 1 + SEGMENT_REPEAT_TOKENS);
+    return text.length === SEGMENT_REPEAT_TOKENS && text.every((t) => t < timestampBegin) ? text : undefined;
+  };
+  for (let j = 1; j < starts.length; j++) {
+    const later = opening(starts[j]);
+    if (!later) continue;
+    for (let i = 0; i < j; i++) {
+      const earlier = opening(starts[i]);
+      if (earlier && earlier.every((t, k) => t === later[k])) return starts[j];
+    }
+  }
+  return -1;
+}
+
 /** Keeps one copy of a looping tail: "a b a b a b a b" -> "a b". */
 export function trimLoop(tokens: readonly number[]): number[] {
   const loop = tailLoopLength(tokens);

@@ -6,7 +6,7 @@ import { ModelEditor, prepareModel } from '../modelCache';
 import { verifyWhisper, WHISPER_MODELS, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
-import { rejectReason, tailLoopLength, trimLoop } from './guards';
+import { rejectReason, repeatedSegmentStart, tailLoopLength, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
 
@@ -193,6 +193,7 @@ export class Whisper {
       const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
       const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
       let looped = false;
+      let repeatAt = -1;
       const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
       const result = await this.decoder.decode(hidden, {
         prompt: this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
@@ -204,10 +205,15 @@ export class Whisper {
         beginSuppress: this.beginSuppress,
         endOfText: sp.endOfText,
         noSpeech: sp.noSpeech,
-        shouldStop: (tokens) => (looped = tailLoopLength(tokens) > 0),
+        shouldStop: (tokens) => {
+          if (this.window.timestamps) repeatAt = repeatedSegmentStart(tokens, sp.timestampBegin);
+          looped = tailLoopLength(tokens) > 0;
+          return looped || repeatAt >= 0;
+        },
       });
       const t3 = performance.now();
-      const tokens = looped ? trimLoop(result.tokens) : result.tokens;
+      const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
+      const tokens = looped ? trimLoop(kept) : kept;
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
       const rejected = rejectReason({ text, tokens: tokens.length, avgLogprob, noSpeechProb: result.noSpeechProb, looped });

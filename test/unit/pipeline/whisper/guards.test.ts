@@ -4,6 +4,7 @@ import {
   compressionRatio,
   GuardInput,
   rejectReason,
+  repeatedSegmentStart,
   tailLoopLength,
   trimLoop,
 } from '../../../../src/pipeline/whisper/guards';
@@ -88,6 +89,21 @@ describe('hallucination guards', () => {
       const trimmed = trimLoop(tokens);
       assert.deepStrictEqual(trimmed, tokens);
       assert.notStrictEqual(trimmed, tokens);
+    });
+  });
+
+  describe('repeatedSegmentStart', () => {
+    const TS = 50364; // <|0.00|>
+    const ts = (s: number) => TS + Math.round(s / 0.02);
+    const sentence = [400, 370, 452, 1035, 6280, 1029];
+    it('finds a segment that starts reading the window again, at its opening timestamp', () => {
+      const tokens = [ts(0), ...sentence, ts(10), ts(10.2), ...sentence.slice(0, 4)];
+      assert.strictEqual(repeatedSegmentStart(tokens, TS), 7 + 1);
+    });
+    it('leaves segments that say something new, or repeat fewer than four tokens', () => {
+      assert.strictEqual(repeatedSegmentStart([ts(0), ...sentence, ts(3), ts(3.5), 11, 12, 13, 14, 15, ts(5)], TS), -1);
+      assert.strictEqual(repeatedSegmentStart([ts(0), ...sentence, ts(3), ts(3.5), ...sentence.slice(0, 3)], TS), -1);
+      assert.strictEqual(repeatedSegmentStart([...sentence, ...sentence], TS), -1, 'no timestamps, no segments');
     });
   });
 
