@@ -23,7 +23,7 @@ import { measureLevers } from './levers';
 import { liveSkipped, measureLive } from './live';
 import { PeerAsr } from './peer';
 import { formatHeader, formatModel } from './report';
-import { BenchResults, ClipResult, ModelResult, implRuns, summarize } from './results';
+import { BenchResults, ClipResult, ModelResult, runAlternately, summarize } from './results';
 import { measureSoak } from './soak';
 import { measureStreaming } from './streamingAb';
 
@@ -65,25 +65,14 @@ function parseEnv(): BenchEnv {
 
 const progress = (s: string) => process.stderr.write(s);
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, value };
-}
-
 async function benchClip(engine: EngineRunner, peer: PeerAsr, clip: Clip, runs: number): Promise<ClipResult> {
   const audio = loadAudio16k(clip.path);
-  const engineWarm = await engine.transcribe(clip.path);
-  const peerWarm = await timed(() => peer.transcribe(audio));
-  const engineRuns: { ms: number; text: string }[] = [];
-  const peerRuns: { ms: number; text: string }[] = [];
-  for (let i = 0; i < runs; i++) {
-    engineRuns.push(await engine.transcribe(clip.path));
-    const p = await timed(() => peer.transcribe(audio));
-    peerRuns.push({ ms: p.ms, text: p.value });
-  }
-  const e = implRuns(engineWarm.ms, engineRuns);
-  const p = implRuns(peerWarm.ms, peerRuns);
+  const peerRun = async () => {
+    const t0 = performance.now();
+    const text = await peer.transcribe(audio);
+    return { ms: performance.now() - t0, text };
+  };
+  const [e, p] = await runAlternately([() => engine.transcribe(clip.path), peerRun], runs);
   return { clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, engine: e, peer: p, speedup: p.medianMs / e.medianMs };
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_LEVERS, EngineConfig, EngineLevers, ModelName } from '../src/pr
 import { Clip, ClipKind } from './clips';
 import { Contention } from './contention';
 import { EngineRunner } from './engineRunner';
-import { ImplRuns, ImplSummary, implRuns, summarize } from './results';
+import { ImplRuns, ImplSummary, runAlternately, summarize } from './results';
 
 export interface LeverSetting {
   /** The EngineConfig field or EngineLevers field turned, '(default)' for the engine as shipped. */
@@ -75,13 +75,7 @@ export async function measureLevers(enginePath: string, model: ModelName, clips:
     const results: LeverAbResult['clips'] = [];
     for (const clip of clips) {
       progress(`[levers] ${clip.name} `);
-      const warmups: { ms: number }[] = [];
-      for (const e of engines) warmups.push(await e.transcribe(clip.path));
-      const timed: { ms: number; text: string }[][] = engines.map(() => []);
-      for (let i = 0; i < runs; i++) {
-        for (const [j, e] of engines.entries()) timed[j].push(await e.transcribe(clip.path));
-      }
-      const clipRuns = timed.map((t, j) => implRuns(warmups[j].ms, t));
+      const clipRuns = await runAlternately(engines.map((e) => () => e.transcribe(clip.path)), runs);
       progress(`${clipRuns.map((r) => Math.round(r.medianMs)).join(' / ')} ms\n`);
       results.push({ clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, runs: clipRuns });
     }

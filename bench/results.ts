@@ -101,6 +101,22 @@ export function implRuns(warmupMs: number, runs: { ms: number; text: string }[])
   return { warmupMs, runsMs: runs.map((r) => r.ms), medianMs: median(runs.map((r) => r.ms)), text, ...(others.length ? { otherTexts: others } : {}) };
 }
 
+export type TimedRun = () => Promise<{ ms: number; text: string }>;
+
+/**
+ * One untimed warm-up of each runner, then `runs` rounds in which each takes its turn (a, b, c, a, b, c ...), so
+ * drift in the machine's speed hits them all alike. Results in the runners' order.
+ */
+export async function runAlternately(runners: readonly TimedRun[], runs: number): Promise<ImplRuns[]> {
+  const warmupMs: number[] = [];
+  for (const run of runners) warmupMs.push((await run()).ms);
+  const timed: { ms: number; text: string }[][] = runners.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [j, run] of runners.entries()) timed[j].push(await run());
+  }
+  return timed.map((t, j) => implRuns(warmupMs[j], t));
+}
+
 export function isShort(seconds: number): boolean {
   return seconds >= SHORT_SECONDS.min && seconds <= SHORT_SECONDS.max;
 }

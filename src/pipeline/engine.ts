@@ -81,7 +81,7 @@ function whisperFor(name: string | undefined): Promise<Whisper> {
     p = (async () => {
       const t = performance.now();
       const w = await Whisper.load(model, config.modelDir, encoderWindow(model, config.encoderWindow, config.levers), config.levers, {
-        cacheDir: config.cacheDir ?? defaultCacheDir(),
+        cacheDir: cacheDir(),
         warn: (message) => log('warn', message),
       });
       log('info', `Whisper ${model} (${config.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`);
@@ -94,9 +94,13 @@ function whisperFor(name: string | undefined): Promise<Whisper> {
   return p;
 }
 
+function cacheDir(): string {
+  return config.cacheDir ?? defaultCacheDir();
+}
+
 function vad(): Promise<SileroVad> {
   if (!vadModel) {
-    vadModel = SileroVad.load(undefined, config.cacheDir ?? defaultCacheDir());
+    vadModel = SileroVad.load(undefined, cacheDir());
     vadModel.catch(() => (vadModel = undefined));
   }
   return vadModel;

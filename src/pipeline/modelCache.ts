@@ -14,6 +14,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FileStamp, sha256File, stampOf, unchangedSince, writeFileAtomic } from './fileStamp';
 
 /** Bump when an edit's output changes, so that older entries are not used. */
 export const EDIT_VERSION = 2;
@@ -69,10 +70,9 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
   const entry = req.cacheDir ? cacheEntryPath(req.cacheDir, req.sourceSha256, req.edit, req.variant) : undefined;
   if (entry && !req.rebuild) {
     const sidecar = readSidecar(entry);
-    const stat = sidecar && statOf(entry);
+    const stat = sidecar && fs.statSync(entry, { throwIfNoEntry: false });
     if (sidecar && stat) {
-      const unchanged = stat.size === sidecar.size && stat.mtimeMs === sidecar.mtimeMs && stat.ino === sidecar.ino;
-      const verified = unchanged ? Promise.resolve() : hashFile(entry).then((digest) => {
+      const verified = unchangedSince(stat, sidecar) ? Promise.resolve() : sha256File(entry).then((digest) => {
         if (digest === sidecar.sha256) return;
         removeEntry(entry);
         throw new Error(`the cached model ${entry} was damaged (sha256 ${digest.slice(0, 12)}…); it has been removed`);
@@ -95,12 +95,9 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
     // Renamed into place, then the sidecar: a reader sees a whole entry or none.
     commit: async () => {
       try {
-        const sha256 = await hashFile(saveTo);
+        const sha256 = await sha256File(saveTo);
         await fs.promises.rename(saveTo, entry);
-        const { size, mtimeMs, ino } = await fs.promises.stat(entry);
-        const sidecar: Sidecar = { sha256, size, mtimeMs, ino };
-        await fs.promises.writeFile(`${entry}.json.${process.pid}.tmp`, JSON.stringify(sidecar));
-        await fs.promises.rename(`${entry}.json.${process.pid}.tmp`, `${entry}.json`);
+        writeFileAtomic(`${entry}.json`, JSON.stringify(stampOf(await fs.promises.stat(entry), sha256)));
       } finally {
         await fs.promises.rm(saveTo, { force: true });
       }
@@ -108,25 +105,10 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
   };
 }
 
-interface Sidecar {
-  sha256: string;
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
-
-function readSidecar(entry: string): Sidecar | undefined {
+function readSidecar(entry: string): FileStamp | undefined {
   try {
-    const s = JSON.parse(fs.readFileSync(`${entry}.json`, 'utf8')) as Sidecar;
+    const s = JSON.parse(fs.readFileSync(`${entry}.json`, 'utf8')) as FileStamp;
     return typeof s.sha256 === 'string' ? s : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function statOf(file: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(file);
   } catch {
     return undefined;
   }
@@ -135,14 +117,4 @@ function statOf(file: string): fs.Stats | undefined {
 function removeEntry(entry: string): void {
   fs.rmSync(entry, { force: true });
   fs.rmSync(`${entry}.json`, { force: true });
-}
-
-function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  return new Promise((resolve, reject) => {
-    fs.createReadStream(file, { highWaterMark: 1 << 20 })
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineErrorCode, ModelName, MODEL_NAMES } from '../protocol';
 import { EngineError } from './errors';
+import { FileStamp, sha256File, stampOf, unchangedSince, writeFileAtomic } from './fileStamp';
 
 /** The pinned model files (see shared notes/models.md); every file is verified before it is loaded. */
 interface PinnedFile {
@@ -93,34 +93,21 @@ export function sileroFile(): string {
 
 const verified = new Map<string, string>();
 
-/**
- * Files hashed by an earlier start, by path: size, mtime and inode as they were then. Kept in the cache folder so a
- * cold start need not hash ~40-80 MB again; a file rewritten since (even with the same size) has another mtime or
- * inode and is hashed. What is run is the prepared model, which carries its own hash (modelCache.ts).
- */
-interface Stamp {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  sha256: string;
-}
+/** Files hashed by an earlier start, by path (fileStamp.ts), kept in the cache folder. */
 const STAMPS_FILE = 'verified.json';
 
-function readStamps(dir: string): Record<string, Stamp> {
+function readStamps(dir: string): Record<string, FileStamp> {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, STAMPS_FILE), 'utf8')) as Record<string, Stamp>;
+    return JSON.parse(fs.readFileSync(path.join(dir, STAMPS_FILE), 'utf8')) as Record<string, FileStamp>;
   } catch {
     return {};
   }
 }
 
-function writeStamp(dir: string, file: string, stamp: Stamp): void {
+function writeStamp(dir: string, file: string, stamp: FileStamp): void {
   try {
-    const stamps = { ...readStamps(dir), [file]: stamp };
     fs.mkdirSync(dir, { recursive: true });
-    const tmp = path.join(dir, `${STAMPS_FILE}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify(stamps, null, 1));
-    fs.renameSync(tmp, path.join(dir, STAMPS_FILE));
+    writeFileAtomic(path.join(dir, STAMPS_FILE), JSON.stringify({ ...readStamps(dir), [file]: stamp }, null, 1));
   } catch {
     /* a cache that cannot be written costs a hash at the next start */
   }
@@ -149,18 +136,16 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
   const key = `${file}:${stat.size}:${stat.mtimeMs}:${pin.sha256}`;
   if (verified.get(file) === key) return;
   const stamp = stampDir ? readStamps(stampDir)[file] : undefined;
-  if (stamp && stamp.size === stat.size && stamp.mtimeMs === stat.mtimeMs && stamp.ino === stat.ino && stamp.sha256 === pin.sha256) {
+  if (stamp && stamp.sha256 === pin.sha256 && unchangedSince(stat, stamp)) {
     verified.set(file, key);
     return;
   }
-  const hash = createHash('sha256');
-  await new Promise<void>((resolve, reject) => {
-    fs.createReadStream(file, { highWaterMark: 1 << 20 })
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', resolve)
-      .on('error', (err) => reject(new EngineError(EngineErrorCode.ModelLoadFailed, `Cannot read model file ${file}: ${err.message}`)));
-  });
-  const digest = hash.digest('hex');
+  let digest: string;
+  try {
+    digest = await sha256File(file);
+  } catch (err) {
+    throw new EngineError(EngineErrorCode.ModelLoadFailed, `Cannot read model file ${file}: ${(err as Error).message}`);
+  }
   if (digest !== pin.sha256) {
     throw new EngineError(
       EngineErrorCode.ModelChecksumMismatch,
@@ -168,7 +153,7 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
     );
   }
   verified.set(file, key);
-  if (stampDir) writeStamp(stampDir, file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256: digest });
+  if (stampDir) writeStamp(stampDir, file, stampOf(stat, digest));
 }
 
 export async function verifyWhisper(files: WhisperFiles, stampDir?: string): Promise<void> {

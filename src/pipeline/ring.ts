@@ -11,7 +11,7 @@ const OVERRUN = 2;
 const LOUD = 3;
 const HEADER_INTS = 4;
 
-/** A written block with an RMS above this (-60 dBFS) wakes a consumer that waits for loud data. */
+/** A written block with an RMS above this (-60 dBFS, the VAD's energy gate) wakes a consumer waiting for loud data. */
 export const WAKE_RMS = 0.001;
 /** After the int32 indices: the wall-clock time (epoch ms) of the last write, as a float64. */
 const HEADER_BYTES = HEADER_INTS * Int32Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT;

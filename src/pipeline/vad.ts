@@ -1,14 +1,16 @@
 import * as ort from 'onnxruntime-node';
 import { loadSession } from './onnx';
 import { SILERO_V5, sileroFile, verifyFile } from './models';
+import { WAKE_RMS } from './ring';
 
 /** Silero VAD v5 works on 512-sample frames at 16 kHz (32 ms). */
 export const VAD_FRAME = 512;
 /**
  * Frames quieter than this RMS (about -60 dBFS) are silence without asking Silero: a near-idle microphone costs
- * almost nothing. Quiet speech from a laptop mic sits well above it (-40 to -20 dBFS).
+ * almost nothing. Quiet speech from a laptop mic sits well above it (-40 to -20 dBFS). The same level wakes the listen
+ * loop sleeping in silence (ring.ts, which the capture worker loads without onnxruntime, defines it).
  */
-export const ENERGY_GATE_RMS = 0.001;
+export const ENERGY_GATE_RMS = WAKE_RMS;
 const STATE_SIZE = 2 * 1 * 128;
 
 /** Frame root-mean-square level. */

@@ -7,13 +7,13 @@ import { CaptureCommand, CaptureEvent, CaptureJob } from './source';
 
 type SessionEvent = Exclude<CaptureEvent, { type: 'devices' }>;
 
+/** The ring holds this much audio: inference can fall this far behind capture before anything is lost. */
+const RING_SECONDS = 60;
+
 /**
  * The engine's side of the capture worker: one worker thread for the engine's life, started on first use and
  * started again if it dies. Sessions get their own events; device lists are asked of the worker too.
  */
-/** The ring holds this much audio: inference can fall this far behind capture before anything is lost. */
-const RING_SECONDS = 60;
-
 export class CaptureHost {
   /** The one ring between the capture worker and the main loop; sessions take turns (one at a time). */
   readonly ring = new RingBuffer(RING_SECONDS * 16000);

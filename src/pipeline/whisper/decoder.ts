@@ -3,6 +3,7 @@ import { EngineLevers } from '../../protocol';
 import { ModelEditor } from '../modelCache';
 import { loadEdited, loadSession, sessionOptions } from '../onnx';
 import { precomputedProjectionDecoder } from './decoderGraph';
+import { opensSegmentAt } from './guards';
 
 export interface DecoderShape {
   layers: number;
@@ -141,7 +142,7 @@ export class WhisperDecoder {
         break;
       }
       const ts = opts.timestamps;
-      if (ts && next >= ts.begin && isSegmentStart(tokens, ts.begin) && next - ts.begin >= ts.stopAt) {
+      if (ts && next >= ts.begin && opensSegmentAt(tokens, tokens.length, ts.begin) && next - ts.begin >= ts.stopAt) {
         endedWithEot = true; // no audio left for another segment
         break;
       }
@@ -238,12 +239,6 @@ export class WhisperDecoder {
   async release(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** True when the next timestamp would open a segment: at the start, or right after a segment's end timestamp. */
-function isSegmentStart(tokens: number[], begin: number): boolean {
-  const n = tokens.length;
-  return n === 0 || (n >= 2 && tokens[n - 1] >= begin && tokens[n - 2] < begin);
 }
 
 function argmax(logits: Float32Array, offset: number, n: number, suppress: Uint8Array, extra?: number[]): number {

@@ -41,28 +41,30 @@ export function tailLoopLength(tokens: readonly number[]): number {
 const SEGMENT_REPEAT_TOKENS = 4;
 
 /**
- * With timestamps: the index of the timestamp that opens a segment whose first SEGMENT_REPEAT_TOKENS text tokens are
- * those of an earlier segment, else -1. A decoder that has reached the end of what was said sometimes starts over
- * ("And so my fellow Americans ... And so my fellow Americans ..."); cutting there keeps the first reading, where
- * the compression-ratio guard would otherwise drop the whole utterance.
+ * With timestamps, whether a token at position `n` opens a segment: at the start, or right after a segment's
+ * closing timestamp (a timestamp that follows text).
+ */
+export function opensSegmentAt(tokens: readonly number[], n: number, timestampBegin: number): boolean {
+  return n === 0 || (n >= 2 && tokens[n - 1] >= timestampBegin && tokens[n - 2] < timestampBegin);
+}
+
+/**
+ * With timestamps, asked after each token: when the newest segment has just got its SEGMENT_REPEAT_TOKENS-th text
+ * token and they are an earlier segment's first ones, the index of the newest segment's opening timestamp, else -1.
+ * A decoder that has reached the end of what was said sometimes starts over ("And so my fellow Americans ... And so
+ * my fellow Americans ..."); cutting there keeps the first reading, where the compression-ratio guard would
+ * otherwise drop the whole utterance. O(1) per token but at a segment's fourth word; no allocation.
  */
 export function repeatedSegmentStart(tokens: readonly number[], timestampBegin: number): number {
-  const starts: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    // A segment opens with a timestamp at the start or right after a segment's closing timestamp.
-    if (tokens[i] >= timestampBegin && (i === 0 || (tokens[i - 1] >= timestampBegin && (i < 2 || tokens[i - 2] < timestampBegin)))) starts.push(i);
-  }
-  const opening = (at: number): number[] | undefined => {
-    const text = tokens.slice(at + 1, at + 1 + SEGMENT_REPEAT_TOKENS);
-    return text.length === SEGMENT_REPEAT_TOKENS && text.every((t) => t < timestampBegin) ? text : undefined;
-  };
-  for (let j = 1; j < starts.length; j++) {
-    const later = opening(starts[j]);
-    if (!later) continue;
-    for (let i = 0; i < j; i++) {
-      const earlier = opening(starts[i]);
-      if (earlier && earlier.every((t, k) => t === later[k])) return starts[j];
-    }
+  const k = SEGMENT_REPEAT_TOKENS;
+  const at = tokens.length - k - 1;
+  if (at < 1 || tokens[at] < timestampBegin || !opensSegmentAt(tokens, at, timestampBegin)) return -1;
+  for (let i = at + 1; i < tokens.length; i++) if (tokens[i] >= timestampBegin) return -1;
+  for (let s = 0; s < at; s++) {
+    if (tokens[s] < timestampBegin || !opensSegmentAt(tokens, s, timestampBegin)) continue;
+    let same = true;
+    for (let j = 1; j <= k && same; j++) same = tokens[s + j] === tokens[at + j];
+    if (same) return at;
   }
   return -1;
 }

@@ -86,8 +86,6 @@ export class Whisper {
   private readonly suppress: Uint8Array;
   private readonly beginSuppress: number[];
   private queue: Promise<unknown> = Promise.resolve();
-  /** True when the edited models were loaded from the cache (modelCache.ts). */
-  cachedEdits = false;
   private running = 0;
 
   private constructor(
@@ -97,6 +95,8 @@ export class Whisper {
     readonly tokenizer: WhisperTokenizer,
     generation: GenerationConfig,
     readonly window: EncoderWindow,
+    /** True when the edited models were loaded from the cache (modelCache.ts). */
+    readonly cachedEdits: boolean,
   ) {
     const V = decoder.shape.vocabSize;
     this.suppress = new Uint8Array(V);
@@ -146,9 +146,7 @@ export class Whisper {
     }
     if (loaded.status === 'rejected') throw loaded.reason;
     const [encoder, decoder] = loaded.value;
-    const whisper = new Whisper(files.name, encoder, decoder, tokenizer, generation, window);
-    whisper.cachedEdits = cachedEdits;
-    return whisper;
+    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window, cachedEdits);
   }
 
   /** Checks a language setting before any audio is spent on it. */

@@ -96,9 +96,10 @@ describe('hallucination guards', () => {
     const TS = 50364; // <|0.00|>
     const ts = (s: number) => TS + Math.round(s / 0.02);
     const sentence = [400, 370, 452, 1035, 6280, 1029];
-    it('finds a segment that starts reading the window again, at its opening timestamp', () => {
+    it('finds a segment that starts reading the window again, at its opening timestamp, once its fourth word is in', () => {
       const tokens = [ts(0), ...sentence, ts(10), ts(10.2), ...sentence.slice(0, 4)];
       assert.strictEqual(repeatedSegmentStart(tokens, TS), 7 + 1);
+      assert.strictEqual(repeatedSegmentStart(tokens.slice(0, -1), TS), -1, 'three words are not yet a repeat');
     });
     it('leaves segments that say something new, or repeat fewer than four tokens', () => {
       assert.strictEqual(repeatedSegmentStart([ts(0), ...sentence, ts(3), ts(3.5), 11, 12, 13, 14, 15, ts(5)], TS), -1);
