@@ -31,6 +31,14 @@ export const ENGINE_ENV: NodeJS.ProcessEnv = {
   UV_THREADPOOL_SIZE: '8',
 };
 
+/**
+ * V8 options of the engine process. A young generation of 1 MB semi-spaces instead of up to 16 MB: the engine's
+ * short-lived objects are small (its large buffers live outside the heap), and V8 kept the larger semi-spaces
+ * committed once grown (heap 41 MB committed for 7 MB used, measured after dictation; with this option 11 MB, and
+ * no change in speed in an alternated A/B on jfk.wav and goforward.wav).
+ */
+export const ENGINE_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=1'];
+
 export interface EngineClientOptions {
   /** The engine bundle; default: engine.js beside this bundle. */
   enginePath?: string;
@@ -38,7 +46,7 @@ export interface EngineClientOptions {
   execPath?: string;
   /** Extra environment for the engine (merged over this process's). */
   env?: NodeJS.ProcessEnv;
-  /** Node options for the engine process, e.g. `--require` a preload. */
+  /** Node options for the engine process, after ENGINE_EXEC_ARGV, e.g. `--require` a preload. */
   execArgv?: string[];
   /** Where the engine's stderr goes (onnxruntime warnings, crashes); default: dropped unless VOICEFLOW_DEBUG is set. */
   onStderr?: (chunk: string) => void;
@@ -69,7 +77,7 @@ export class EngineClient {
     const child = fork(enginePath, [], {
       execPath: opts.execPath ?? process.execPath,
       env: { ...ENGINE_ENV, ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' },
-      execArgv: opts.execArgv ?? [],
+      execArgv: [...ENGINE_EXEC_ARGV, ...(opts.execArgv ?? [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -94,6 +94,16 @@ export interface EngineLevers {
    * here, and spinning takes the cores VS Code and the capture thread need).
    */
   spinning?: boolean;
+  /**
+   * Keep the prepared models' large weights in a data file that onnxruntime maps instead of copying (default true):
+   * the decoder's token-embedding table (20 MB for tiny) is then read from disk a row per dictated token.
+   */
+  mappedWeights?: boolean;
+  /**
+   * After a transcription, run a full V8 collection when more than 16 MB of onnxruntime's output buffers are held
+   * outside the heap (default true); otherwise V8 lets them pile up to ~64 MB first.
+   */
+  reclaim?: boolean;
 }
 export type ProjectionLever = 'int8' | 'fp32' | 'export';
 export type MemoryArenaLever = 'none' | 'decoder' | 'all';
@@ -103,6 +113,8 @@ export const DEFAULT_LEVERS: Required<EngineLevers> = {
   memoryArena: 'decoder',
   threads: 2,
   spinning: false,
+  mappedWeights: true,
+  reclaim: true,
 };
 
 export interface InitializeParams {

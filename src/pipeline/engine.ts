@@ -140,7 +140,7 @@ function checkLevers(l: EngineLevers): void {
   const bad = (what: string) => new EngineError(EngineErrorCode.InvalidParams, `levers.${what}`);
   if (l.projection !== undefined && !['int8', 'fp32', 'export'].includes(l.projection)) throw bad(`projection must be "int8", "fp32" or "export", not ${l.projection}.`);
   if (l.memoryArena !== undefined && !['none', 'decoder', 'all'].includes(l.memoryArena)) throw bad(`memoryArena must be "none", "decoder" or "all", not ${l.memoryArena}.`);
-  for (const key of ['timestamps', 'spinning'] as const) {
+  for (const key of ['timestamps', 'spinning', 'mappedWeights', 'reclaim'] as const) {
     if (l[key] !== undefined && typeof l[key] !== 'boolean') throw bad(`${key} must be true or false, not ${l[key]}.`);
   }
   if (l.threads !== undefined && !(Number.isInteger(l.threads) && l.threads >= 1 && l.threads <= 64)) throw bad(`threads must be a whole number from 1 to 64, not ${l.threads}.`);

@@ -14,10 +14,26 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { onnx } from 'onnx-proto';
 import { FileStamp, sha256File, stampOf, unchangedSince, writeFileAtomic } from './fileStamp';
 
-/** Bump when an edit's output changes, so that older entries are not used. */
-export const EDIT_VERSION = 2;
+/** Bump when an edit's output changes, so that older entries are not used. (3: initializers in a data file.) */
+export const EDIT_VERSION = 3;
+
+/**
+ * Initializers of at least this many bytes go to the entry's data file, each at a multiple of this alignment:
+ * onnxruntime maps such external data instead of copying it, so a weight it only reads in part stays on disk. The
+ * decoder's 20 MB token-embedding table is read a row per token, and its pages come in only for the tokens that
+ * are dictated (tiny: the loaded decoder takes 19.5 MB less memory). Weights that onnxruntime pre-packs are
+ * unmapped once packed.
+ */
+const EXTERNAL_MIN_BYTES = 64 * 1024;
+const EXTERNAL_ALIGN = 64 * 1024;
+
+/** The sidecar of an entry: the model file's stamp, and its data file's when it has one. */
+interface EntryStamp extends FileStamp {
+  data?: FileStamp;
+}
 
 /** `VOICEFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/voiceflow`, else `~/.cache/voiceflow`. */
 export function defaultCacheDir(): string {
@@ -59,6 +75,8 @@ export interface PrepareRequest {
   cacheDir?: string;
   /** Ignore an existing entry and write a new one. */
   rebuild?: boolean;
+  /** Large initializers in a data file onnxruntime maps (default true); false keeps them in the model (own entry). */
+  mappedWeights?: boolean;
 }
 
 export function cacheEntryPath(cacheDir: string, sourceSha256: string, edit: string, variant: string): string {
@@ -67,16 +85,21 @@ export function cacheEntryPath(cacheDir: string, sourceSha256: string, edit: str
 }
 
 export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> {
-  const entry = req.cacheDir ? cacheEntryPath(req.cacheDir, req.sourceSha256, req.edit, req.variant) : undefined;
+  const mapped = req.mappedWeights ?? true;
+  const entry = req.cacheDir ? cacheEntryPath(req.cacheDir, req.sourceSha256, mapped ? req.edit : `${req.edit}-inline`, req.variant) : undefined;
   if (entry && !req.rebuild) {
     const sidecar = readSidecar(entry);
-    const stat = sidecar && fs.statSync(entry, { throwIfNoEntry: false });
-    if (sidecar && stat) {
-      const verified = unchangedSince(stat, sidecar) ? Promise.resolve() : sha256File(entry).then((digest) => {
-        if (digest === sidecar.sha256) return;
+    const files = sidecar ? [{ file: entry, stamp: sidecar as FileStamp }] : [];
+    if (sidecar?.data) files.push({ file: dataFileOf(entry), stamp: sidecar.data });
+    const stats = files.map((f) => fs.statSync(f.file, { throwIfNoEntry: false }));
+    if (sidecar && stats.every((s) => s)) {
+      const verified = Promise.all(files.map(async ({ file, stamp }, i) => {
+        if (unchangedSince(stats[i]!, stamp)) return;
+        const digest = await sha256File(file);
+        if (digest === stamp.sha256) return;
         removeEntry(entry);
-        throw new Error(`the cached model ${entry} was damaged (sha256 ${digest.slice(0, 12)}…); it has been removed`);
-      });
+        throw new Error(`the cached model ${file} was damaged (sha256 ${digest.slice(0, 12)}…); it has been removed`);
+      })).then(() => undefined);
       verified.catch(() => undefined);
       return { model: entry, cached: true, verified, commit: async () => undefined };
     }
@@ -92,23 +115,82 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
     cached: false,
     verified: Promise.resolve(),
     saveTo,
-    // Renamed into place, then the sidecar: a reader sees a whole entry or none.
+    // Large initializers moved to a data file, both renamed into place, then the sidecar: a reader sees a whole
+    // entry or none.
     commit: async () => {
+      const dataTmp = `${dataFileOf(entry)}.${process.pid}.tmp`;
       try {
+        const split = mapped ? externalizeInitializers(await fs.promises.readFile(saveTo), dataTmp, path.basename(dataFileOf(entry))) : undefined;
+        let data: FileStamp | undefined;
+        if (split) {
+          await fs.promises.writeFile(saveTo, split.model);
+          await fs.promises.rename(dataTmp, dataFileOf(entry));
+          data = stampOf(fs.statSync(dataFileOf(entry)), split.dataSha256);
+        }
         const sha256 = await sha256File(saveTo);
         await fs.promises.rename(saveTo, entry);
-        writeFileAtomic(`${entry}.json`, JSON.stringify(stampOf(await fs.promises.stat(entry), sha256)));
+        const stamp: EntryStamp = { ...stampOf(fs.statSync(entry), sha256), data };
+        writeFileAtomic(`${entry}.json`, JSON.stringify(stamp));
       } finally {
         await fs.promises.rm(saveTo, { force: true });
+        await fs.promises.rm(dataTmp, { force: true });
       }
     },
   };
 }
 
-function readSidecar(entry: string): FileStamp | undefined {
+/** The data file beside an entry; the entry names it by its base name (onnxruntime reads it from the entry's folder). */
+export function dataFileOf(entry: string): string {
+  return `${entry}.data`;
+}
+
+/**
+ * Moves every initializer of at least EXTERNAL_MIN_BYTES (in subgraphs too) into `dataFile`, aligned to
+ * EXTERNAL_ALIGN, and returns the model that refers to it as `dataName` with the data file's sha256; undefined when
+ * no initializer is that large (no data file is written).
+ */
+export function externalizeInitializers(bytes: Uint8Array, dataFile: string, dataName: string): { model: Uint8Array; dataSha256: string } | undefined {
+  const model = onnx.ModelProto.decode(bytes);
+  const large: onnx.ITensorProto[] = [];
+  const visit = (g: onnx.IGraphProto | null | undefined) => {
+    if (!g) return;
+    for (const t of g.initializer ?? []) if (t.rawData && t.rawData.length >= EXTERNAL_MIN_BYTES) large.push(t);
+    for (const n of g.node ?? []) for (const a of n.attribute ?? []) [a.g, ...(a.graphs ?? [])].forEach(visit);
+  };
+  visit(model.graph);
+  if (large.length === 0) return undefined;
+  const hash = createHash('sha256');
+  const fd = fs.openSync(dataFile, 'w');
   try {
-    const s = JSON.parse(fs.readFileSync(`${entry}.json`, 'utf8')) as FileStamp;
-    return typeof s.sha256 === 'string' ? s : undefined;
+    let offset = 0;
+    const write = (chunk: Uint8Array) => {
+      fs.writeSync(fd, chunk);
+      hash.update(chunk);
+      offset += chunk.length;
+    };
+    for (const t of large) {
+      const pad = (EXTERNAL_ALIGN - (offset % EXTERNAL_ALIGN)) % EXTERNAL_ALIGN;
+      if (pad) write(new Uint8Array(pad));
+      const at = offset;
+      write(t.rawData!);
+      t.externalData = [
+        { key: 'location', value: dataName },
+        { key: 'offset', value: String(at) },
+        { key: 'length', value: String(t.rawData!.length) },
+      ];
+      t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+      t.rawData = null;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { model: onnx.ModelProto.encode(model).finish(), dataSha256: hash.digest('hex') };
+}
+
+function readSidecar(entry: string): EntryStamp | undefined {
+  try {
+    const s = JSON.parse(fs.readFileSync(`${entry}.json`, 'utf8')) as EntryStamp;
+    return typeof s.sha256 === 'string' && (s.data === undefined || typeof s.data.sha256 === 'string') ? s : undefined;
   } catch {
     return undefined;
   }
@@ -116,5 +198,6 @@ function readSidecar(entry: string): FileStamp | undefined {
 
 function removeEntry(entry: string): void {
   fs.rmSync(entry, { force: true });
+  fs.rmSync(dataFileOf(entry), { force: true });
   fs.rmSync(`${entry}.json`, { force: true });
 }

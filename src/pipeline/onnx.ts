@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_LEVERS, EngineErrorCode, EngineLevers } from '../protocol';
 import { EngineError } from './errors';
-import { ModelEditor } from './modelCache';
+import { ModelEditor, PreparedModel } from './modelCache';
 
 /**
  * Session options, one place. Threads: this machine class has 2 cores; more threads than cores only adds
@@ -36,15 +36,16 @@ export async function loadSession(model: string | Uint8Array, options: ort.Infer
 /**
  * Loads an edited model prepared by modelCache.ts: a cache entry (already optimized) loads with graph optimizations
  * off while its hash is checked, and a damaged one is dropped and prepared again; a fresh edit is optimized and
- * saved to the cache. `what` names the model in errors; failing to write the cache only warns.
+ * saved to the cache. `what` names the model in errors; failing to write the cache only warns. Gives the session and
+ * the model it was loaded from (a cache entry's path, or the edited bytes).
  */
 export async function loadEdited(
   editor: ModelEditor, file: string, edit: string, apply: (bytes: Uint8Array) => Uint8Array,
   options: ort.InferenceSession.SessionOptions, what: string, warn: (message: string) => void,
-): Promise<ort.InferenceSession> {
+): Promise<{ session: ort.InferenceSession; model: string | Uint8Array }> {
   // What shapes the optimized graph (threads, spinning and the arena do not).
   const variant = JSON.stringify({ ort: ort.env.versions.common, level: options.graphOptimizationLevel });
-  const load = async (rebuild: boolean) => {
+  const load = async (rebuild: boolean): Promise<{ session: ort.InferenceSession; prepared: PreparedModel }> => {
     let prepared;
     try {
       prepared = await editor(file, edit, variant, apply, rebuild);
@@ -55,8 +56,15 @@ export async function loadEdited(
     const opts: ort.InferenceSession.SessionOptions = prepared.cached
       ? { ...options, graphOptimizationLevel: 'disabled' }
       : prepared.saveTo ? { ...options, optimizedModelFilePath: prepared.saveTo } : options;
-    const session = await loadSession(prepared.model, opts);
-    return { session, prepared };
+    try {
+      return { session: await loadSession(prepared.model, opts), prepared };
+    } catch (err) {
+      if (!prepared.cached) throw err;
+      // A cache entry onnxruntime cannot read (damaged beyond its weights): prepared again from the pinned file.
+      await prepared.verified.catch(() => undefined);
+      warn(`The cached ${what} could not be loaded (${(err as Error).message}); it is prepared again.`);
+      return load(true);
+    }
   };
   let { session, prepared } = await load(false);
   try {
@@ -66,6 +74,17 @@ export async function loadEdited(
     await session.release();
     ({ session, prepared } = await load(true));
   }
-  await prepared.commit().catch((err: Error) => warn(`Could not cache the prepared ${what} (${err.message}); it is prepared again at each start.`));
-  return session;
+  try {
+    await prepared.commit();
+  } catch (err) {
+    warn(`Could not cache the prepared ${what} (${(err as Error).message}); it is prepared again at each start.`);
+    return { session, model: prepared.model };
+  }
+  if (prepared.saveTo) {
+    // A fresh edit ran from bytes in memory: the entry just written maps its large weights instead (modelCache.ts).
+    const fresh = session;
+    ({ session, prepared } = await load(false));
+    await fresh.release();
+  }
+  return { session, model: prepared.model };
 }

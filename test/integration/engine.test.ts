@@ -109,6 +109,7 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
     await rejects(engine.configure({ levers: { projection: 'fp16' as 'int8' } }), EngineErrorCode.InvalidParams, /levers.projection/);
     await rejects(engine.configure({ levers: { threads: 0 } }), EngineErrorCode.InvalidParams, /levers.threads/);
     await rejects(engine.configure({ levers: { spinning: 'yes' as unknown as boolean } }), EngineErrorCode.InvalidParams, /levers.spinning/);
+    await rejects(engine.configure({ levers: { reclaim: 1 as unknown as boolean } }), EngineErrorCode.InvalidParams, /levers.reclaim/);
 
     const r = await engine.transcribeFile({ path: clip('cards/003.wav') });
     assert.strictEqual(words(r.text), words('seven of clubs'));

@@ -1,9 +1,11 @@
 import * as ort from 'onnxruntime-node';
-import { EngineLevers } from '../../protocol';
+import { EngineErrorCode, EngineLevers } from '../../protocol';
+import { EngineError } from '../errors';
 import { ModelEditor } from '../modelCache';
 import { loadEdited, loadSession, sessionOptions } from '../onnx';
-import { precomputedProjectionDecoder } from './decoderGraph';
+import { precomputedProjectionDecoder, TOKEN_EMBEDDINGS, tokenTableOf } from './decoderGraph';
 import { opensSegmentAt } from './guards';
+import { TokenRows } from './tokenRows';
 
 export interface DecoderShape {
   layers: number;
@@ -66,7 +68,15 @@ export class WhisperDecoder {
   private readonly cacheFalse = new ort.Tensor('bool', [false], [1]);
   private readonly cacheTrue = new ort.Tensor('bool', [true], [1]);
 
-  private constructor(private readonly session: ort.InferenceSession, readonly shape: DecoderShape) {
+  /** The step's token as its embedding row, when the graph takes rows (EngineLevers.mappedWeights). */
+  private readonly stepRow?: Uint8Array;
+  private readonly stepRowInput?: ort.Tensor;
+
+  private constructor(private readonly session: ort.InferenceSession, readonly shape: DecoderShape, private readonly rows?: TokenRows) {
+    if (rows) {
+      this.stepRow = new Uint8Array(rows.cols);
+      this.stepRowInput = new ort.Tensor('uint8', this.stepRow, [1, 1, rows.cols]);
+    }
     this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, shape.heads, 0, shape.headDim]);
     this.stepFetches = ['logits'];
     this.firstFetches = ['logits'];
@@ -85,8 +95,26 @@ export class WhisperDecoder {
     const options = sessionOptions('decoder', levers);
     if (levers.projection === 'export') return new WhisperDecoder(await loadSession(file, options), shape);
     const mode = levers.projection;
-    const apply = (bytes: Uint8Array) => precomputedProjectionDecoder(bytes, mode);
-    return new WhisperDecoder(await loadEdited(editor, file, `decoder-projection-${mode}`, apply, options, 'decoder', warn), shape);
+    const byRow = levers.mappedWeights;
+    const apply = (bytes: Uint8Array) => precomputedProjectionDecoder(bytes, mode, byRow);
+    const { session, model } = await loadEdited(editor, file, `decoder-projection-${mode}${byRow ? '-rows' : ''}`, apply, options, 'decoder', warn);
+    if (!byRow) return new WhisperDecoder(session, shape);
+    try {
+      const table = session.inputNames.includes(TOKEN_EMBEDDINGS) ? tokenTableOf(model) : undefined;
+      if (!table) throw new Error(`the edited decoder has no ${TOKEN_EMBEDDINGS} input with its table's place`);
+      return new WhisperDecoder(session, shape, TokenRows.open(file, table));
+    } catch (err) {
+      await session.release();
+      throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not read the token table of ${file}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The feed for `ids`' embedding rows (the whole prompt at the first step). */
+  private rowsOf(ids: number[]): ort.Tensor {
+    const rows = this.rows!;
+    const data = new Uint8Array(ids.length * rows.cols);
+    ids.forEach((id, i) => rows.read(id, data, i));
+    return new ort.Tensor('uint8', data, [1, ids.length, rows.cols]);
   }
 
   /** Logits over the vocabulary for each prompt position, and the caches: the first step. */
@@ -96,6 +124,7 @@ export class WhisperDecoder {
       encoder_hidden_states: hidden,
       use_cache_branch: this.cacheFalse,
     };
+    if (this.rows) feeds[TOKEN_EMBEDDINGS] = this.rowsOf(prompt);
     for (let i = 0; i < this.shape.layers; i++) {
       for (const part of ['decoder', 'encoder']) {
         feeds[`past_key_values.${i}.${part}.key`] = this.emptyPast;
@@ -156,6 +185,10 @@ export class WhisperDecoder {
         use_cache_branch: this.cacheTrue,
         ...encoderCache,
       };
+      if (this.rows) {
+        this.rows.read(next, this.stepRow!);
+        feeds[TOKEN_EMBEDDINGS] = this.stepRowInput!;
+      }
       for (let i = 0; i < this.shape.layers; i++) {
         feeds[`past_key_values.${i}.decoder.key`] = out[`present.${i}.decoder.key`];
         feeds[`past_key_values.${i}.decoder.value`] = out[`present.${i}.decoder.value`];
@@ -237,6 +270,7 @@ export class WhisperDecoder {
   }
 
   async release(): Promise<void> {
+    this.rows?.close();
     await this.session.release();
   }
 }

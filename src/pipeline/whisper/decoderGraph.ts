@@ -10,7 +10,14 @@
  * - 'fp32': the table dequantized to fp32 (80 MB for tiny), exactly the export's numbers.
  * Letting onnxruntime fold the export's nodes (session.disable_quant_qdq) also works, but folds a copy per branch
  * and dequantizes every other weight too (~320 MB for tiny's decoder).
+ *
+ * With `tokenRows`, the token-embedding lookup (Gather of the same table, then DequantizeLinear) leaves the graph
+ * too: the quantized rows of the prompt or the step's token come in as the input TOKEN_EMBEDDINGS, read by the
+ * engine from the pinned file (tokenTable.ts), and the table is no longer loaded at all (tiny: 20 MB). Where the table
+ * lies in that file is written in the model's metadata (TOKEN_TABLE_METADATA), which onnxruntime keeps in the
+ * optimized model it saves.
  */
+import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 
 export type ProjectionMode = 'int8' | 'fp32';
@@ -21,6 +28,17 @@ const ZERO = 'model.decoder.embed_tokens.weight_merged_0_zero_point';
 const TRANSPOSED = 'model.decoder.embed_tokens.weight_transposed';
 const PROJECTION = 'voiceflow_proj_out';
 const LOGITS = 'logits';
+/** The decoder input that replaces the token-embedding lookup: uint8 [batch, tokens, d_model], rows of the table. */
+export const TOKEN_EMBEDDINGS = 'voiceflow_token_embeddings';
+/** Metadata key of the table's place in the source file (a TokenTable as JSON). */
+export const TOKEN_TABLE_METADATA = 'voiceflow.token_table';
+
+/** Where the quantized token-embedding table lies in the pinned decoder file: rows x cols bytes from `offset`. */
+export interface TokenTable {
+  offset: number;
+  rows: number;
+  cols: number;
+}
 
 function scalar(t: onnx.ITensorProto, kind: 'float' | 'int8' | 'uint8'): number {
   if (t.rawData && t.rawData.length > 0) {
@@ -51,7 +69,7 @@ function transposedTable(table: onnx.ITensorProto, scale: number, zero: number, 
   return { name: PROJECTION, dataType: onnx.TensorProto.DataType.FLOAT, dims: [dModel, vocab], rawData: new Uint8Array(out.buffer) };
 }
 
-export function precomputedProjectionDecoder(model: Uint8Array, mode: ProjectionMode = 'int8'): Uint8Array {
+export function precomputedProjectionDecoder(model: Uint8Array, mode: ProjectionMode = 'int8', tokenRows = false): Uint8Array {
   const m = onnx.ModelProto.decode(model);
   const g = m.graph;
   if (!g?.initializer || !g.node) throw new Error('the decoder model has no graph');
@@ -87,5 +105,50 @@ export function precomputedProjectionDecoder(model: Uint8Array, mode: Projection
   if (mode === 'int8' && !(m.opsetImport ?? []).some((o) => o.domain === 'com.microsoft')) {
     m.opsetImport = [...(m.opsetImport ?? []), { domain: 'com.microsoft', version: 1 }];
   }
+  if (tokenRows) tokenEmbeddingsAsInput(m, table, model);
   return onnx.ModelProto.encode(m).finish();
+}
+
+/** Replaces every Gather of the table by the TOKEN_EMBEDDINGS input and drops the table (see the file comment). */
+function tokenEmbeddingsAsInput(m: onnx.ModelProto, table: onnx.ITensorProto, source: Uint8Array): void {
+  const g = m.graph!;
+  const raw = table.rawData!;
+  const [rows, cols] = table.dims!.map(Number);
+  // The decoded table is a view of the source bytes: its offset there is its offset in the file.
+  const offset = raw.byteOffset - source.byteOffset;
+  if (raw.buffer !== source.buffer || raw.length !== rows * cols || Buffer.compare(source.subarray(offset, offset + raw.length), raw) !== 0) {
+    throw new Error(`could not find where ${TIED} lies in the decoder file`);
+  }
+  let replaced = 0;
+  const visit = (graph: onnx.IGraphProto) => {
+    const gathers = (graph.node ?? []).filter((n) => n.opType === 'Gather' && n.input?.[0] === TIED);
+    const outputs = new Set(gathers.flatMap((n) => n.output ?? []));
+    graph.node = (graph.node ?? []).filter((n) => !gathers.includes(n));
+    for (const n of graph.node) {
+      n.input = (n.input ?? []).map((i) => (outputs.has(i) ? TOKEN_EMBEDDINGS : i));
+      for (const a of n.attribute ?? []) if (a.g) visit(a.g);
+    }
+    replaced += gathers.length;
+  };
+  visit(g);
+  if (replaced === 0) throw new Error(`the decoder graph has no lookup in ${TIED}`);
+  const stillUsed = (graph: onnx.IGraphProto): boolean =>
+    (graph.node ?? []).some((n) => n.input?.includes(TIED) || (n.attribute ?? []).some((a) => a.g && stillUsed(a.g)));
+  if (stillUsed(g)) throw new Error(`${TIED} is used by more than its lookups and the projection`);
+  g.initializer = g.initializer!.filter((i) => i !== table);
+  g.input = [...(g.input ?? []), {
+    name: TOKEN_EMBEDDINGS,
+    type: { tensorType: { elemType: table.dataType, shape: { dim: [{ dimParam: 'batch_size' }, { dimParam: 'decoder_sequence_length' }, { dimValue: cols }] } } },
+  }];
+  const location: TokenTable = { offset, rows, cols };
+  m.metadataProps = [...(m.metadataProps ?? []), { key: TOKEN_TABLE_METADATA, value: JSON.stringify(location) }];
+}
+
+/** The token table's place recorded in a model's metadata (a file path or its bytes), if the edit put it there. */
+export function tokenTableOf(model: string | Uint8Array): TokenTable | undefined {
+  const bytes = typeof model === 'string' ? fs.readFileSync(model) : model;
+  // As a plain Uint8Array: protobufjs makes an empty bytes field of a Buffer with the deprecated `new Buffer(0)`.
+  const m = onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const entry = (m.metadataProps ?? []).find((p) => p.key === TOKEN_TABLE_METADATA);
+  return entry?.value ? (JSON.parse(entry.value) as TokenTable) : undefined;
 }

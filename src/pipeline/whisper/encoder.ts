@@ -18,7 +18,8 @@ export class WhisperEncoder {
   ): Promise<WhisperEncoder> {
     const options = sessionOptions('encoder', levers);
     if (!variableLength) return new WhisperEncoder(await loadSession(file, options), false);
-    return new WhisperEncoder(await loadEdited(editor, file, 'encoder-sliceable-positions', sliceablePositionsEncoder, options, 'variable-length encoder', warn), true);
+    const { session } = await loadEdited(editor, file, 'encoder-sliceable-positions', sliceablePositionsEncoder, options, 'variable-length encoder', warn);
+    return new WhisperEncoder(session, true);
   }
 
   /** `mel` holds N_MELS rows of `frames` values each. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_LEVERS, EncoderWindowMode, EngineErrorCode, EngineLevers, ModelName, StageTimings } from '../../protocol';
 import { EngineError } from '../errors';
+import { reclaim } from '../memory';
 import { ModelEditor, prepareModel } from '../modelCache';
 import { verifyWhisper, WHISPER_MODELS, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
@@ -97,6 +98,8 @@ export class Whisper {
     readonly window: EncoderWindow,
     /** True when the edited models were loaded from the cache (modelCache.ts). */
     readonly cachedEdits: boolean,
+    /** EngineLevers.reclaim. */
+    private readonly reclaimAfter: boolean,
   ) {
     const V = decoder.shape.vocabSize;
     this.suppress = new Uint8Array(V);
@@ -116,7 +119,10 @@ export class Whisper {
     const shaOf = new Map([[files.encoder, pin.encoder.sha256], [files.decoder, pin.decoder.sha256]]);
     let cachedEdits = true;
     const editor: ModelEditor = async (file, edit, variant, apply, rebuild) => {
-      const r = await prepareModel({ source: file, sourceSha256: shaOf.get(file)!, sourceVerified: verified, edit, variant, apply, rebuild, cacheDir: cache.cacheDir });
+      const r = await prepareModel({
+        source: file, sourceSha256: shaOf.get(file)!, sourceVerified: verified, edit, variant, apply, rebuild, cacheDir: cache.cacheDir,
+        mappedWeights: all.mappedWeights,
+      });
       cachedEdits &&= r.cached;
       return r;
     };
@@ -146,7 +152,7 @@ export class Whisper {
     }
     if (loaded.status === 'rejected') throw loaded.reason;
     const [encoder, decoder] = loaded.value;
-    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window, cachedEdits);
+    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window, cachedEdits, all.reclaim);
   }
 
   /** Checks a language setting before any audio is spent on it. */
@@ -165,7 +171,10 @@ export class Whisper {
   transcribe(audio: Float32Array, language: string): Promise<WhisperResult> {
     this.running++;
     const run = this.queue.then(() => this.run(audio, language));
-    this.queue = run.catch(() => undefined).finally(() => this.running--);
+    this.queue = run.catch(() => undefined).finally(() => {
+      // The pass's buffers are garbage now; collected after the caller has the text, unless another pass waits.
+      if (--this.running === 0 && this.reclaimAfter) setImmediate(() => this.running === 0 && reclaim());
+    });
     return run;
   }
 

@@ -3,9 +3,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
 import { whisperFiles } from '../../../../src/pipeline/models';
-import { precomputedProjectionDecoder } from '../../../../src/pipeline/whisper/decoderGraph';
+import { precomputedProjectionDecoder, TOKEN_EMBEDDINGS, tokenTableOf } from '../../../../src/pipeline/whisper/decoderGraph';
 import { sliceablePositionsEncoder } from '../../../../src/pipeline/whisper/encoderGraph';
 import { LogMel, N_FRAMES, N_MELS } from '../../../../src/pipeline/whisper/mel';
+import { TokenRows } from '../../../../src/pipeline/whisper/tokenRows';
 import { loadClip } from '../../../audioFixtures';
 
 const OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 2, graphOptimizationLevel: 'all' };
@@ -72,6 +73,36 @@ describe('Whisper graph edits (tiny)', function () {
     // int8 quantizes the hidden state per step: close to the export's logits, not equal.
     const rowDiff = maxAbsDiff(a.subarray(3 * V, 4 * V), c.subarray(3 * V, 4 * V));
     assert.ok(rowDiff > 0 && rowDiff < 1.5, `int8: max diff ${rowDiff}`);
-    await Promise.all([encoder.release(), original.release(), fp32.release(), int8.release()]);
+
+    // The token rows read from the file in place of the in-graph lookup: the very same logits as int8 with the table.
+    const byRowBytes = precomputedProjectionDecoder(bytes, 'int8', true);
+    const table = tokenTableOf(byRowBytes)!;
+    assert.deepStrictEqual([table.rows, table.cols], [V, 384]);
+    const byRow = await ort.InferenceSession.create(byRowBytes, OPTIONS);
+    assert.ok(byRow.inputNames.includes(TOKEN_EMBEDDINGS));
+    const rows = TokenRows.open(files.decoder, table);
+    const embeddings = new Uint8Array(ids.length * 384);
+    ids.forEach((id, i) => rows.read(Number(id), embeddings, i));
+    rows.close();
+    const d = (await byRow.run({ ...feeds, [TOKEN_EMBEDDINGS]: new ort.Tensor('uint8', embeddings, [1, ids.length, 384]) }, ['logits'])).logits.data as Float32Array;
+    assert.strictEqual(maxAbsDiff(c, d), 0, 'token rows from the file give the logits of the in-graph lookup');
+    await Promise.all([encoder.release(), original.release(), fp32.release(), int8.release(), byRow.release()]);
+  });
+
+  it('token rows are the table\'s rows in the pinned file, and a bad token or a short file is an error', function () {
+    const bytes = fs.readFileSync(files.decoder);
+    const table = tokenTableOf(precomputedProjectionDecoder(bytes, 'int8', true))!;
+    const rows = TokenRows.open(files.decoder, table);
+    const row = new Uint8Array(2 * 384);
+    rows.read(50257, row, 1);
+    assert.ok(Buffer.from(row.subarray(384)).equals(bytes.subarray(table.offset + 50257 * 384, table.offset + 50258 * 384)), 'row 50257 as in the file');
+    assert.ok(row.subarray(0, 384).every((b) => b === 0), 'only row 1 was written');
+    assert.throws(() => rows.read(table.rows, row), /outside the table/);
+    assert.throws(() => rows.read(-1, row), /outside the table/);
+    rows.close();
+    const short = `${fs.mkdtempSync('/tmp/voiceflow-rows-')}/decoder.onnx`;
+    fs.writeFileSync(short, bytes.subarray(0, table.offset + 1000));
+    assert.throws(() => TokenRows.open(short, table), /too short for its token table/);
+    fs.rmSync(short);
   });
 });
