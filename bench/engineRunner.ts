@@ -16,11 +16,14 @@ export class EngineRunner {
     private readonly stderr: { tail: string },
   ) {}
 
-  /** `env` is merged over this process's environment (the live section points the engine at the fake microphone). */
-  static async start(enginePath: string, config: EngineConfig, env?: NodeJS.ProcessEnv): Promise<EngineRunner> {
+  /**
+   * `env` is merged over this process's environment (the live section points the engine at the fake microphone);
+   * `execArgv` follows ENGINE_EXEC_ARGV (the lever A/B turns a V8 option back).
+   */
+  static async start(enginePath: string, config: EngineConfig, env?: NodeJS.ProcessEnv, execArgv?: string[]): Promise<EngineRunner> {
     if (!fs.existsSync(enginePath)) throw new Error(`${enginePath} is missing: build it with \`node esbuild.mjs\`.`);
     const stderr = { tail: '' };
-    const client = EngineClient.start({ enginePath, env, onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)) });
+    const client = EngineClient.start({ enginePath, env, execArgv, onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)) });
     try {
       return new EngineRunner(client, await client.initialize(config), stderr);
     } catch (err) {

@@ -3,7 +3,7 @@
  * encoder window and each of EngineLevers), all alive at once and run alternately on every clip (one untimed warm-up
  * of each, then each in turn BENCH_RUNS times), so that drift in the machine's speed hits them all alike.
  */
-import { ENGINE_ENV } from '../src/engineClient';
+import { ENGINE_ENV, ENGINE_EXEC_ARGV } from '../src/engineClient';
 import { DEFAULT_LEVERS, EngineConfig, EngineLevers, ModelName } from '../src/protocol';
 import { Clip, ClipKind } from './clips';
 import { Contention } from './contention';
@@ -19,10 +19,15 @@ export interface LeverSetting {
   config: EngineConfig;
   /** Environment of the engine process, for the levers that live there (ENGINE_ENV in src/engineClient.ts). */
   env?: NodeJS.ProcessEnv;
+  /** Node options after ENGINE_EXEC_ARGV (src/engineClient.ts), for the V8 lever. */
+  execArgv?: string[];
 }
 
 /** The malloc settings of ENGINE_ENV against a value nearer glibc's default (a 1 MiB fixed threshold; 16 arenas = 8 per core). */
 const MALLOC_ALTERNATIVE = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '16' };
+
+/** Node 20's own limit for a semi-space of V8's young generation (64-bit), against ENGINE_EXEC_ARGV's 1 MB. */
+const V8_SEMI_SPACE_DEFAULT = '--max-semi-space-size=16';
 
 /** The settings the A/B runs: the default first (the report's "vs default" divides by it), then each lever turned alone. */
 export const LEVER_SETTINGS: readonly LeverSetting[] = [
@@ -33,7 +38,10 @@ export const LEVER_SETTINGS: readonly LeverSetting[] = [
     config: {},
   },
   { lever: 'encoderWindow', setting: 'full', defaultSetting: 'variable', config: { encoderWindow: 'full' } },
-  ...([{ timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: 'none' }, { memoryArena: 'all' }, { spinning: true }, { threads: 1 }] satisfies EngineLevers[])
+  ...([
+    { timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: 'none' }, { memoryArena: 'all' },
+    { spinning: true }, { threads: 1 }, { mappedWeights: false }, { reclaim: false },
+  ] satisfies EngineLevers[])
     .map((levers: EngineLevers) => {
       const [key, value] = Object.entries(levers)[0] as [keyof EngineLevers, unknown];
       return { lever: key, setting: String(value), defaultSetting: String(DEFAULT_LEVERS[key]), config: { levers } };
@@ -45,6 +53,13 @@ export const LEVER_SETTINGS: readonly LeverSetting[] = [
     config: {},
     env: { [name]: MALLOC_ALTERNATIVE[name] },
   })),
+  {
+    lever: 'V8 semi-space',
+    setting: `${V8_SEMI_SPACE_DEFAULT} (node's default)`,
+    defaultSetting: ENGINE_EXEC_ARGV.join(' '),
+    config: {},
+    execArgv: [V8_SEMI_SPACE_DEFAULT],
+  },
 ];
 
 export interface LeverSettingResult extends LeverSetting {
@@ -70,7 +85,7 @@ export async function measureLevers(enginePath: string, model: ModelName, clips:
   try {
     for (const s of LEVER_SETTINGS) {
       progress(`[levers] loading ${model}, ${s.defaultSetting ? `${s.lever} ${s.setting}` : s.lever}...\n`);
-      engines.push(await EngineRunner.start(enginePath, { model, ...s.config }, s.env));
+      engines.push(await EngineRunner.start(enginePath, { model, ...s.config }, s.env, s.execArgv));
     }
     const results: LeverAbResult['clips'] = [];
     for (const clip of clips) {
