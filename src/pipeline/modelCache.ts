@@ -89,10 +89,10 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
   const entry = req.cacheDir ? cacheEntryPath(req.cacheDir, req.sourceSha256, mapped ? req.edit : `${req.edit}-inline`, req.variant) : undefined;
   if (entry && !req.rebuild) {
     const sidecar = readSidecar(entry);
-    const files = sidecar ? [{ file: entry, stamp: sidecar as FileStamp }] : [];
+    const files: { file: string; stamp: FileStamp }[] = sidecar ? [{ file: entry, stamp: sidecar }] : [];
     if (sidecar?.data) files.push({ file: dataFileOf(entry), stamp: sidecar.data });
     const stats = files.map((f) => fs.statSync(f.file, { throwIfNoEntry: false }));
-    if (sidecar && stats.every((s) => s)) {
+    if (sidecar && stats.every(Boolean)) {
       const verified = Promise.all(files.map(async ({ file, stamp }, i) => {
         if (unchangedSince(stats[i]!, stamp)) return;
         const digest = await sha256File(file);

@@ -35,9 +35,9 @@ export async function loadSession(model: string | Uint8Array, options: ort.Infer
 
 /**
  * Loads an edited model prepared by modelCache.ts: a cache entry (already optimized) loads with graph optimizations
- * off while its hash is checked, and a damaged one is dropped and prepared again; a fresh edit is optimized and
- * saved to the cache. `what` names the model in errors; failing to write the cache only warns. Gives the session and
- * the model it was loaded from (a cache entry's path, or the edited bytes).
+ * off while its hash is checked, and a damaged one (or one onnxruntime cannot read) is dropped and prepared again; a
+ * fresh edit is optimized and saved to the cache. `what` names the model in errors; failing to write the cache only
+ * warns. Gives the session and the model it was loaded from (a cache entry's path, or the edited bytes).
  */
 export async function loadEdited(
   editor: ModelEditor, file: string, edit: string, apply: (bytes: Uint8Array) => Uint8Array,
@@ -56,24 +56,17 @@ export async function loadEdited(
     const opts: ort.InferenceSession.SessionOptions = prepared.cached
       ? { ...options, graphOptimizationLevel: 'disabled' }
       : prepared.saveTo ? { ...options, optimizedModelFilePath: prepared.saveTo } : options;
-    try {
-      return { session: await loadSession(prepared.model, opts), prepared };
-    } catch (err) {
-      if (!prepared.cached) throw err;
-      // A cache entry onnxruntime cannot read (damaged beyond its weights): prepared again from the pinned file.
-      await prepared.verified.catch(() => undefined);
-      warn(`The cached ${what} could not be loaded (${(err as Error).message}); it is prepared again.`);
-      return load(true);
-    }
+    if (!prepared.cached) return { session: await loadSession(prepared.model, opts), prepared };
+    // A cache entry loads while its hash is checked. A damaged one, or one onnxruntime cannot read, is prepared again
+    // from the pinned file.
+    const [loaded, checked] = await Promise.allSettled([loadSession(prepared.model, opts), prepared.verified]);
+    if (loaded.status === 'fulfilled' && checked.status === 'fulfilled') return { session: loaded.value, prepared };
+    if (loaded.status === 'fulfilled') await loaded.value.release();
+    if (checked.status === 'rejected') warn((checked.reason as Error).message);
+    else warn(`The cached ${what} could not be loaded (${((loaded as PromiseRejectedResult).reason as Error).message}); it is prepared again.`);
+    return load(true);
   };
   let { session, prepared } = await load(false);
-  try {
-    await prepared.verified;
-  } catch (err) {
-    warn((err as Error).message);
-    await session.release();
-    ({ session, prepared } = await load(true));
-  }
   try {
     await prepared.commit();
   } catch (err) {

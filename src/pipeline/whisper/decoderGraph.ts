@@ -13,7 +13,7 @@
  *
  * With `tokenRows`, the token-embedding lookup (Gather of the same table, then DequantizeLinear) leaves the graph
  * too: the quantized rows of the prompt or the step's token come in as the input TOKEN_EMBEDDINGS, read by the
- * engine from the pinned file (tokenTable.ts), and the table is no longer loaded at all (tiny: 20 MB). Where the table
+ * engine from the pinned file (tokenRows.ts), and the table is no longer loaded at all (tiny: 20 MB). Where the table
  * lies in that file is written in the model's metadata (TOKEN_TABLE_METADATA), which onnxruntime keeps in the
  * optimized model it saves.
  */

@@ -82,13 +82,17 @@ describe('prepared-model cache', function () {
     assert.deepStrictEqual(warnings, []);
   });
 
+  /** Flips a byte near the end of `file`, written as a new file (new inode: its stamp no longer matches). */
+  const damage = (file: string) => {
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 100] ^= 0xff;
+    fs.rmSync(file);
+    fs.writeFileSync(file, bytes);
+  };
+
   it('drops a damaged entry and prepares the model again', async () => {
     await runs(await load(tmp));
-    const entry = entryOf(tmp);
-    const bytes = fs.readFileSync(entry);
-    bytes[bytes.length - 100] ^= 0xff;
-    fs.rmSync(entry);
-    fs.writeFileSync(entry, bytes);
+    damage(entryOf(tmp));
     await runs(await load(tmp));
     assert.strictEqual(applied, 2, 'edited again');
     assert.ok(warnings.some((w) => /damaged/.test(w)), warnings.join('\n'));
@@ -98,11 +102,7 @@ describe('prepared-model cache', function () {
 
   it('drops an entry whose data file was damaged, and prepares the model again', async () => {
     await runs(await load(tmp));
-    const data = dataFileOf(entryOf(tmp));
-    const bytes = fs.readFileSync(data);
-    bytes[bytes.length - 100] ^= 0xff;
-    fs.rmSync(data);
-    fs.writeFileSync(data, bytes);
+    damage(dataFileOf(entryOf(tmp)));
     await runs(await load(tmp));
     assert.strictEqual(applied, 2, 'edited again');
     assert.ok(warnings.some((w) => /damaged/.test(w) && w.includes('.data')), warnings.join('\n'));
