@@ -40,7 +40,7 @@ export const LEVER_SETTINGS: readonly LeverSetting[] = [
   { lever: 'encoderWindow', setting: 'full', defaultSetting: 'variable', config: { encoderWindow: 'full' } },
   ...([
     { timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: 'none' }, { memoryArena: 'all' },
-    { spinning: true }, { threads: 1 }, { mappedWeights: false }, { reclaim: false },
+    { spinning: true }, { threads: 1 }, { mappedWeights: false }, { reclaim: false }, { vadSequence: false },
   ] satisfies EngineLevers[])
     .map((levers: EngineLevers) => {
       const [key, value] = Object.entries(levers)[0] as [keyof EngineLevers, unknown];

@@ -5,7 +5,7 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { CaptureHost } from './audio/captureHost';
 import {
-  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineLevers, EngineState, InitializeResult, LogLevel, Notifications,
+  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, DEFAULT_LEVERS, EngineConfig, EngineErrorCode, EngineLevers, EngineState, InitializeResult, LogLevel, Notifications,
   PROTOCOL_VERSION, Requests, SessionEndNotification,
 } from '../protocol';
 import { EngineError, asEngineError } from './errors';
@@ -39,7 +39,8 @@ const metrics = new EngineMetrics();
 let config = { ...DEFAULT_CONFIG };
 /** Loaded models by `${model}:${encoderWindow}`. */
 const models = new Map<string, Promise<Whisper>>();
-let vadModel: Promise<SileroVad> | undefined;
+/** Loaded VAD models by levers.vadSequence. */
+const vadModels = new Map<boolean, Promise<SileroVad>>();
 let session: ListenSession | undefined;
 const capture = new CaptureHost();
 let nextSessionId = 1;
@@ -99,11 +100,15 @@ function cacheDir(): string {
 }
 
 function vad(): Promise<SileroVad> {
-  if (!vadModel) {
-    vadModel = SileroVad.load(undefined, cacheDir());
-    vadModel.catch(() => (vadModel = undefined));
+  const sequence = config.levers.vadSequence ?? DEFAULT_LEVERS.vadSequence;
+  let p = vadModels.get(sequence);
+  if (!p) {
+    p = SileroVad.load(undefined, cacheDir(), config.levers);
+    vadModels.set(sequence, p);
+    // A failed load is not kept: fixing the file and asking again works.
+    p.catch(() => vadModels.delete(sequence));
   }
-  return vadModel;
+  return p;
 }
 
 function segmenterOptions() {
@@ -140,7 +145,7 @@ function checkLevers(l: EngineLevers): void {
   const bad = (what: string) => new EngineError(EngineErrorCode.InvalidParams, `levers.${what}`);
   if (l.projection !== undefined && !['int8', 'fp32', 'export'].includes(l.projection)) throw bad(`projection must be "int8", "fp32" or "export", not ${l.projection}.`);
   if (l.memoryArena !== undefined && !['none', 'decoder', 'all'].includes(l.memoryArena)) throw bad(`memoryArena must be "none", "decoder" or "all", not ${l.memoryArena}.`);
-  for (const key of ['timestamps', 'spinning', 'mappedWeights', 'reclaim'] as const) {
+  for (const key of ['timestamps', 'spinning', 'mappedWeights', 'reclaim', 'vadSequence'] as const) {
     if (l[key] !== undefined && typeof l[key] !== 'boolean') throw bad(`${key} must be true or false, not ${l[key]}.`);
   }
   if (l.threads !== undefined && !(Number.isInteger(l.threads) && l.threads >= 1 && l.threads <= 64)) throw bad(`threads must be a whole number from 1 to 64, not ${l.threads}.`);
@@ -225,7 +230,7 @@ connection.onRequest(Requests.listDevices, handle(async ({ backend }) => {
 connection.onRequest(Requests.shutdown, handle(async () => {
   await session?.stop();
   await capture.dispose();
-  for (const p of models.values()) await (await p.catch(() => undefined))?.release();
+  for (const p of [...models.values(), ...vadModels.values()]) await (await p.catch(() => undefined))?.release();
   setImmediate(() => process.exit(0));
 }));
 

@@ -26,11 +26,10 @@ export function readAudioFile(file: string): ReturnType<typeof ingest> {
 /** Speech regions of a whole recording, found by the same VAD and segmenter as the live path. */
 export async function findSpeech(samples: Float32Array, vad: SileroVad, opts: SegmenterOptions): Promise<Utterance[]> {
   const segmenter = new UtteranceSegmenter(opts);
-  const frame = new Float32Array(VAD_FRAME);
+  const probabilities = await vad.probabilities(samples);
   const found: Utterance[] = [];
-  for (let pos = 0; pos + VAD_FRAME <= samples.length; pos += VAD_FRAME) {
-    frame.set(samples.subarray(pos, pos + VAD_FRAME));
-    const u = segmenter.push(frame, await vad.probability(frame));
+  for (let f = 0; f < probabilities.length; f++) {
+    const u = segmenter.push(samples.subarray(f * VAD_FRAME, (f + 1) * VAD_FRAME), probabilities[f]);
     if (u) found.push(u);
   }
   const last = segmenter.flush();

@@ -1,5 +1,9 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import { onnx } from 'onnx-proto';
+import { sileroFile } from '../../../src/pipeline/models';
 import { ENERGY_GATE_RMS, frameRms, SileroVad, VAD_FRAME } from '../../../src/pipeline/vad';
+import { sileroSequenceModel } from '../../../src/pipeline/vadGraph';
 import { loadClip } from '../../audioFixtures';
 
 function frames(samples: Float32Array): Float32Array[] {
@@ -89,5 +93,83 @@ describe('SileroVad', function () {
     a.reset();
     assert.deepStrictEqual(await probabilities(a, sample), first, 'after reset() it behaves like a fresh detector');
     assert.strictEqual(vad.clone().modelFrames, 0, 'a clone starts with its own counters');
+  });
+});
+
+describe('SileroVad sequence model (levers.vadSequence, vadGraph.ts)', function () {
+  this.timeout(60000);
+  let exported: SileroVad;
+  let sequence: SileroVad;
+  /** jfk.wav's first 4 s, 1 s of digital silence (gated frames between voiced ones), then 4 s more of jfk. */
+  let gapped: Float32Array;
+
+  before(async () => {
+    exported = await SileroVad.load(undefined, undefined, { vadSequence: false });
+    sequence = await SileroVad.load(undefined, undefined, { vadSequence: true });
+    const jfk = loadClip('jfk.wav');
+    gapped = new Float32Array(9 * 16000);
+    gapped.set(jfk.subarray(0, 4 * 16000));
+    gapped.set(jfk.subarray(4 * 16000, 8 * 16000), 5 * 16000);
+  });
+
+  after(async () => {
+    await exported?.release();
+    await sequence?.release();
+  });
+
+  it('loads the edited model by default and the export with the lever off', () => {
+    assert.strictEqual(sequence.sequence, true);
+    assert.strictEqual(exported.sequence, false);
+  });
+
+  it('answers what the export does, frame by frame', async () => {
+    const fs0 = frames(gapped);
+    const a = await probabilities(exported.clone(), fs0);
+    const b = await probabilities(sequence.clone(), fs0);
+    assert.strictEqual(b.length, a.length);
+    const worst = Math.max(...a.map((p, i) => Math.abs(p - b[i])));
+    assert.ok(worst < 1e-6, `largest difference ${worst}`);
+    assert.ok(Math.max(...b) > 0.9, 'speech is found');
+  });
+
+  it('scores a whole recording in calls of many frames as the export does frame after frame, gate and state included', async () => {
+    const fs0 = frames(gapped);
+    const one = exported.clone();
+    const expected = await probabilities(one, fs0);
+    const v = sequence.clone();
+    const got = await v.probabilities(gapped);
+    assert.strictEqual(got.length, fs0.length);
+    const worst = Math.max(...expected.map((p, i) => Math.abs(p - got[i])));
+    assert.ok(worst < 1e-6, `largest difference ${worst}`);
+    // The silent second is gated (0, no model call) and the state crosses it and the calls' boundaries.
+    const silent = got.subarray(Math.ceil((4 * 16000) / VAD_FRAME), Math.floor((5 * 16000) / VAD_FRAME));
+    assert.ok(silent.length > 25 && silent.every((p) => p === 0));
+    assert.strictEqual(v.gatedFrames, one.gatedFrames);
+    assert.strictEqual(v.modelFrames, one.modelFrames);
+    assert.strictEqual(v.gatedFrames + v.modelFrames, fs0.length);
+    // The state it leaves is the one frame-by-frame scoring leaves: the next frames score alike.
+    const next = frames(loadClip('jfk.wav').subarray(8 * 16000, 9 * 16000));
+    assert.deepStrictEqual(
+      (await probabilities(v, next)).map((p) => p.toFixed(5)),
+      (await probabilities(one, next)).map((p) => p.toFixed(5)),
+    );
+  });
+
+  it('the export without the lever scores a whole recording one frame per call, alike', async () => {
+    const a = await exported.clone().probabilities(gapped);
+    const b = await sequence.clone().probabilities(gapped);
+    assert.ok(Math.max(...Array.from(a, (p, i) => Math.abs(p - b[i]))) < 1e-6);
+  });
+
+  it('refuses a model that is not Silero v5 with a sentence', () => {
+    const other = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 16 }],
+      graph: { name: 'g', node: [{ opType: 'Identity', input: ['x'], output: ['y'] }], input: [{ name: 'x' }], output: [{ name: 'y' }] },
+    }).finish();
+    assert.throws(() => sileroSequenceModel(other), /no If on its sample rate/);
+    // The real export is accepted, and the edit is deterministic.
+    const bytes = fs.readFileSync(sileroFile());
+    assert.deepStrictEqual(sileroSequenceModel(bytes), sileroSequenceModel(bytes));
   });
 });
