@@ -165,6 +165,8 @@ export interface TranscribeFileResult {
   audioMs: number;
   /** Engine-side wall time from request to text, ms. Clients measure their own end-to-end latency. */
   engineMs: number;
+  /** Of engineMs, the time spent finding the speech (reading the file, VAD and segmenter), ms. */
+  vadMs: number;
   segments: SegmentResult[];
   language: string;
   ingest: IngestReport;

@@ -60,6 +60,7 @@ export async function transcribeFile(
   whisper.checkLanguage(language);
   const audio = readAudioFile(file);
   const regions = await findSpeech(audio.samples, vad, opts);
+  const vadMs = performance.now() - t0;
   const segments: SegmentResult[] = [];
   let detected = language;
   for (const [start, end] of speechWindows(regions)) {
@@ -72,6 +73,7 @@ export async function transcribeFile(
     text: segments.map((s) => s.text).filter((t) => t.length > 0).join(' '),
     audioMs: audio.samples.length / 16,
     engineMs: performance.now() - t0,
+    vadMs,
     segments,
     language: detected,
     ingest: audio.report,
