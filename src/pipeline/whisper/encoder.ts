@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { EngineLevers } from '../../protocol';
 import { ModelEditor } from '../modelCache';
 import { loadEdited, loadSession, sessionOptions } from '../onnx';
-import { sliceablePositionsEncoder } from './encoderGraph';
+import { HIDDEN_STATES, sliceablePositionsEncoder } from './encoderGraph';
 import { N_FRAMES, N_MELS } from './mel';
 
 /**
@@ -18,16 +18,17 @@ export class WhisperEncoder {
   ): Promise<WhisperEncoder> {
     const options = sessionOptions('encoder', levers);
     if (!variableLength) return new WhisperEncoder(await loadSession(file, options), false);
-    const { session } = await loadEdited(editor, file, 'encoder-sliceable-positions', sliceablePositionsEncoder, options, 'variable-length encoder', warn);
+    const { session } = await loadEdited(editor, file, 'encoder-sliceable-positions-hidden-only', sliceablePositionsEncoder, options, 'variable-length encoder', warn);
     return new WhisperEncoder(session, true);
   }
 
   /** `mel` holds N_MELS rows of `frames` values each. */
   async encode(mel: Float32Array, frames = N_FRAMES): Promise<ort.Tensor> {
     const input = new ort.Tensor('float32', mel.subarray(0, N_MELS * frames), [1, N_MELS, frames]);
-    // Ask only for the hidden states: the export also returns attention maps that cost ~270 MB.
-    const out = await this.session.run({ input_features: input }, ['last_hidden_state']);
-    return out.last_hidden_state;
+    // Ask only for the hidden states: the export also returns attention maps that cost ~270 MB (the edited graph has
+    // no other output).
+    const out = await this.session.run({ input_features: input }, [HIDDEN_STATES]);
+    return out[HIDDEN_STATES];
   }
 
   async release(): Promise<void> {
