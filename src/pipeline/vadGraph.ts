@@ -14,6 +14,7 @@
  * faster than one call per frame.
  */
 import { onnx } from 'onnx-proto';
+import { int64Tensor, tensorValue } from './onnxProto';
 
 /** The edited model keeps the export's input and output names. */
 const IO = { frames: 'input', state: 'state', probabilities: 'output', stateOut: 'stateN' } as const;
@@ -21,6 +22,7 @@ const IO = { frames: 'input', state: 'state', probabilities: 'output', stateOut:
 const FRAME = 512;
 const HIDDEN = 128;
 const SAMPLE_RATE = 16000;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 type Node = onnx.INodeProto;
 
@@ -54,27 +56,6 @@ function branch16k(g: onnx.IGraphProto): onnx.IGraphProto {
   const g16 = ifNode.attribute?.find((a) => a.name === taken)?.g;
   if (!g16) throw new Error(`the sample-rate If has no ${taken}`);
   return g16;
-}
-
-function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
-  return {
-    name,
-    dataType: onnx.TensorProto.DataType.INT64,
-    dims: [values.length],
-    rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer),
-  };
-}
-
-function floatInput(name: string, dims: Array<number | string>): onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
-  };
 }
 
 /** The sequence model's bytes from the export's (see the file comment). Throws a sentence if the graph is not the one expected. */
@@ -135,8 +116,8 @@ export function sileroSequenceModel(model: Uint8Array): Uint8Array {
       int64Tensor('vf_1', [1]),
       int64Tensor('vf_2', [2]),
     ],
-    input: [floatInput(IO.frames, ['frames', FRAME]), floatInput(IO.state, [2, 1, HIDDEN])],
-    output: [floatInput(IO.probabilities, ['frames']), floatInput(IO.stateOut, [2, 1, HIDDEN])],
+    input: [tensorValue(IO.frames, FLOAT, ['frames', FRAME]), tensorValue(IO.state, FLOAT, [2, 1, HIDDEN])],
+    output: [tensorValue(IO.probabilities, FLOAT, ['frames']), tensorValue(IO.stateOut, FLOAT, [2, 1, HIDDEN])],
   };
   return onnx.ModelProto.encode({ irVersion: m.irVersion, opsetImport: m.opsetImport, producerName: 'voiceflow', graph }).finish();
 }

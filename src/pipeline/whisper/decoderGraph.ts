@@ -19,6 +19,7 @@
  */
 import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
+import { tensorValue } from '../onnxProto';
 
 export type ProjectionMode = 'int8' | 'fp32';
 
@@ -136,10 +137,7 @@ function tokenEmbeddingsAsInput(m: onnx.ModelProto, table: onnx.ITensorProto, so
     (graph.node ?? []).some((n) => n.input?.includes(TIED) || (n.attribute ?? []).some((a) => a.g && stillUsed(a.g)));
   if (stillUsed(g)) throw new Error(`${TIED} is used by more than its lookups and the projection`);
   g.initializer = g.initializer!.filter((i) => i !== table);
-  g.input = [...(g.input ?? []), {
-    name: TOKEN_EMBEDDINGS,
-    type: { tensorType: { elemType: table.dataType, shape: { dim: [{ dimParam: 'batch_size' }, { dimParam: 'decoder_sequence_length' }, { dimValue: cols }] } } },
-  }];
+  g.input = [...(g.input ?? []), tensorValue(TOKEN_EMBEDDINGS, table.dataType!, ['batch_size', 'decoder_sequence_length', cols])];
   const location: TokenTable = { offset, rows, cols };
   m.metadataProps = [...(m.metadataProps ?? []), { key: TOKEN_TABLE_METADATA, value: JSON.stringify(location) }];
 }

@@ -12,16 +12,11 @@
  * for a 12 s window. The edit keeps `last_hidden_state` as the only output.
  */
 import { onnx } from 'onnx-proto';
+import { int64Tensor } from '../onnxProto';
 
 const POSITIONS = 'embed_positions.weight';
 /** The one output the engine uses. */
 export const HIDDEN_STATES = 'last_hidden_state';
-
-function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
-  const raw = Buffer.alloc(values.length * 8);
-  values.forEach((v, i) => raw.writeBigInt64LE(BigInt(v), i * 8));
-  return { name, dataType: onnx.TensorProto.DataType.INT64, dims: [values.length], rawData: raw };
-}
 
 /** Returns the edited model's bytes; throws if the graph is not the export this was written for. */
 export function sliceablePositionsEncoder(model: Uint8Array): Uint8Array {
