@@ -23,6 +23,8 @@ export class PeerAsr {
   static async load(model: ModelName, repoRoot: string): Promise<PeerAsr> {
     const { id, pkg } = PEER_MODELS[model];
     const t0 = performance.now();
+    // transformers.js runs onnxruntime-node in this process: its telemetry off before the first session.
+    process.env.ORT_DISABLE_TELEMETRY = '1';
     const transformers = await import('@huggingface/transformers');
     transformers.env.localModelPath = path.join(repoRoot, 'node_modules', pkg, 'models') + path.sep;
     transformers.env.allowRemoteModels = false;

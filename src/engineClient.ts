@@ -7,6 +7,7 @@ import * as path from 'path';
 import {
   createMessageConnection, Disposable, IPCMessageReader, IPCMessageWriter, MessageConnection, NotificationType, ResponseError,
 } from 'vscode-jsonrpc/node';
+import { engineEnvironment } from './engineEnv';
 import {
   EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, ListDevicesParams,
   LevelNotification, ListDevicesResult, LogNotification,
@@ -14,22 +15,7 @@ import {
   TranscribeFileParams, TranscribeFileResult,
 } from './protocol';
 
-/**
- * Environment of the engine process. glibc malloc settings (read by glibc at exec; where another allocator runs they are
- * ignored). A fixed mmap threshold keeps large buffers (model bytes while loading, tensors of a long window) in
- * their own mappings that go back to the system when freed: glibc's default raises the threshold after the first
- * such free and serves the next ones from the heap, which then stays at its peak. Measured on tiny after
- * transcribing 11 s and 28 s: RSS 288 MB -> 206 MB; the price is some speed against a 1 MiB threshold (the bench's
- * lever rows MALLOC_MMAP_THRESHOLD_ and MALLOC_ARENA_MAX show both).
- */
-export const ENGINE_ENV: NodeJS.ProcessEnv = {
-  MALLOC_MMAP_THRESHOLD_: '65536',
-  // Two malloc arenas instead of up to 8 per core: the engine's threads rarely allocate at once, and each arena keeps
-  // its own freed memory (dictating from the microphone: 216 -> 199 MB, no change in speed).
-  MALLOC_ARENA_MAX: '2',
-  // Loading runs two onnxruntime session builds and file hashing at once on libuv's pool (4 threads by default).
-  UV_THREADPOOL_SIZE: '8',
-};
+export { ENGINE_ENV } from './engineEnv';
 
 /**
  * V8 options of the engine process. A young generation of 1 MB semi-spaces instead of up to 16 MB: the engine's
@@ -44,7 +30,11 @@ export interface EngineClientOptions {
   enginePath?: string;
   /** The Node to run it with; default: this process's (Electron's Node inside VS Code, with ELECTRON_RUN_AS_NODE). */
   execPath?: string;
-  /** Extra environment for the engine (merged over this process's). */
+  /**
+   * Environment for the engine, on purpose: the engine inherits only what a process needs from this one (PATH, HOME,
+   * locale, XDG_*, audio servers: src/engineEnv.ts); anything else, VOICEFLOW_* debug variables included, reaches it
+   * only when passed here.
+   */
   env?: NodeJS.ProcessEnv;
   /** Node options for the engine process, after ENGINE_EXEC_ARGV, e.g. `--require` a preload. */
   execArgv?: string[];
@@ -76,7 +66,7 @@ export class EngineClient {
     const enginePath = opts.enginePath ?? path.join(__dirname, 'engine.js');
     const child = fork(enginePath, [], {
       execPath: opts.execPath ?? process.execPath,
-      env: { ...ENGINE_ENV, ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: engineEnvironment(process.env, opts.env),
       execArgv: [...ENGINE_EXEC_ARGV, ...(opts.execArgv ?? [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

@@ -2,6 +2,8 @@
  * The speech engine: a Node child process spoken to over JSON-RPC (vscode-jsonrpc on the fork IPC channel).
  * It never imports `vscode`. Models load once and stay loaded; an error answers the request and the engine keeps serving.
  */
+// First: onnxruntime's telemetry is off before any module loads onnxruntime.
+import './telemetryOff';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { CaptureHost } from './audio/captureHost';
 import {
