@@ -322,6 +322,8 @@ export namespace Requests {
   export const metrics = new RequestType0<MetricsResult, void>('metrics');
   export const listDevices = new RequestType<ListDevicesParams, ListDevicesResult, void>('listDevices');
   export const shutdown = new RequestType0<void, void>('shutdown');
+  /** Answered at once, even during a transcription: the client's heartbeat (a hung engine is restarted). */
+  export const ping = new RequestType0<null, void>('ping');
 }
 
 export namespace Notifications {

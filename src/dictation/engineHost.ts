@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EngineClient } from '../engineClient';
+import { EngineClient, EngineExit } from '../engineClient';
 import {
   EngineConfig, ErrorNotification, FinalNotification, InitializeResult, LevelNotification, LogNotification, PartialNotification,
   SessionEndNotification, StateNotification,
@@ -71,6 +71,8 @@ export class EngineHost implements vscode.Disposable {
       enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
       execPath: process.execPath,
       onStderr: (s) => this.log.debug(`[engine stderr] ${s.trimEnd()}`),
+      // A hung engine (no answer to a ping) is killed; onExit then restarts it like a crashed one.
+      heartbeat: { restarts: true },
     });
     this.client = client;
     this.log.info(`Speech engine started (pid ${client.pid}).`);
@@ -81,7 +83,7 @@ export class EngineHost implements vscode.Disposable {
     client.onError((n) => this.events.onError(n));
     client.onSessionEnd((n) => this.events.onSessionEnd(n));
     client.onLog((n: LogNotification) => this.logEngine(n));
-    void client.exited.then(({ code, signal }) => this.onExit(client, code, signal));
+    void client.exited.then((exit) => this.onExit(client, exit));
     try {
       this.initResult = await client.initialize(this.config());
     } catch (err) {
@@ -101,7 +103,7 @@ export class EngineHost implements vscode.Disposable {
     else this.log.debug(line);
   }
 
-  private onExit(client: EngineClient, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(client: EngineClient, { code, signal, hung }: EngineExit): void {
     if (this.client !== client) return;
     this.client = undefined;
     this.ready = undefined;
@@ -111,11 +113,13 @@ export class EngineHost implements vscode.Disposable {
       this.toldUser = false;
     }
     this.crashes++;
-    const reason = `The speech engine stopped unexpectedly (${signal ?? `exit code ${code}`}).`;
+    // A hang's sentence already says the engine was restarted.
+    const reason = hung ?? `The speech engine stopped unexpectedly (${signal ?? `exit code ${code}`}).`;
     this.log.error(`${reason} Restart #${this.crashes}.`);
     if (!this.toldUser) {
       this.toldUser = true;
-      void vscode.window.showWarningMessage(`VoiceFlow: ${reason} It is being restarted; see the VoiceFlow output for details.`);
+      const next = hung ? 'See' : 'It is being restarted; see';
+      void vscode.window.showWarningMessage(`VoiceFlow: ${reason} ${next} the VoiceFlow output for details.`);
     }
     this.events.onCrash(reason);
     // Keep it warm: start again in the background.

@@ -221,6 +221,9 @@ connection.onRequest(Requests.stop, handle(async () => {
 
 connection.onRequest(Requests.metrics, handle(async () => metrics.snapshot()));
 
+// The client's heartbeat, answered between inference calls (each onnxruntime run holds this loop while it lasts).
+connection.onRequest(Requests.ping, () => null);
+
 connection.onRequest(Requests.listDevices, handle(async ({ backend }) => {
   const b = backend ?? DEFAULT_CAPTURE_BACKEND;
   if (!CAPTURE_BACKENDS.includes(b)) {
