@@ -3,7 +3,7 @@
  * protocol, so what it prints is what the editor gets.
  */
 import * as fs from 'fs';
-import { EngineClient, EngineRequestError } from './engineClient';
+import { EngineClient, EngineExit, EngineRequestError } from './engineClient';
 import { AudioSourceSpec, CaptureBackend, EncoderWindowMode, FinalNotification } from './protocol';
 
 const USAGE = `Usage:
@@ -136,6 +136,8 @@ async function listen(engine: EngineClient, args: Args): Promise<number> {
     process.stderr.write(`voiceflow: ${e.message}\n`);
   });
   const ended = new Promise<void>((resolve) => engine.onSessionEnd(() => resolve()));
+  // An engine that dies mid-session sends no sessionEnd: without this the CLI would end quietly with 0.
+  const died = engine.exited.then((exit) => exit);
   const source: AudioSourceSpec = args.input
     ? { kind: 'file', path: args.input, realtime: args.realtime }
     : { kind: 'microphone', device: args.device, backend: args.backend as CaptureBackend | undefined };
@@ -148,9 +150,13 @@ async function listen(engine: EngineClient, args: Args): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await ended;
+  const exit = await Promise.race([ended.then(() => undefined), died]);
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
+  if (exit) {
+    process.stderr.write(`voiceflow: ${engineDied(exit)}\n`);
+    return 1;
+  }
   return errors ? 1 : 0;
 }
 
@@ -165,6 +171,12 @@ async function devices(engine: EngineClient, args: Args): Promise<number> {
   return 0;
 }
 
+/** Why the engine is gone, for the terminal. */
+function engineDied(exit: EngineExit): string {
+  if (exit.hung) return exit.hung;
+  return `the speech engine died during the session (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`}).`;
+}
+
 function roundAll(o: object): Record<string, number> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v as number)]));
 }
@@ -173,7 +185,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!['transcribe', 'listen', 'devices'].includes(args.command)) fail(args.command ? `unknown command ${args.command}` : 'no command');
   if (args.input && !fs.existsSync(args.input)) fail(`no such file: ${args.input}`);
-  const engine = EngineClient.start();
+  // The user's VOICEFLOW_* variables (VOICEFLOW_CACHE_DIR, VOICEFLOW_DUMP_UTTERANCES...) are meant for the engine:
+  // passed on explicitly, as the engine inherits nothing else but what a process needs (src/engineEnv.ts).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('VOICEFLOW_')));
+  const engine = EngineClient.start({ env, heartbeat: {} });
   let code = 1;
   try {
     if (args.command === 'devices') {

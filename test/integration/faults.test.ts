@@ -3,13 +3,14 @@
  * A hang is simulated with SIGSTOP (the process is there but answers nothing), a crash with SIGKILL.
  */
 import * as assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient, EngineRequestError, HEARTBEAT_TIMEOUT_MS } from '../../src/engineClient';
 import { encodeWav16, parseWav } from '../../src/pipeline/audio/wav';
 import { EngineErrorCode } from '../../src/protocol';
 import { AUDIO_DIR } from '../audioFixtures';
-import { ENGINE, tempDir, words } from './engineHarness';
+import { CLI, ENGINE, tempDir, words } from './engineHarness';
 
 const JFK = path.join(AUDIO_DIR, 'jfk.wav');
 const JFK_TEXT = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
@@ -21,6 +22,21 @@ async function rejection(p: Promise<unknown>): Promise<EngineRequestError> {
     return err as EngineRequestError;
   }
   throw new Error('expected the request to fail');
+}
+
+/** The engine process the CLI started (its child running dist/engine.js), from /proc. */
+function engineChildOf(parentPid: number): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parentPid && fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('engine.js')) return Number(entry);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return undefined;
 }
 
 describe('engine faults', function () {
@@ -92,6 +108,24 @@ describe('engine faults', function () {
     const pending = engine.transcribeFile({ path: JFK });
     process.kill(engine.pid!, 'SIGKILL');
     assert.strictEqual((await rejection(pending)).message, 'The speech engine exited (SIGKILL) before answering.');
+  });
+
+  it('voiceflow listen exits non-zero and says so when the engine dies mid-session', async function () {
+    if (process.platform !== 'linux') this.skip(); // finds the engine through /proc
+    const cli: ChildProcess = spawn(process.execPath, [CLI, 'listen', '--input', JFK, '--realtime'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const listening = new Promise<void>((resolve) => cli.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/listening on/.test(stderr)) resolve();
+    }));
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+    await Promise.race([listening, exited]);
+    const pid = engineChildOf(cli.pid!);
+    assert.ok(pid, `no engine process under the CLI (${cli.pid}); stderr: ${stderr}`);
+    process.kill(pid, 'SIGKILL');
+    const code = await exited;
+    assert.strictEqual(code, 1, `exit code ${code}; stderr: ${stderr}`);
+    assert.match(stderr, /voiceflow: the speech engine died during the session \(killed by SIGKILL\)\./);
   });
 });
 
