@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { affectsEngine, engineConfig, Profile, readSettings, SECTION } from './config';
+import { affectsEngine, engineConfig, onSettingsWarning, Profile, readSettings, SECTION } from './config';
 import { DictationController } from './dictation/dictationController';
 import { EngineHost } from './dictation/engineHost';
 import { DictationHistory, HistoryEntry } from './dictation/history';
@@ -31,6 +31,7 @@ let host: EngineHost | undefined;
 
 export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   const log = vscode.window.createOutputChannel('VoiceFlow', { log: true });
+  onSettingsWarning((message) => log.warn(message));
   const history = new DictationHistory(context.workspaceState);
   let controller: DictationController | undefined;
   let panel: PerformancePanel | undefined;
