@@ -7,15 +7,16 @@ import './telemetryOff';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { CaptureHost } from './audio/captureHost';
 import {
-  CAPTURE_BACKENDS, DEFAULT_CAPTURE_BACKEND, DEFAULT_LEVERS, EngineConfig, EngineErrorCode, EngineLevers, EngineState, InitializeResult, LogLevel, Notifications,
-  PROTOCOL_VERSION, Requests, SessionEndNotification,
+  DEFAULT_CAPTURE_BACKEND, DEFAULT_LEVERS, EngineConfig, EngineErrorCode, EngineState, InitializeResult, LogLevel, ModelName,
+  Notifications, PROTOCOL_VERSION, Requests, SessionEndNotification,
 } from '../protocol';
 import { EngineError, asEngineError } from './errors';
 import { readAudioFile, transcribeFile } from './fileTranscriber';
 import { ListenSession } from './listen';
 import { EngineMetrics } from './metrics';
 import { defaultCacheDir } from './modelCache';
-import { isModelName } from './models';
+import { reverifyTrusted } from './fileStamp';
+import { checkConfig, checkInitialize, checkListDevices, checkStart, checkTranscribeFile } from './params';
 import { SileroVad } from './vad';
 import { encoderWindow, Whisper } from './whisper/whisper';
 
@@ -38,17 +39,22 @@ if (!process.send) {
 
 const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
 const metrics = new EngineMetrics();
-let config = { ...DEFAULT_CONFIG };
-/** Loaded models by `${model}:${encoderWindow}`. */
-const models = new Map<string, Promise<Whisper>>();
-/** Loaded VAD models by levers.vadSequence. */
-const vadModels = new Map<boolean, Promise<SileroVad>>();
+type Config = typeof DEFAULT_CONFIG;
+let config: Config = { ...DEFAULT_CONFIG };
 let session: ListenSession | undefined;
 const capture = new CaptureHost();
 let nextSessionId = 1;
+/** Warnings already sent (a cache that cannot be written warns once, not once per model and start). */
+const warned = new Set<string>();
 
 function log(level: LogLevel, message: string): void {
   void connection.sendNotification(Notifications.log, { level, message });
+}
+
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  log('warn', message);
 }
 
 function setState(state: EngineState, sessionId?: number, device?: string): void {
@@ -73,97 +79,189 @@ function handle<P, R>(fn: (params: P) => Promise<R>): (params: P) => Promise<R |
   };
 }
 
-function whisperFor(name: string | undefined): Promise<Whisper> {
-  const model = name ?? config.model;
-  if (!isModelName(model)) {
-    return Promise.reject(new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${model}": choose tiny or base.`));
+/**
+ * Loaded models, by what shaped them. A model stays loaded while it is the configured one or in use (a session or
+ * a file transcription holds it); the others are released when the configuration changes or their use ends, so
+ * switching profiles does not pile models up.
+ */
+class ModelRegistry<T extends { release(): Promise<void> }> {
+  private readonly entries = new Map<string, { model: Promise<T>; users: number; loaded?: T }>();
+
+  constructor(private readonly what: string) {}
+
+  /** The model for `key`, loaded by `load` if need be. A failed load is not kept: fixing the files and asking again works. */
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    let e = this.entries.get(key);
+    if (!e) {
+      const entry: { model: Promise<T>; users: number; loaded?: T } = { model: load(), users: 0 };
+      e = entry;
+      this.entries.set(key, entry);
+      entry.model.then((m) => (entry.loaded = m), () => this.entries.get(key) === entry && this.entries.delete(key));
+    }
+    return e.model;
   }
-  const key = `${model}:${config.encoderWindow}:${JSON.stringify(config.levers)}`;
-  let p = models.get(key);
-  if (!p) {
-    p = (async () => {
-      const t = performance.now();
-      const w = await Whisper.load(model, config.modelDir, encoderWindow(model, config.encoderWindow, config.levers), config.levers, {
-        cacheDir: cacheDir(),
-        warn: (message) => log('warn', message),
-      });
-      log('info', `Whisper ${model} (${config.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`);
-      return w;
-    })();
-    models.set(key, p);
-    // A failed load is not cached: fixing the files and asking again works.
-    p.catch(() => models.delete(key));
+
+  /** The model for `key` if it has finished loading. */
+  loaded(key: string): T | undefined {
+    return this.entries.get(key)?.loaded;
   }
-  return p;
+
+  /** Runs `use` with the model for `key` held: it is not released meanwhile. */
+  async with<R>(key: string, load: () => Promise<T>, use: (model: T) => Promise<R>): Promise<R> {
+    const model = await this.get(key, load);
+    const e = this.entries.get(key);
+    if (e) e.users++;
+    try {
+      return await use(model);
+    } finally {
+      if (e) e.users--;
+    }
+  }
+
+  hold(key: string): () => void {
+    const e = this.entries.get(key);
+    if (e) e.users++;
+    return () => {
+      if (e) e.users--;
+      releaseUnused();
+    };
+  }
+
+  /** Releases every loaded model but `keep` that nobody uses. */
+  async releaseExcept(keep: string): Promise<void> {
+    for (const [key, e] of [...this.entries]) {
+      if (key === keep || e.users > 0) continue;
+      this.entries.delete(key);
+      const model = await e.model.catch(() => undefined);
+      if (model) {
+        await model.release();
+        log('info', `Released ${this.what} ${key.split(':')[0]} (not in use since the configuration changed).`);
+      }
+    }
+  }
+
+  /** Forgets every model (released as soon as it is not in use is not tracked: used when files changed on disk). */
+  async releaseAll(): Promise<void> {
+    for (const [key, e] of [...this.entries]) {
+      this.entries.delete(key);
+      if (e.users === 0) await (await e.model.catch(() => undefined))?.release();
+    }
+  }
+
+  all(): Promise<T | undefined>[] {
+    return [...this.entries.values()].map((e) => e.model.catch(() => undefined));
+  }
 }
 
-function cacheDir(): string {
-  return config.cacheDir ?? defaultCacheDir();
+const whispers = new ModelRegistry<Whisper>('Whisper');
+const vads = new ModelRegistry<SileroVad>('the VAD');
+
+function whisperKey(c: Config, model: ModelName = c.model): string {
+  return `${model}:${c.encoderWindow}:${c.modelDir ?? ''}:${JSON.stringify(c.levers)}`;
 }
 
-function vad(): Promise<SileroVad> {
-  const sequence = config.levers.vadSequence ?? DEFAULT_LEVERS.vadSequence;
-  let p = vadModels.get(sequence);
-  if (!p) {
-    p = SileroVad.load(undefined, cacheDir(), config.levers);
-    vadModels.set(sequence, p);
-    // A failed load is not kept: fixing the file and asking again works.
-    p.catch(() => vadModels.delete(sequence));
-  }
-  return p;
+function vadKey(c: Config): string {
+  return String(c.levers.vadSequence ?? DEFAULT_LEVERS.vadSequence);
 }
 
-function segmenterOptions() {
-  return {
-    threshold: config.vadThreshold,
-    hangoverMs: config.hangoverMs,
-    preRollMs: config.preRollMs,
-    maxUtteranceMs: config.maxUtteranceMs,
+function loadWhisper(c: Config, model: ModelName): () => Promise<Whisper> {
+  return async () => {
+    const t = performance.now();
+    const w = await Whisper.load(model, c.modelDir, encoderWindow(model, c.encoderWindow, c.levers), c.levers, {
+      cacheDir: cacheDir(c),
+      warn: warnOnce,
+    });
+    log('info', `Whisper ${model} (${c.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`);
+    scheduleReverify();
+    return w;
   };
 }
 
-function applyConfig(next: EngineConfig): void {
-  if (next.model !== undefined && !isModelName(next.model)) {
-    throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${next.model}": choose tiny or base.`);
-  }
-  if (next.encoderWindow !== undefined && next.encoderWindow !== 'variable' && next.encoderWindow !== 'full') {
-    throw new EngineError(EngineErrorCode.InvalidParams, `encoderWindow must be "variable" or "full", not ${next.encoderWindow}.`);
-  }
-  if (next.vadThreshold !== undefined && !(next.vadThreshold > 0 && next.vadThreshold < 1)) {
-    throw new EngineError(EngineErrorCode.InvalidParams, `vadThreshold must be between 0 and 1, not ${next.vadThreshold}.`);
-  }
-  for (const key of ['hangoverMs', 'preRollMs', 'maxUtteranceMs'] as const) {
-    const v = next[key];
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
-      throw new EngineError(EngineErrorCode.InvalidParams, `${key} must be a number of milliseconds >= 0, not ${v}.`);
-    }
-  }
-  if (next.levers !== undefined) checkLevers(next.levers);
-  if (next.modelDir !== config.modelDir && next.modelDir !== undefined) models.clear();
-  config = { ...config, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) };
+function whisperFor(c: Config, model: ModelName = c.model): Promise<Whisper> {
+  return whispers.get(whisperKey(c, model), loadWhisper(c, model));
 }
 
-function checkLevers(l: EngineLevers): void {
-  const bad = (what: string) => new EngineError(EngineErrorCode.InvalidParams, `levers.${what}`);
-  if (l.projection !== undefined && !['int8', 'fp32', 'export'].includes(l.projection)) throw bad(`projection must be "int8", "fp32" or "export", not ${l.projection}.`);
-  if (l.memoryArena !== undefined && !['none', 'decoder', 'all'].includes(l.memoryArena)) throw bad(`memoryArena must be "none", "decoder" or "all", not ${l.memoryArena}.`);
-  for (const key of ['timestamps', 'spinning', 'mappedWeights', 'reclaim', 'vadSequence'] as const) {
-    if (l[key] !== undefined && typeof l[key] !== 'boolean') throw bad(`${key} must be true or false, not ${l[key]}.`);
-  }
-  if (l.threads !== undefined && !(Number.isInteger(l.threads) && l.threads >= 1 && l.threads <= 64)) throw bad(`threads must be a whole number from 1 to 64, not ${l.threads}.`);
+function vadFor(c: Config): Promise<SileroVad> {
+  return vads.get(vadKey(c), async () => {
+    const v = await SileroVad.load(undefined, cacheDir(c), c.levers);
+    scheduleReverify();
+    return v;
+  });
 }
 
-connection.onRequest(Requests.initialize, handle(async ({ config: requested }) => {
-  applyConfig(requested ?? {});
+function cacheDir(c: Config): string {
+  return c.cacheDir ?? defaultCacheDir();
+}
+
+/** Releases the models the current configuration does not use (and nothing holds). */
+function releaseUnused(): void {
+  const c = config;
+  void whispers.releaseExcept(whisperKey(c)).then(() => vads.releaseExcept(vadKey(c))).catch((err: Error) => log('warn', `Releasing a model failed: ${err.message}`));
+}
+
+/** How long after a load the files trusted by their stamps are hashed again, ms: after the start's own work. */
+const REVERIFY_DELAY_MS = 3000;
+let reverifyTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Files trusted at load by their size, mtime and inode (the pinned models, the prepared-model cache) are hashed again
+ * in the background after a start: a file damaged in place with its mtime restored is found, its models are
+ * unloaded, a damaged cache entry is removed, and the user is told; the next request loads them again (and fails
+ * with the file's name if the pinned file itself is damaged).
+ */
+function scheduleReverify(): void {
+  if (reverifyTimer) clearTimeout(reverifyTimer);
+  reverifyTimer = setTimeout(() => {
+    reverifyTimer = undefined;
+    void reverifyTrusted().then(async (problems) => {
+      if (problems.length === 0) return;
+      for (const p of problems) log('error', p);
+      await whispers.releaseAll();
+      await vads.releaseAll();
+      void connection.sendNotification(Notifications.error, {
+        code: EngineErrorCode.ModelChecksumMismatch,
+        message: `${problems[0]} The models were unloaded and are loaded again at the next dictation.`,
+      });
+    }).catch((err: Error) => log('warn', `Re-verifying the model files failed: ${err.message}`));
+  }, REVERIFY_DELAY_MS);
+  reverifyTimer.unref();
+}
+
+function segmenterOptions(c: Config = config) {
+  return {
+    threshold: c.vadThreshold,
+    hangoverMs: c.hangoverMs,
+    preRollMs: c.preRollMs,
+    maxUtteranceMs: c.maxUtteranceMs,
+  };
+}
+
+/** The configuration `next` would make; nothing is applied. */
+function merged(next: EngineConfig): Config {
+  return { ...config, ...(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) as Partial<Config>) };
+}
+
+/** Makes `next` the configuration and releases the models it no longer uses. */
+function commit(next: Config): void {
+  const before = whisperKey(config) + vadKey(config);
+  config = next;
+  if (whisperKey(config) + vadKey(config) !== before) releaseUnused();
+}
+
+// Every request's params are checked against one schema first (params.ts): a request that fails changes nothing.
+connection.onRequest(Requests.initialize, handle(async (params) => {
+  const next = merged(checkInitialize(params));
   setState('loading');
   const t0 = performance.now();
   try {
-    const [whisper] = await Promise.all([whisperFor(config.model), vad()]);
-    whisper.checkLanguage(config.language);
+    const [whisper] = await Promise.all([whisperFor(next), vadFor(next)]);
+    whisper.checkLanguage(next.language);
+    // Applied only once its models loaded: a failed initialize leaves the previous configuration in force.
+    commit(next);
     const result: InitializeResult = {
       protocolVersion: PROTOCOL_VERSION,
       model: whisper.name,
-      language: config.language,
+      language: next.language,
       loadMs: performance.now() - t0,
       cachedEdits: whisper.cachedEdits,
     };
@@ -173,37 +271,50 @@ connection.onRequest(Requests.initialize, handle(async ({ config: requested }) =
   }
 }));
 
-connection.onRequest(Requests.configure, handle(async (next) => {
-  applyConfig(next);
+connection.onRequest(Requests.configure, handle(async (params) => {
+  const next = merged(checkConfig(params));
+  // A language is checked against the tokenizer when a model is loaded (else when the next one loads).
+  whispers.loaded(whisperKey(config))?.checkLanguage(next.language);
+  commit(next);
 }));
 
-connection.onRequest(Requests.transcribeFile, handle(async ({ path, model, language }) => {
-  const [whisper, v] = await Promise.all([whisperFor(model), vad()]);
-  const result = await transcribeFile(path, whisper, v.clone(), language ?? config.language, segmenterOptions());
+connection.onRequest(Requests.transcribeFile, handle(async (params) => {
+  const { path, model, language } = checkTranscribeFile(params);
+  const c = config;
+  const lang = language ?? c.language;
+  const m = model ?? c.model;
+  const v = await vadFor(c);
+  const result = await whispers.with(whisperKey(c, m), loadWhisper(c, m), (whisper) => transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c)));
+  if (m !== config.model) releaseUnused();
   metrics.clippedSamples += result.ingest.clippedSamples;
   for (const s of result.segments) metrics.recordAll(s.timings);
   return result;
 }));
 
-connection.onRequest(Requests.start, handle(async ({ source }) => {
+connection.onRequest(Requests.start, handle(async (params) => {
+  const { source } = checkStart(params);
   if (session) throw new EngineError(EngineErrorCode.Busy, 'Already listening: stop the current dictation first.');
-  if (source.kind === 'microphone' && source.backend !== undefined && !CAPTURE_BACKENDS.includes(source.backend)) {
-    throw new EngineError(EngineErrorCode.InvalidParams, `Unknown capture backend "${source.backend}": choose ${CAPTURE_BACKENDS.join(' or ')}.`);
-  }
   const fileSamples = source.kind === 'file' ? readAudioFile(source.path).samples : undefined;
-  const [whisper, v] = await Promise.all([whisperFor(config.model), vad()]);
-  whisper.checkLanguage(config.language);
+  const c = config;
+  const [whisper, v] = await Promise.all([whisperFor(c), vadFor(c)]);
+  whisper.checkLanguage(c.language);
+  if (session) throw new EngineError(EngineErrorCode.Busy, 'Already listening: stop the current dictation first.');
   const id = nextSessionId++;
-  const s = new ListenSession(id, whisper, v.clone(), config.language, segmenterOptions(), metrics, capture, {
+  const s = new ListenSession(id, whisper, v.clone(), c.language, segmenterOptions(c), metrics, capture, {
     state: (state, device) => setState(state, id, device),
     final: (n) => void connection.sendNotification(Notifications.final, n),
     level: (n) => void connection.sendNotification(Notifications.level, n),
     partial: (n) => void connection.sendNotification(Notifications.partial, n),
     error: (e) => void connection.sendNotification(Notifications.error, { code: e.code, message: e.message, sessionId: id }),
-  }, { partials: config.partials, speculate: config.speculative });
+  }, { partials: c.partials, speculate: c.speculative });
   session = s;
+  // The session's models stay loaded until it ends, whatever the configuration does meanwhile.
+  const releaseWhisper = whispers.hold(whisperKey(c));
+  const releaseVad = vads.hold(vadKey(c));
   void s.done.then((end: SessionEndNotification) => {
     if (session === s) session = undefined;
+    releaseWhisper();
+    releaseVad();
     void connection.sendNotification(Notifications.sessionEnd, end);
     setState('idle', id);
   });
@@ -224,18 +335,15 @@ connection.onRequest(Requests.metrics, handle(async () => metrics.snapshot()));
 // The client's heartbeat, answered between inference calls (each onnxruntime run holds this loop while it lasts).
 connection.onRequest(Requests.ping, () => null);
 
-connection.onRequest(Requests.listDevices, handle(async ({ backend }) => {
-  const b = backend ?? DEFAULT_CAPTURE_BACKEND;
-  if (!CAPTURE_BACKENDS.includes(b)) {
-    throw new EngineError(EngineErrorCode.InvalidParams, `Unknown capture backend "${b}": choose ${CAPTURE_BACKENDS.join(' or ')}.`);
-  }
+connection.onRequest(Requests.listDevices, handle(async (params) => {
+  const b = checkListDevices(params).backend ?? DEFAULT_CAPTURE_BACKEND;
   return { backend: b, devices: await capture.listDevices(b) };
 }));
 
 connection.onRequest(Requests.shutdown, handle(async () => {
   await session?.stop();
   await capture.dispose();
-  for (const p of [...models.values(), ...vadModels.values()]) await (await p.catch(() => undefined))?.release();
+  for (const p of [...whispers.all(), ...vads.all()]) await (await p)?.release();
   setImmediate(() => process.exit(0));
 }));
 

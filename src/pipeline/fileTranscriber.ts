@@ -10,17 +10,45 @@ import { Whisper } from './whisper/whisper';
 /** Speech regions closer together than this window are transcribed in one Whisper pass (Whisper sees 30 s). */
 const MAX_WINDOW_SAMPLES = 28 * 16000;
 
+/**
+ * Audio files read at most: 256 MiB and 60 minutes of audio (16 kHz float samples of an hour are 230 MB in the
+ * engine). Only regular files are read: a device (/dev/zero), a FIFO or a socket would block the engine or grow it
+ * without bound.
+ */
+export const MAX_AUDIO_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_AUDIO_SECONDS = 60 * 60;
+
 /** Reads and validates a WAV file into 16 kHz mono, with errors a user can act on. */
 export function readAudioFile(file: string): ReturnType<typeof ingest> {
+  const name = file.length > 200 ? `${file.slice(0, 100)}…${file.slice(-60)}` : file;
   let buf: Buffer;
   try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new EngineError(EngineErrorCode.FileNotFound, `${name} is a folder, not an audio file.`);
+    if (!stat.isFile()) {
+      throw new EngineError(EngineErrorCode.UnsupportedWav, `${name} is not a regular file (a device, pipe or socket); only WAV files are read.`);
+    }
+    if (stat.size > MAX_AUDIO_FILE_BYTES) {
+      throw new EngineError(
+        EngineErrorCode.UnsupportedWav,
+        `${name} is ${Math.round(stat.size / 1048576)} MiB; audio files of up to ${MAX_AUDIO_FILE_BYTES / 1048576} MiB (and ${MAX_AUDIO_SECONDS / 60} minutes) are read: split it.`,
+      );
+    }
     buf = fs.readFileSync(file);
   } catch (err) {
+    if (err instanceof EngineError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new EngineError(EngineErrorCode.FileNotFound, `Audio file not found: ${file}`);
-    throw new EngineError(EngineErrorCode.FileNotFound, `Cannot read audio file ${file}: ${(err as Error).message}`);
+    if (code === 'ENOENT') throw new EngineError(EngineErrorCode.FileNotFound, `Audio file not found: ${name}`);
+    throw new EngineError(EngineErrorCode.FileNotFound, `Cannot read audio file ${name}: ${code ?? (err as Error).message}`);
   }
-  return ingest(parseWav(buf, file), file);
+  const wav = parseWav(buf, name);
+  if (wav.frames / wav.sampleRate > MAX_AUDIO_SECONDS) {
+    throw new EngineError(
+      EngineErrorCode.UnsupportedWav,
+      `${name} holds ${Math.round(wav.frames / wav.sampleRate / 60)} minutes of audio; up to ${MAX_AUDIO_SECONDS / 60} minutes are read: split it.`,
+    );
+  }
+  return ingest(wav, name);
 }
 
 /** Speech regions of a whole recording, found by the same VAD and segmenter as the live path. */

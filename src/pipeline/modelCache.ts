@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { FileStamp, sha256File, stampOf, unchangedSince, writeFileAtomic } from './fileStamp';
+import { ensureDir, FileStamp, sha256File, stampOf, trustedByStamp, unchangedSince, writeFileAtomic } from './fileStamp';
 
 /** Bump when an edit's output changes, so that older entries are not used. (3: initializers in a data file.) */
 export const EDIT_VERSION = 3;
@@ -53,6 +53,8 @@ export interface PreparedModel {
   saveTo?: string;
   /** Moves what onnxruntime wrote to `saveTo` into the cache, with its sidecar hash. */
   commit(): Promise<void>;
+  /** Why the cache could not be used (the model was prepared in memory), for one warning. */
+  cacheProblem?: string;
 }
 
 /**
@@ -94,7 +96,10 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
     const stats = files.map((f) => fs.statSync(f.file, { throwIfNoEntry: false }));
     if (sidecar && stats.every(Boolean)) {
       const verified = Promise.all(files.map(async ({ file, stamp }, i) => {
-        if (unchangedSince(stats[i]!, stamp)) return;
+        if (unchangedSince(stats[i]!, stamp)) {
+          trustedByStamp(file, stamp.sha256, 'prepared model in the cache', () => removeEntry(entry));
+          return;
+        }
         const digest = await sha256File(file);
         if (digest === stamp.sha256) return;
         removeEntry(entry);
@@ -107,8 +112,10 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
   // Nothing is edited, let alone cached, from a file that is not the pinned one.
   const [source] = await Promise.all([fs.promises.readFile(req.source), req.sourceVerified]);
   const bytes = req.apply(source);
-  if (!entry) return { model: bytes, cached: false, verified: Promise.resolve(), commit: async () => undefined };
-  fs.mkdirSync(path.dirname(entry), { recursive: true });
+  const inMemory: PreparedModel = { model: bytes, cached: false, verified: Promise.resolve(), commit: async () => undefined };
+  if (!entry) return inMemory;
+  const unwritable = cacheFolderProblem(path.dirname(entry));
+  if (unwritable) return { ...inMemory, cacheProblem: unwritable };
   const saveTo = `${entry}.${process.pid}.tmp`;
   return {
     model: bytes,
@@ -185,6 +192,35 @@ export function externalizeInitializers(bytes: Uint8Array, dataFile: string, dat
     fs.closeSync(fd);
   }
   return { model: onnx.ModelProto.encode(model).finish(), dataSha256: hash.digest('hex') };
+}
+
+/**
+ * Why `dir` cannot hold cache entries (not creatable, not a folder, not writable, a pseudo-filesystem), or undefined
+ * when a probe file could be written and removed there. Checked before onnxruntime is asked to save into it: a cache
+ * that cannot be written costs only time.
+ */
+export function cacheFolderProblem(dir: string): string | undefined {
+  const resolved = path.resolve(dir);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(resolved)) return `${shortPath(resolved)} is on a system pseudo-filesystem`;
+  const probe = path.join(resolved, `.probe-${process.pid}`);
+  try {
+    ensureDir(resolved);
+    fs.writeFileSync(probe, 'x');
+    return undefined;
+  } catch (err) {
+    return `${shortPath(resolved)} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  } finally {
+    try {
+      fs.rmSync(probe, { force: true });
+    } catch {
+      /* nothing was written */
+    }
+  }
+}
+
+/** A path for a message: long ones keep their start and end. */
+function shortPath(p: string): string {
+  return p.length <= 120 ? p : `${p.slice(0, 60)}…${p.slice(-50)}`;
 }
 
 function readSidecar(entry: string): EntryStamp | undefined {

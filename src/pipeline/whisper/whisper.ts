@@ -4,7 +4,7 @@ import { DEFAULT_LEVERS, EncoderWindowMode, EngineErrorCode, EngineLevers, Model
 import { EngineError } from '../errors';
 import { reclaim } from '../memory';
 import { ModelEditor, prepareModel } from '../modelCache';
-import { verifyWhisper, WHISPER_MODELS, whisperFiles } from '../models';
+import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
 import { rejectReason, repeatedSegmentStart, tailLoopLength, trimLoop } from './guards';
@@ -112,6 +112,8 @@ export class Whisper {
   static async load(name: string, modelDir?: string, window: EncoderWindow = FULL_WINDOW, levers: EngineLevers = {}, cache: ModelCacheOptions = {}): Promise<Whisper> {
     const all = { ...DEFAULT_LEVERS, ...levers };
     const files = whisperFiles(name, modelDir);
+    // Config and tokenizer files are pinned too, and checked before they are parsed.
+    verifyWhisperSmallFiles(files);
     // The pinned files are hashed while the sessions load (from cached edits, which carry their own hash).
     const verified = verifyWhisper(files, cache.cacheDir);
     verified.catch(() => undefined);

@@ -114,9 +114,18 @@ describe('prepared-model cache', function () {
     await runs(await load(undefined));
     const blocked = path.join(tmp, 'not-a-folder');
     fs.writeFileSync(blocked, 'x');
-    await assert.rejects(prepareModel({
+    // A cache that cannot be written costs only time: the model is prepared in memory, and the reason given once.
+    const inMemory = await prepareModel({
       source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT, variant: 'v', apply, cacheDir: blocked,
-    }), /ENOTDIR|EEXIST/);
+    });
+    assert.strictEqual(inMemory.cached, false);
+    assert.strictEqual(inMemory.saveTo, undefined);
+    assert.ok(inMemory.model instanceof Uint8Array);
+    assert.match(inMemory.cacheProblem ?? '', /cannot be written \(ENOTDIR\)/);
+    const proc = await prepareModel({
+      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT, variant: 'v', apply, cacheDir: '/proc/voiceflow-test',
+    });
+    assert.match(proc.cacheProblem ?? '', /pseudo-filesystem/);
     assert.ok(cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'a') !== cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'b'), 'the variant is part of the name');
   });
 

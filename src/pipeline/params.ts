@@ -1,0 +1,141 @@
+/**
+ * The one check of every request's params against the protocol's shapes (types, ranges, lengths), before anything
+ * is applied: a request that fails here changes nothing. Errors quote at most a short prefix of a bad value, so a
+ * 50 MB path is neither echoed back nor logged.
+ */
+import {
+  CAPTURE_BACKENDS, EngineConfig, EngineErrorCode, EngineLevers, ListDevicesParams, MODEL_NAMES, StartParams,
+  TranscribeFileParams,
+} from '../protocol';
+import { EngineError } from './errors';
+
+/** Longest path accepted (Linux's PATH_MAX). */
+export const MAX_PATH_CHARS = 4096;
+/** Longest language code accepted ('en', 'haw', 'auto', ...). */
+const MAX_LANGUAGE_CHARS = 16;
+/** Longest prefix of a bad value quoted in an error. */
+const QUOTE_CHARS = 40;
+/** Highest device index accepted (devices are listed 0..n-1; -1 is the default). */
+const MAX_DEVICE_INDEX = 4096;
+
+/** A value for an error message: JSON, cut to QUOTE_CHARS. */
+export function quote(value: unknown): string {
+  let s: string;
+  try {
+    s = typeof value === 'string' ? JSON.stringify(value.length > QUOTE_CHARS * 2 ? value.slice(0, QUOTE_CHARS * 2) : value) : String(JSON.stringify(value));
+  } catch {
+    s = typeof value;
+  }
+  return s.length > QUOTE_CHARS ? `${s.slice(0, QUOTE_CHARS)}… (${typeof value === 'string' ? `${value.length} characters` : typeof value})` : s;
+}
+
+function invalid(message: string): EngineError {
+  return new EngineError(EngineErrorCode.InvalidParams, message);
+}
+
+type Check = (value: unknown, name: string) => void;
+
+const oneOf = (choices: readonly unknown[]): Check => (v, name) => {
+  if (!choices.includes(v)) throw invalid(`${name} must be ${choices.map((c) => JSON.stringify(c)).join(', ')}, not ${quote(v)}.`);
+};
+const bool: Check = (v, name) => {
+  if (typeof v !== 'boolean') throw invalid(`${name} must be true or false, not ${quote(v)}.`);
+};
+const number = (min: number, max: number, unit = '', integer = false): Check => (v, name) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw invalid(`${name} must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}${unit}, not ${quote(v)}.`);
+  }
+};
+/** Strictly between 0 and 1. */
+const probability: Check = (v, name) => {
+  if (typeof v !== 'number' || !(v > 0 && v < 1)) throw invalid(`${name} must be between 0 and 1, not ${quote(v)}.`);
+};
+const text = (maxChars: number): Check => (v, name) => {
+  if (typeof v !== 'string' || v.length === 0) throw invalid(`${name} must be a non-empty string, not ${quote(v)}.`);
+  if (v.length > maxChars) throw invalid(`${name} is ${v.length} characters long; at most ${maxChars} are accepted (it starts ${quote(v)}).`);
+  if (v.includes('\0')) throw invalid(`${name} contains a NUL character: ${quote(v)}.`);
+};
+const pathText = text(MAX_PATH_CHARS);
+
+/** Checks an object against a table of its fields: unknown fields are errors too (a misspelt setting is not ignored). */
+function checkObject(value: unknown, name: string, fields: Record<string, Check>, required: readonly string[] = []): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${name} must be an object, not ${quote(value)}.`);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const check = fields[key];
+    if (!check) throw invalid(`${name} has an unknown field ${quote(key)}; known: ${Object.keys(fields).join(', ')}.`);
+    if (record[key] !== undefined) check(record[key], name === 'params' ? key : `${name}.${key}`);
+  }
+  for (const key of required) if (record[key] === undefined) throw invalid(`${name === 'params' ? '' : `${name}.`}${key} is required.`);
+}
+
+/** EngineLevers, field by field. */
+export const LEVER_CHECKS: Record<keyof EngineLevers, Check> = {
+  projection: oneOf(['int8', 'fp32', 'export']),
+  timestamps: bool,
+  memoryArena: oneOf(['none', 'decoder', 'all']),
+  threads: number(1, 64, '', true),
+  spinning: bool,
+  mappedWeights: bool,
+  reclaim: bool,
+  vadSequence: bool,
+};
+
+/**
+ * EngineConfig, field by field. maxUtteranceMs stays within Whisper's 30 s window and above a second (0 cut every
+ * frame into an utterance of its own); hangoverMs and preRollMs within what a dictation can use.
+ */
+const modelName: Check = (v, name) => {
+  if (!(MODEL_NAMES as readonly unknown[]).includes(v)) {
+    throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model ${quote(v)} (${name}): choose ${MODEL_NAMES.join(' or ')}.`);
+  }
+};
+
+export const CONFIG_CHECKS: Record<keyof EngineConfig, Check> = {
+  model: modelName,
+  language: text(MAX_LANGUAGE_CHARS),
+  modelDir: pathText,
+  cacheDir: pathText,
+  vadThreshold: probability,
+  hangoverMs: number(100, 10000, ' ms'),
+  preRollMs: number(0, 2000, ' ms'),
+  maxUtteranceMs: number(1000, 28000, ' ms'),
+  partials: bool,
+  speculative: bool,
+  encoderWindow: oneOf(['variable', 'full']),
+  levers: (v, name) => checkObject(v, name, LEVER_CHECKS),
+};
+
+export function checkConfig(value: unknown, name = 'config'): EngineConfig {
+  checkObject(value ?? {}, name, CONFIG_CHECKS);
+  return (value ?? {}) as EngineConfig;
+}
+
+export function checkInitialize(params: unknown): EngineConfig {
+  checkObject(params ?? {}, 'params', { config: (v) => checkConfig(v) });
+  return checkConfig((params as { config?: unknown } | undefined)?.config);
+}
+
+export function checkTranscribeFile(params: unknown): TranscribeFileParams {
+  checkObject(params, 'params', { path: pathText, model: CONFIG_CHECKS.model, language: CONFIG_CHECKS.language }, ['path']);
+  return params as TranscribeFileParams;
+}
+
+const BACKEND = oneOf(CAPTURE_BACKENDS);
+
+export function checkStart(params: unknown): StartParams {
+  checkObject(params, 'params', {
+    source: (v, name) => {
+      const kind = (v as { kind?: unknown } | null)?.kind;
+      if (kind === 'file') checkObject(v, name, { kind: () => undefined, path: pathText, realtime: bool }, ['path', 'realtime']);
+      else if (kind === 'microphone') checkObject(v, name, { kind: () => undefined, device: number(-1, MAX_DEVICE_INDEX, '', true), backend: BACKEND });
+      else throw invalid(`${name}.kind must be "file" or "microphone", not ${quote(kind)}.`);
+    },
+  }, ['source']);
+  return params as StartParams;
+}
+
+export function checkListDevices(params: unknown): ListDevicesParams {
+  checkObject(params ?? {}, 'params', { backend: BACKEND });
+  return (params ?? {}) as ListDevicesParams;
+}
