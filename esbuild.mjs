@@ -1,4 +1,5 @@
-// Bundles the extension, the engine, its capture worker and the CLI into dist/.
+// Bundles the extension, the engine, its capture worker and the CLI into dist/, and the performance panel's page
+// script into dist/webview/.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -21,6 +22,8 @@ const entries = [
   { entryPoints: ['src/pipeline/engine.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['src/pipeline/audio/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Runs in the webview (a browser page): no Node, no vscode, nothing external.
+  { entryPoints: ['src/views/webview/panel.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022', external: [] },
 ];
 
 if (watch) {

@@ -22,7 +22,7 @@ export function ignoreFileFor(target) {
   if (!t) throw new Error(`unknown target ${target}: one of ${Object.keys(TARGETS).join(', ')}`);
   const [ort, pv] = t;
   const keep = [
-    'dist/extension.js', 'dist/engine.js', 'dist/captureWorker.js', 'dist/cli.js',
+    'dist/extension.js', 'dist/engine.js', 'dist/captureWorker.js', 'dist/cli.js', 'dist/webview/panel.js',
     'package.json', 'README.md', 'LICENSE', 'media/**', 'docs/panel.png',
     // onnxruntime-node: its JS, its CPU binaries for this target only, and onnxruntime-common it requires.
     'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/**',

@@ -1,8 +1,13 @@
 /**
- * Messages between the performance panel's webview (media/panel.js) and the extension, typed both ways
- * (as GitLens does: commands from the webview, notifications to it). media/panel.js mirrors these shapes.
+ * Messages between the performance panel's webview (src/views/webview/panel.ts) and the extension, typed both ways
+ * (as GitLens does: commands from the webview, notifications to it). Both sides import this file; it is bundled into
+ * the webview too, so it holds only types and plain data (no vscode, no Node).
  */
-import { Percentiles } from '../protocol';
+import type { Percentiles } from '../protocol';
+
+/** The panel's stages, in the order its table shows them. `first partial` is timed from speech start. */
+export const PANEL_STAGES = ['capture', 'vad', 'mel', 'encoder', 'decoder', 'processing', 'insert', 'first partial'] as const;
+export type PanelStage = (typeof PANEL_STAGES)[number];
 
 export interface PanelUtterance {
   id: number;
@@ -27,7 +32,7 @@ export interface PanelSnapshot {
   encoderWindow?: string;
   /** fast, balanced, accurate or custom. */
   profile?: string;
-  /** Per stage: capture, vad, mel, encoder, decoder, processing, insert, first partial (from speech start). */
+  /** Per stage, keyed by a PANEL_STAGES name; a stage without timings yet is absent. */
   stages: Record<string, Percentiles>;
   /** Processing time over audio time, median of recent utterances (below 1 is faster than real time). */
   realTimeFactor?: number;

@@ -2,18 +2,20 @@
  * The performance panel: per-stage percentiles, end-of-speech-to-text latency over time, real-time factor, engine
  * CPU and RSS, a live input level and VAD meter, and the last utterances with their timings. Strict CSP with a
  * nonce, theme colours, no remote resources. It is rebuilt from the extension's state whenever it is shown again.
+ * The page is src/views/panelHtml.ts, its script src/views/webview/ (bundled to dist/webview/panel.js).
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { summarize } from '../percentiles';
 import { LevelNotification, MetricsResult, Percentiles } from '../protocol';
 import { DictationListener, DictationState, UtteranceRecord } from '../dictation/dictationController';
-import { PanelCommand, PanelNotification, PanelSnapshot, PanelUtterance } from './panelProtocol';
+import { panelHtml } from './panelHtml';
+import { PanelCommand, PanelNotification, PanelSnapshot, PanelStage, PanelUtterance } from './panelProtocol';
 
 const KEEP_UTTERANCES = 100;
 const POLL_MS = 1000;
 /** Engine stage names in `metrics` -> the panel's stage names. */
-const ENGINE_STAGES: Array<[string, string]> = [
+const ENGINE_STAGES: Array<[string, PanelStage]> = [
   ['captureMs', 'capture'], ['vadMs', 'vad'], ['melMs', 'mel'], ['encoderMs', 'encoder'], ['decoderMs', 'decoder'], ['processingMs', 'processing'],
   ['firstPartialMs', 'first partial'],
 ];
@@ -48,12 +50,14 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
       return;
     }
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    // The page's script, bundled from src/views/webview/ by esbuild.mjs.
+    const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel('voiceflow.performance', 'VoiceFlow Performance', vscode.ViewColumn.Beside, {
       enableScripts: true,
-      localResourceRoots: [media],
+      localResourceRoots: [media, script],
     });
     this.panel.iconPath = vscode.Uri.joinPath(media, 'microphone.svg');
-    this.panel.webview.html = this.html(this.panel.webview, media);
+    this.panel.webview.html = this.html(this.panel.webview, media, script);
     this.panel.webview.onDidReceiveMessage((m: PanelCommand) => this.onCommand(m), undefined, this.disposables);
     this.panel.onDidChangeViewState(() => this.panel?.visible && this.sendAll(), undefined, this.disposables);
     this.panel.onDidDispose(() => {
@@ -146,59 +150,13 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
     void this.panel?.webview.postMessage(n);
   }
 
-  private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>VoiceFlow Performance</title>
-</head>
-<body>
-<header>
-  <h1>VoiceFlow Performance</h1>
-  <div class="state"><span id="state-dot" class="dot"></span><span id="state">idle</span></div>
-  <button id="toggle" type="button">Start dictation</button>
-</header>
-<section class="cards">
-  <div class="card"><div class="label">Last latency</div><div class="value" id="last-latency">–</div><div class="sub">end of utterance to text</div></div>
-  <div class="card"><div class="label">End of speech to text</div><div class="value" id="last-eos">–</div><div class="sub">includes the hangover</div></div>
-  <div class="card"><div class="label">Real-time factor</div><div class="value" id="rtf">–</div><div class="sub">processing / audio, median</div></div>
-  <div class="card"><div class="label">Engine CPU</div><div class="value" id="cpu">–</div><div class="sub">of one core</div></div>
-  <div class="card"><div class="label">Engine memory</div><div class="value" id="rss">–</div><div class="sub">resident</div></div>
-  <div class="card"><div class="label">Profile</div><div class="value" id="model">–</div><div class="sub" id="window">–</div></div>
-</section>
-<section>
-  <h2>Input</h2>
-  <div class="meter"><div class="meter-label">Level</div><div class="bar"><div id="level" class="fill"></div></div></div>
-  <div class="meter"><div class="meter-label">Speech (VAD)</div><div class="bar"><div id="vad" class="fill vad"></div></div></div>
-</section>
-<section>
-  <h2>End of speech to text</h2>
-  <svg id="chart" viewBox="0 0 600 160" preserveAspectRatio="none" role="img" aria-label="latency over time"></svg>
-</section>
-<section>
-  <h2>Stages (ms)</h2>
-  <table id="stages"><thead><tr><th>stage</th><th>p50</th><th>p95</th><th>p99</th><th>n</th></tr></thead><tbody></tbody></table>
-</section>
-<section>
-  <h2>Last utterances</h2>
-  <table id="utterances"><thead><tr><th>text</th><th>audio</th><th>mel</th><th>encoder</th><th>decoder</th><th>insert</th><th>latency</th></tr></thead><tbody></tbody></table>
-</section>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  private html(webview: vscode.Webview, media: vscode.Uri, script: vscode.Uri): string {
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(script, 'panel.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+    });
   }
 
   dispose(): void {
