@@ -4,6 +4,7 @@ import { ENGINE_ENV, engineEnvironment } from '../../src/engineEnv';
 /** An extension host's environment as it may be: a debugger's NODE_OPTIONS, a debug variable, its own malloc tuning. */
 const PARENT: NodeJS.ProcessEnv = {
   PATH: '/usr/bin:/bin',
+  LD_LIBRARY_PATH: '/snap/code/current/usr/lib',
   HOME: '/home/ada',
   USER: 'ada',
   LANG: 'de_DE.UTF-8',
@@ -28,7 +29,7 @@ const PARENT: NodeJS.ProcessEnv = {
 describe('engineEnvironment', () => {
   it('passes on what a process needs: PATH, HOME, locale, temp, XDG_* and the audio server', () => {
     const env = engineEnvironment(PARENT, {}, 'linux');
-    for (const name of ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'XDG_RUNTIME_DIR', 'XDG_CACHE_HOME', 'PULSE_SERVER']) {
+    for (const name of ['PATH', 'LD_LIBRARY_PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'XDG_RUNTIME_DIR', 'XDG_CACHE_HOME', 'PULSE_SERVER']) {
       assert.strictEqual(env[name], PARENT[name], name);
     }
   });
