@@ -15,12 +15,7 @@ export interface PanelPage {
 }
 
 export function panelHtml({ cspSource, nonce, scriptUri, styleUri }: PanelPage): string {
-  const csp = [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    `img-src ${cspSource} data:`,
-  ].join('; ');
+  const csp = ["default-src 'none'", `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource} data:`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -60,7 +60,15 @@ export function utteranceRows(list: PanelUtterance[]): UtteranceRow[] {
     .slice(-SHOWN_UTTERANCES)
     .reverse()
     .map((u) => ({
-      cells: [u.text, formatMs(u.audioMs), formatMs(u.melMs), formatMs(u.encoderMs), formatMs(u.decoderMs), formatMs(u.insertMs), formatMs(u.latencyMs)],
+      cells: [
+        u.text,
+        formatMs(u.audioMs),
+        formatMs(u.melMs),
+        formatMs(u.encoderMs),
+        formatMs(u.decoderMs),
+        formatMs(u.insertMs),
+        formatMs(u.latencyMs),
+      ],
       inserted: u.inserted,
       title: u.inserted ? u.text : `${u.text} (not inserted: kept on the clipboard and in the history)`,
     }));

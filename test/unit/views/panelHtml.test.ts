@@ -27,7 +27,23 @@ describe('performance panel page (src/views/panelHtml.ts)', () => {
   });
 
   it('has every element the page script fills in', () => {
-    for (const id of ['state-dot', 'state', 'toggle', 'last-latency', 'last-eos', 'rtf', 'cpu', 'rss', 'model', 'window', 'level', 'vad', 'chart', 'stages', 'utterances']) {
+    for (const id of [
+      'state-dot',
+      'state',
+      'toggle',
+      'last-latency',
+      'last-eos',
+      'rtf',
+      'cpu',
+      'rss',
+      'model',
+      'window',
+      'level',
+      'vad',
+      'chart',
+      'stages',
+      'utterances',
+    ]) {
       assert.ok(html.includes(`id="${id}"`), `#${id}`);
     }
     assert.ok(html.includes('<h2>Stages (ms)</h2>'), 'the heading the UI test looks for');

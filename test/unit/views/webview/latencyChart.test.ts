@@ -23,7 +23,10 @@ describe('latency chart (src/views/webview/latencyChart.ts)', () => {
 
   it('points spread over the plot width, oldest left; the slowest stays below the top, 0 ms on the axis', () => {
     const c = latencyChart([0, 500, 1000]);
-    assert.deepStrictEqual(c.points.map((p) => p.x), [CHART_PADDING, CHART_WIDTH / 2, CHART_WIDTH - CHART_PADDING]);
+    assert.deepStrictEqual(
+      c.points.map((p) => p.x),
+      [CHART_PADDING, CHART_WIDTH / 2, CHART_WIDTH - CHART_PADDING],
+    );
     close(c.maxMs, 1100, 'max');
     close(c.points[0].y, bottom, '0 ms');
     assert.ok(c.points[2].y > CHART_PADDING && c.points[2].y < c.points[1].y && c.points[1].y < bottom, 'higher latency is higher up');

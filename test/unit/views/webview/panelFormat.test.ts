@@ -19,8 +19,19 @@ import {
 
 const snapshot = (s: Partial<PanelSnapshot>): PanelSnapshot => ({ state: 'idle', stages: {}, ...s });
 const utterance = (id: number, u: Partial<PanelUtterance> = {}): PanelUtterance => ({
-  id, text: `utterance ${id}`, at: 0, audioMs: 2000, endOfSpeechToTextMs: 700, latencyMs: 280, melMs: 22.4, encoderMs: 85.5,
-  decoderMs: 242, insertMs: 39, tokens: 12, inserted: true, ...u,
+  id,
+  text: `utterance ${id}`,
+  at: 0,
+  audioMs: 2000,
+  endOfSpeechToTextMs: 700,
+  latencyMs: 280,
+  melMs: 22.4,
+  encoderMs: 85.5,
+  decoderMs: 242,
+  insertMs: 39,
+  tokens: 12,
+  inserted: true,
+  ...u,
 });
 const p = (p50: number, count = 1) => ({ p50, p95: p50 * 2, p99: p50 * 3, count });
 
@@ -63,7 +74,10 @@ describe('performance panel figures (src/views/webview/panelFormat.ts)', () => {
       ['first partial', '494 ms', '988 ms', '1482 ms', '1'],
     ]);
     const all = Object.fromEntries(PANEL_STAGES.map((n) => [n, p(1)]));
-    assert.deepStrictEqual(stageRows(all).map((r) => r[0]), [...PANEL_STAGES]);
+    assert.deepStrictEqual(
+      stageRows(all).map((r) => r[0]),
+      [...PANEL_STAGES],
+    );
   });
 
   it('the utterances table shows the newest first, at most SHOWN_UTTERANCES, and marks text not inserted', () => {
