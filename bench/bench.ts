@@ -5,9 +5,12 @@
  * listening); and the live section (bench/live.ts: dictation from a fake PulseAudio microphone, skipped with one line
  * where pulseaudio is not installed). Tiny also gets: the engine's idle CPU while listening to silence, the lever A/B
  * (bench/levers.ts, the encoder window's included), the streaming A/B (bench/streamingAb.ts) and the soak
- * (bench/soak.ts). Prints the fast path's summary (bench/fastPath.ts), then the tables, and writes .bench/results.json.
+ * (bench/soak.ts). Each model ends with the dev set (bench/devset.ts: ../shared/audio/dev, engine as shipped vs the
+ * peer, words lost and invented). Prints the fast path's summary (bench/fastPath.ts), then the tables, and writes
+ * .bench/results.json.
  * Env: VOICEFLOW_TEST_AUDIO (audio folder), BENCH_RUNS (default 3), BENCH_MODELS (default tiny,base), BENCH_LEVERS
- * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 10, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips).
+ * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 10, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips), BENCH_DEV
+ * (0 skips the dev set).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,6 +19,7 @@ import { MODEL_NAMES, ModelName } from '../src/protocol';
 import { Contention, contentionBetween, sampleCpu } from './contention';
 import { Clip, audioDir, loadAudio16k, makeTempDir, readManifest, writeSyntheticClips } from './clips';
 import { measureColdStart } from './coldStart';
+import { measureDevSet } from './devset';
 import { EngineRunner } from './engineRunner';
 import { fastPathRows, formatFastPath } from './fastPath';
 import { measureIdleCpu } from './idleCpu';
@@ -44,6 +48,7 @@ interface BenchEnv {
   levers: boolean;
   soakMinutes: number;
   coldRuns: number;
+  devSet: boolean;
 }
 
 function parseEnv(): BenchEnv {
@@ -60,7 +65,8 @@ function parseEnv(): BenchEnv {
   const levers = number('BENCH_LEVERS', 1, (n) => n === 0 || n === 1, '0 or 1') === 1;
   const soakMinutes = number('BENCH_SOAK_MINUTES', 10, (n) => Number.isFinite(n) && n >= 0, 'a number of minutes >= 0');
   const coldRuns = number('BENCH_COLD_RUNS', 5, (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0');
-  return { runs, models: models as ModelName[], levers, soakMinutes, coldRuns };
+  const devSet = number('BENCH_DEV', 1, (n) => n === 0 || n === 1, '0 or 1') === 1;
+  return { runs, models: models as ModelName[], levers, soakMinutes, coldRuns, devSet };
 }
 
 const progress = (s: string) => process.stderr.write(s);
@@ -139,6 +145,7 @@ async function benchModelSections(model: ModelName, speech: Clip[], synthetic: {
     result.streaming = await withContention(cpus, () => measureStreaming(enginePath, model, speech, tmp));
     if (env.soakMinutes > 0) result.soak = await withContention(cpus, () => measureSoak(enginePath, model, speech, env.soakMinutes, tmp));
   }
+  if (env.devSet) result.devSet = await measureDevSet(root, model, { config: {}, runPeer: true, enginePath });
   return result;
 }
 

@@ -1,4 +1,5 @@
 /** The benchmark's printed report: per model, a table of clips, a summary, and a table per further section. */
+import { formatDevSet } from './devset';
 import { LeverAbResult } from './levers';
 import { LiveResult, liveSkipped } from './live';
 import { BenchResults, ModelResult, WHOLE_FILE_CLIP } from './results';
@@ -251,6 +252,7 @@ export function formatModel(m: ModelResult, runs: number): string {
     ...liveTables(m),
     ...streamingTables(m),
     ...soakTables(m),
+    ...(m.devSet ? formatDevSet(m.devSet, table) : []),
   ].join('\n');
 }
 

@@ -3,6 +3,7 @@ import { ModelName } from '../src/protocol';
 import { ClipKind } from './clips';
 import { ColdStartResult } from './coldStart';
 import { Contention } from './contention';
+import { DevSetResult } from './devset';
 import { FastPathRow } from './fastPath';
 import { IdleCpuResult } from './idleCpu';
 import { LeverAbResult } from './levers';
@@ -82,6 +83,8 @@ export interface ModelResult {
   streaming?: StreamingAbResult;
   /** Tiny only: engine memory over minutes of dictation; absent when BENCH_SOAK_MINUTES is 0. */
   soak?: SoakResult;
+  /** The dev set (../shared/audio/dev) through the engine as shipped and the peer; absent when BENCH_DEV is 0. */
+  devSet?: DevSetResult;
 }
 
 export interface BenchResults {

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench:dev`: the dev set alone (bench/devset.ts), per model in DEVSET_MODELS. Prints the tables and writes
+ * .bench/devset-<model>[-<DEVSET_LABEL>].json with every file's texts, for diffing two runs.
+ * A/B a lever: DEVSET_CONFIG='{"encoderWindow":"full"}' or '{"levers":{"projection":"fp32"}}', DEVSET_LABEL=full.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { devsetEnv, formatDevSet, measureDevSet, writeDevSet } from './devset';
+import { table } from './report';
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`Cannot find the repository root above ${from}.`);
+  }
+}
+
+async function main(): Promise<void> {
+  const root = findRepoRoot(__dirname);
+  const opts = devsetEnv(root);
+  for (const model of opts.models) {
+    const d = await measureDevSet(root, model, opts);
+    const file = writeDevSet(root, d, process.env.DEVSET_LABEL);
+    process.stdout.write(formatDevSet(d, table).join('\n') + `\nPer file: ${file}\n\n`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`bench:dev: ${err.message}\n`);
+    process.exit(1);
+  },
+);
