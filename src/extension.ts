@@ -33,36 +33,28 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   const log = vscode.window.createOutputChannel('VoiceFlow', { log: true });
   onSettingsWarning((message) => log.warn(message));
   const history = new DictationHistory(context.workspaceState);
-  let controller: DictationController | undefined;
-  let panel: PerformancePanel | undefined;
-  host = new EngineHost(context.extensionPath, log, {
-    onFinal: (n) => controller?.onFinal(n),
-    onPartial: (n) => controller?.onPartial(n),
-    onState: (n) => controller?.onState(n.state, n.sessionId, n.device),
-    onLevel: (n) => panel?.level(n),
-    onError: (n) => controller?.onError(n),
-    onSessionEnd: (n) => controller?.onSessionEnd(n),
-    onCrash: (reason) => controller?.onCrash(reason),
-  }, () => ({ ...engineConfig(readSettings()), cacheDir: path.join(context.globalStorageUri.fsPath, 'cache') }));
-  const engineHost = host;
+  const engineHost = new EngineHost(context.extensionPath, log, () => ({
+    ...engineConfig(readSettings()),
+    cacheDir: path.join(context.globalStorageUri.fsPath, 'cache'),
+  }));
+  host = engineHost;
   const ghost = new GhostText();
-  controller = new DictationController(engineHost, history, log, ghost);
+  const dictation = new DictationController(engineHost, history, log, ghost);
   const statusBar = new DictationStatusBar(() => {
     const s = readSettings();
     return { warningMs: s.latencyWarningMs, errorMs: s.latencyErrorMs };
   });
-  panel = new PerformancePanel(context.extensionUri, {
+  const performance = new PerformancePanel(context.extensionUri, {
     metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),
-    toggleDictation: () => void controller!.toggle(),
+    toggleDictation: () => void dictation.toggle(),
     model: () => engineHost.initResult?.model ?? readSettings().model,
     encoderWindow: () => readSettings().encoderWindow,
     profile: () => readSettings().profile,
     enginePid: () => engineHost.pid,
   });
-  const dictation = controller;
-  const performance = panel;
   context.subscriptions.push(
     log, history, ghost, dictation, statusBar, performance,
+    engineHost.onDidLevel((n) => performance.level(n)),
     dictation.listen(statusBar),
     dictation.listen(performance),
     vscode.commands.registerCommand('voiceflow.startDictation', () => dictation.start()),

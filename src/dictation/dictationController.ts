@@ -27,8 +27,6 @@ export interface UtteranceRecord extends FinalNotification {
 export interface DictationListener {
   onDictationState(state: DictationState, detail?: string): void;
   onUtterance(u: UtteranceRecord): void;
-  /** Interim text of the utterance being spoken (never inserted). */
-  onPartial?(p: PartialNotification): void;
 }
 
 export class DictationController implements vscode.Disposable {
@@ -38,13 +36,23 @@ export class DictationController implements vscode.Disposable {
   private readonly listeners = new Set<DictationListener>();
   /** Serializes insertions so utterances land in the order they were spoken. */
   private inserting: Promise<void> = Promise.resolve();
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly host: EngineHost,
     private readonly history: DictationHistory,
     private readonly log: vscode.LogOutputChannel,
     private readonly ghost: GhostText,
-  ) {}
+  ) {
+    this.subscriptions = [
+      host.onDidFinal((n) => this.onFinal(n)),
+      host.onDidPartial((n) => this.onPartial(n)),
+      host.onDidChangeState((n) => this.onState(n.state, n.sessionId, n.device)),
+      host.onDidError((n) => this.onError(n)),
+      host.onDidEndSession((n) => this.onSessionEnd(n)),
+      host.onDidCrash((reason) => this.onCrash(reason)),
+    ];
+  }
 
   get dictating(): boolean {
     return this.sessionId !== undefined || this.starting !== undefined;
@@ -116,13 +124,13 @@ export class DictationController implements vscode.Disposable {
     this.emitState('idle');
   }
 
-  // Engine events, routed here by the extension.
+  // The engine's events (EngineHost).
 
-  onState(state: EngineState, sessionId?: number, device?: string): void {
+  private onState(state: EngineState, sessionId?: number, device?: string): void {
     if (sessionId !== undefined && sessionId === this.sessionId && state !== 'idle') this.emitState(state, device);
   }
 
-  onSessionEnd(n: SessionEndNotification): void {
+  private onSessionEnd(n: SessionEndNotification): void {
     if (n.sessionId !== this.sessionId) return;
     void this.inserting.then(() => {
       if (n.sessionId !== this.sessionId) return;
@@ -131,7 +139,7 @@ export class DictationController implements vscode.Disposable {
     });
   }
 
-  onError(n: ErrorNotification): void {
+  private onError(n: ErrorNotification): void {
     if (n.sessionId !== undefined && n.sessionId !== this.sessionId) return;
     this.log.error(`Engine error ${n.code}: ${n.message}`);
     this.emitState('error', n.message);
@@ -139,7 +147,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   /** The engine died: a microphone dictation resumes on the restarted engine; a file dictation stops. */
-  onCrash(reason: string): void {
+  private onCrash(reason: string): void {
     if (this.sessionId === undefined) return;
     const resume = this.source?.kind === 'microphone';
     this.ended();
@@ -150,13 +158,12 @@ export class DictationController implements vscode.Disposable {
     }
   }
 
-  onPartial(n: PartialNotification): void {
+  private onPartial(n: PartialNotification): void {
     if (n.sessionId !== this.sessionId) return;
     this.ghost.show(n.text, n.tentative);
-    for (const l of this.listeners) l.onPartial?.(n);
   }
 
-  onFinal(n: FinalNotification): void {
+  private onFinal(n: FinalNotification): void {
     if (n.sessionId !== this.sessionId || n.text.trim() === '') return;
     this.inserting = this.inserting.then(() => this.insert(n));
   }
@@ -183,6 +190,7 @@ export class DictationController implements vscode.Disposable {
 
   dispose(): void {
     this.listeners.clear();
+    for (const s of this.subscriptions) s.dispose();
   }
 }
 

@@ -16,18 +16,27 @@ const RESTART_BACKOFF_MS = [0, 1000, 5000, 15000];
 /** Running this long without a crash resets the backoff. */
 const HEALTHY_AFTER_MS = 60000;
 
-export interface EngineEvents {
-  onFinal(n: FinalNotification): void;
-  onPartial(n: PartialNotification): void;
-  onState(n: StateNotification): void;
-  onLevel(n: LevelNotification): void;
-  onError(n: ErrorNotification): void;
-  onSessionEnd(n: SessionEndNotification): void;
-  /** The engine died; `restarting` tells whether it will be started again. */
-  onCrash(reason: string): void;
-}
-
+/**
+ * The engine's notifications as VS Code events, whichever engine process is running: the controller and the views
+ * subscribe to what they need (one hop from the engine to a listener).
+ */
 export class EngineHost implements vscode.Disposable {
+  private readonly finals = new vscode.EventEmitter<FinalNotification>();
+  private readonly partials = new vscode.EventEmitter<PartialNotification>();
+  private readonly states = new vscode.EventEmitter<StateNotification>();
+  private readonly levels = new vscode.EventEmitter<LevelNotification>();
+  private readonly errors = new vscode.EventEmitter<ErrorNotification>();
+  private readonly sessionEnds = new vscode.EventEmitter<SessionEndNotification>();
+  private readonly crashes$ = new vscode.EventEmitter<string>();
+  readonly onDidFinal = this.finals.event;
+  readonly onDidPartial = this.partials.event;
+  readonly onDidChangeState = this.states.event;
+  readonly onDidLevel = this.levels.event;
+  readonly onDidError = this.errors.event;
+  readonly onDidEndSession = this.sessionEnds.event;
+  /** The engine died or hung (the reason as a sentence); it is being restarted. */
+  readonly onDidCrash = this.crashes$.event;
+
   private client?: EngineClient;
   private ready?: Promise<EngineClient>;
   private crashes = 0;
@@ -39,7 +48,6 @@ export class EngineHost implements vscode.Disposable {
   constructor(
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
-    private readonly events: EngineEvents,
     private readonly config: () => EngineConfig,
   ) {}
 
@@ -76,12 +84,12 @@ export class EngineHost implements vscode.Disposable {
     });
     this.client = client;
     this.log.info(`Speech engine started (pid ${client.pid}).`);
-    client.onFinal((n) => this.events.onFinal(n));
-    client.onPartial((n) => this.events.onPartial(n));
-    client.onState((n) => this.events.onState(n));
-    client.onLevel((n) => this.events.onLevel(n));
-    client.onError((n) => this.events.onError(n));
-    client.onSessionEnd((n) => this.events.onSessionEnd(n));
+    client.onFinal((n) => this.finals.fire(n));
+    client.onPartial((n) => this.partials.fire(n));
+    client.onState((n) => this.states.fire(n));
+    client.onLevel((n) => this.levels.fire(n));
+    client.onError((n) => this.errors.fire(n));
+    client.onSessionEnd((n) => this.sessionEnds.fire(n));
     client.onLog((n: LogNotification) => this.logEngine(n));
     void client.exited.then((exit) => this.onExit(client, exit));
     try {
@@ -121,7 +129,7 @@ export class EngineHost implements vscode.Disposable {
       const next = hung ? 'See' : 'It is being restarted; see';
       void vscode.window.showWarningMessage(`VoiceFlow: ${reason} ${next} the VoiceFlow output for details.`);
     }
-    this.events.onCrash(reason);
+    this.crashes$.fire(reason);
     // Keep it warm: start again in the background.
     void this.engine().catch((err: Error) => this.log.error(`Restarting the speech engine failed: ${err.message}`));
   }
@@ -131,5 +139,6 @@ export class EngineHost implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     await client?.shutdown();
+    for (const e of [this.finals, this.partials, this.states, this.levels, this.errors, this.sessionEnds, this.crashes$]) e.dispose();
   }
 }
