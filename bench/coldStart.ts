@@ -68,7 +68,7 @@ async function coldStart(enginePath: string, model: ModelName, cacheDir: string,
     await ended;
     return { forkToListeningMs: listeningAt - t0, loadMs: engine.init.loadMs, cachedEdits: engine.init.cachedEdits };
   } catch (err) {
-    throw new Error(withStderr(`The cold start of ${model} failed: ${(err as Error).message}`, engine.stderrTail));
+    throw new Error(withStderr(`The cold start of ${model} failed: ${(err as Error).message}`, engine.stderrTail), { cause: err });
   } finally {
     sub.dispose();
     await engine.shutdown();

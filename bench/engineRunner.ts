@@ -28,7 +28,7 @@ export class EngineRunner {
       return new EngineRunner(client, await client.initialize(config), stderr);
     } catch (err) {
       await client.shutdown();
-      throw new Error(withStderr(`The engine failed to initialize ${JSON.stringify(config)}: ${(err as Error).message}`, stderr.tail));
+      throw new Error(withStderr(`The engine failed to initialize ${JSON.stringify(config)}: ${(err as Error).message}`, stderr.tail), { cause: err });
     }
   }
 
@@ -43,7 +43,7 @@ export class EngineRunner {
       const r = await this.client.transcribeFile({ path: file });
       return { ms: performance.now() - t0, text: r.text.trim() };
     } catch (err) {
-      throw new Error(withStderr(`The engine failed on ${file}: ${(err as Error).message}`, this.stderr.tail));
+      throw new Error(withStderr(`The engine failed on ${file}: ${(err as Error).message}`, this.stderr.tail), { cause: err });
     }
   }
 

@@ -107,7 +107,7 @@ export async function measureLive(enginePath: string, model: ModelName, clips: r
       };
     } catch (err) {
       if (!recorder.sessionEnd) await client.stop().catch(() => undefined);
-      throw new Error(withStderr(`The live section (${model}) failed: ${(err as Error).message}`, engine.stderrTail));
+      throw new Error(withStderr(`The live section (${model}) failed: ${(err as Error).message}`, engine.stderrTail), { cause: err });
     } finally {
       recorder.dispose();
       await engine.shutdown();

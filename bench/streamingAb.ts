@@ -56,7 +56,7 @@ export async function measureStreaming(enginePath: string, model: ModelName, cli
       const utterances = recorder.utterances();
       settings.push({ ...s, ...dictationFigures(utterances, references), utterances, sessionEnd, errors: recorder.errors });
     } catch (err) {
-      throw new Error(withStderr(`The streaming A/B (${s.label}) failed: ${(err as Error).message}`, engine.stderrTail));
+      throw new Error(withStderr(`The streaming A/B (${s.label}) failed: ${(err as Error).message}`, engine.stderrTail), { cause: err });
     } finally {
       recorder.dispose();
       await engine.shutdown();

@@ -46,8 +46,8 @@ export async function rejects(p: Promise<unknown>, code: number, pattern: RegExp
     await p;
   } catch (err) {
     const e = err as EngineRequestError;
-    if (e.code !== code) throw new Error(`expected error code ${code}, got ${e.code}: ${e.message}`);
-    if (!pattern.test(e.message)) throw new Error(`error message "${e.message}" does not match ${pattern}`);
+    if (e.code !== code) throw new Error(`expected error code ${code}, got ${e.code}: ${e.message}`, { cause: err });
+    if (!pattern.test(e.message)) throw new Error(`error message "${e.message}" does not match ${pattern}`, { cause: err });
     return;
   }
   throw new Error(`expected an error with code ${code}`);

@@ -17,6 +17,8 @@ const PAUSE_MS = 2500;
 
 function naudiodonInstalled(): boolean {
   try {
+    // Loading it is the check: it compiles at install and may be missing or built for another Node.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('naudiodon');
     return true;
   } catch {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import Module = require('module');
+import Module from 'module';
 import * as path from 'path';
 import { packageRoot } from '../../src/pipeline/models';
 

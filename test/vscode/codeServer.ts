@@ -124,7 +124,7 @@ function groupAlive(pgid: number): boolean {
 function pidsWithMarker(runId: string): number[] {
   const needle = `VOICEFLOW_CODE_SERVER_RUN=${runId}`;
   const found: number[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {

@@ -86,7 +86,7 @@ class ReportTail {
   private offset = 0;
   constructor(private readonly file: string) {}
   flush(): void {
-    let size = 0;
+    let size: number;
     try {
       size = fs.statSync(this.file).size;
     } catch {
@@ -245,7 +245,7 @@ async function main(args: Args): Promise<number> {
           reject(new Error(`code-server exited while the tests ran; see ${ARTIFACTS}/code-server.log`));
         }
       }, 1000);
-      exitCode.finally(() => clearInterval(h));
+      void exitCode.finally(() => clearInterval(h));
       timeout.catch(() => clearInterval(h));
     });
     let code: number;
