@@ -24,6 +24,7 @@ import { EngineRunner } from './engineRunner';
 import { fastPathRows, formatFastPath } from './fastPath';
 import { measureIdleCpu } from './idleCpu';
 import { measureLevers } from './levers';
+import { formatLongAudio, measureLongAudio } from './longAudio';
 import { liveSkipped, measureLive } from './live';
 import { PeerAsr } from './peer';
 import { formatHeader, formatModel } from './report';
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(results, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v), 2) + '\n');
     process.stdout.write(formatHeader(header) + '\n' + formatFastPath(fastPath) + '\n' + modelResults.map((m) => formatModel(m, env.runs)).join('\n'));
+    if (process.env.BENCH_LONG !== '0') process.stdout.write('\n' + formatLongAudio(await measureLongAudio(path.join(root, 'dist', 'engine.js'), env.models, speech, tmp)));
     process.stdout.write(`\nResults: ${out} (${Math.round(results.totalMs / 1000)} s in all)\n`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
