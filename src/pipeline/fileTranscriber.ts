@@ -172,7 +172,11 @@ async function transcribeWindow(ctx: WindowContext, start: number, end: number):
   }
 }
 
-/** Transcribes the speech regions of a recording, window by window; the segments in order and the language detected. */
+/**
+ * Transcribes the speech regions of a recording, window by window; the segments in order and the language detected.
+ * With the full encoder window every pass costs a 30 s encoder run and decodes without timestamps (no seek), so it
+ * keeps windows of up to 28 s: shorter ones cost time without reading every word either.
+ */
 export async function transcribeSpeech(
   samples: Float32Array,
   regions: readonly Utterance[],
@@ -181,7 +185,8 @@ export async function transcribeSpeech(
   probabilities?: Float32Array,
 ): Promise<{ segments: SegmentResult[]; language: string }> {
   const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities };
-  for (const [start, end] of speechWindows(regions)) await transcribeWindow(ctx, start, end);
+  const maxSamples = whisper.window.variable ? MAX_WINDOW_SAMPLES : ONE_WINDOW_SAMPLES;
+  for (const [start, end] of speechWindows(regions, maxSamples)) await transcribeWindow(ctx, start, end);
   return { segments: ctx.segments, language: ctx.detected };
 }
 

@@ -52,10 +52,11 @@ interface ScriptedPass {
  * A Whisper that answers from a script and records the [from, to) of each pass. The audio's samples are their own
  * positions, so a pass knows where its audio starts. Text is the text tokens as words ("w7"), as decode gives it.
  */
-function scriptedWhisper(script: ScriptedPass[]): { whisper: Whisper; calls: Array<[number, number]> } {
+function scriptedWhisper(script: ScriptedPass[], variableWindow = true): { whisper: Whisper; calls: Array<[number, number]> } {
   const calls: Array<[number, number]> = [];
   const decode = (ids: ArrayLike<number>) => Array.from(ids).filter((t) => t < TS).map((t) => `w${t}`).join(' ');
   const fake = {
+    window: { variable: variableWindow },
     tokenizer: { special: { timestampBegin: TS }, decode },
     transcribe: async (audio: Float32Array, language: string): Promise<WhisperResult> => {
       const from = audio[0] / SR;
@@ -244,10 +245,24 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
   });
 
   it('without timestamps (the full window) reads each window once', async () => {
-    const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 11, tokens: [1, 2] }]);
+    const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 11, tokens: [1, 2] }], false);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 11]]);
     assert.deepStrictEqual(r.segments.map((s) => s.text), ['w1 w2']);
+  });
+
+  it('keeps windows of up to 28 s with the full encoder window, 10 s with the variable one', async () => {
+    const long = [region(0, 3 * SR, 2.8 * SR), region(8 * SR, 12 * SR, 11.8 * SR), region(25 * SR, 28 * SR, 27.8 * SR), region(31 * SR, 33 * SR, 32.8 * SR)];
+    const full = scriptedWhisper([{ fromS: 0, toS: 28, tokens: [1] }, { fromS: 31, toS: 33, tokens: [2] }], false);
+    await transcribeSpeech(positions(34), long, full.whisper, 'en');
+    assert.deepStrictEqual(full.calls, [[0, 28], [31, 33]]);
+    const variable = scriptedWhisper([
+      { fromS: 0, toS: 3, tokens: [ts(0), 1, ts(3)] },
+      { fromS: 8, toS: 12, tokens: [ts(0), 2, ts(4)] },
+      { fromS: 25, toS: 33, tokens: [ts(0), 3, ts(3), ts(6), 4, ts(8)] },
+    ]);
+    await transcribeSpeech(positions(34), long, variable.whisper, 'en');
+    assert.deepStrictEqual(variable.calls, [[0, 3], [8, 12], [25, 33]]);
   });
 });
 
