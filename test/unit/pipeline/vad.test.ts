@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 import { sileroFile } from '../../../src/pipeline/models';
-import { ENERGY_GATE_RMS, frameRms, SileroVad, VAD_FRAME } from '../../../src/pipeline/vad';
+import { ENERGY_GATE_RMS, frameRms, SileroVad, VAD_FRAME, VAD_MAX_GAIN_DB, VAD_TARGET_DB, VadLevelControl } from '../../../src/pipeline/vad';
 import { sileroSequenceModel } from '../../../src/pipeline/vadGraph';
 import { loadClip } from '../../audioFixtures';
 
@@ -27,6 +27,30 @@ describe('frameRms', () => {
   });
 });
 
+describe('VadLevelControl', () => {
+  const rmsAt = (db: number) => Math.pow(10, db / 20);
+  const gainDb = (c: VadLevelControl, db: number) => 20 * Math.log10(c.gain(rmsAt(db)));
+
+  it('brings the speech level to VAD_TARGET_DB, never attenuates, and gains at most VAD_MAX_GAIN_DB', () => {
+    assert.ok(Math.abs(gainDb(new VadLevelControl(), -30) - (VAD_TARGET_DB + 30)) < 1e-6);
+    assert.strictEqual(gainDb(new VadLevelControl(), -3), 0);
+    assert.ok(Math.abs(gainDb(new VadLevelControl(), -90) - VAD_MAX_GAIN_DB) < 1e-6);
+  });
+
+  it('follows a louder frame at once and a quieter stretch slowly; reset() forgets', () => {
+    const c = new VadLevelControl();
+    gainDb(c, -40);
+    assert.ok(Math.abs(gainDb(c, -10) - 2) < 1e-6, 'a loud frame takes the gain down at once');
+    const after10 = gainDb(c, -50);
+    assert.ok(after10 > 2 && after10 < 3, `one quiet frame later: ${after10}`);
+    let g = 0;
+    for (let i = 0; i < 310; i++) g = gainDb(c, -50); // 10 s
+    assert.ok(g > 20, `ten seconds later: ${g}`);
+    c.reset();
+    assert.ok(Math.abs(gainDb(c, -30) - (VAD_TARGET_DB + 30)) < 1e-6);
+  });
+});
+
 describe('SileroVad', function () {
   this.timeout(60000);
   let vad: SileroVad;
@@ -41,10 +65,10 @@ describe('SileroVad', function () {
     await vad?.release();
   });
 
-  it('answers 0 for frames below the energy gate without running the model', async () => {
+  it('answers 0 for frames below the energy gate, even at the largest gain, without running the model', async () => {
     const v = vad.clone();
     assert.strictEqual(await v.probability(new Float32Array(VAD_FRAME)), 0);
-    const quiet = Float32Array.from({ length: VAD_FRAME }, (_, i) => (i % 2 ? 1 : -1) * ENERGY_GATE_RMS * 0.9);
+    const quiet = Float32Array.from({ length: VAD_FRAME }, (_, i) => ((i % 2 ? 1 : -1) * ENERGY_GATE_RMS * 0.9) / Math.pow(10, VAD_MAX_GAIN_DB / 20));
     assert.strictEqual(await v.probability(quiet), 0);
     assert.strictEqual(v.gatedFrames, 2);
     assert.strictEqual(v.modelFrames, 0);
@@ -79,6 +103,32 @@ describe('SileroVad', function () {
     const hum = Float32Array.from({ length: 16000 }, (_, i) => 0.01 * Math.sin((2 * Math.PI * 60 * i) / 16000));
     const quiet = await probabilities(vad.clone(), frames(hum));
     assert.ok(Math.max(...quiet) < 0.5, `hum max ${Math.max(...quiet)}`);
+  });
+
+  it('hears quiet speech as it hears loud speech: the model hears a copy brought to the speech level', async () => {
+    const voiced = async (db: number) => {
+      const g = Math.pow(10, db / 20);
+      const ps = await probabilities(vad.clone(), jfkFrames.map((f) => f.map((x) => x * g)));
+      return ps.filter((p) => p >= 0.5).length;
+    };
+    const loud = await voiced(0);
+    for (const db of [-20, -25]) {
+      const quiet = await voiced(db);
+      assert.ok(quiet >= loud * 0.8, `${quiet} frames voiced at ${db} dB, ${loud} at 0 dB`);
+    }
+    // Whole recordings are heard the same way.
+    const whole = await vad.clone().probabilities(loadClip('jfk.wav').map((x) => x * 0.1));
+    assert.ok(whole.filter((p) => p >= 0.5).length >= loud * 0.8);
+  });
+
+  it('a near-idle microphone and a quiet hum, brought up, are still not speech', async () => {
+    let s = 1;
+    const white = Float32Array.from({ length: 32000 }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000 - 0.5) * 0.00055); // -70 dBFS
+    const hum = Float32Array.from({ length: 32000 }, (_, i) => 0.0056 * Math.sin((2 * Math.PI * 50 * i) / 16000)); // -48 dBFS
+    for (const [name, x] of [['white noise at -70 dBFS', white], ['hum at -48 dBFS', hum]] as const) {
+      const ps = await vad.clone().probabilities(x);
+      assert.ok(Math.max(...ps) < 0.5, `${name}: max ${Math.max(...ps)}`);
+    }
   });
 
   it('carries state between frames; reset() and clone() start a new stream', async () => {
