@@ -1,12 +1,15 @@
 import * as assert from 'assert';
 import {
+  CUT_SEARCH_MS,
   HANGOVER_MS,
+  MAX_UTTERANCE_MS,
   MIN_SPEECH_MS,
   POST_ROLL_MS,
   PRE_ROLL_MS,
   SegmenterOptions,
   Utterance,
   UtteranceSegmenter,
+  quietestPoint,
 } from '../../../src/pipeline/segmenter';
 
 const FRAME = 512;
@@ -147,7 +150,8 @@ describe('UtteranceSegmenter', () => {
     const cuts = us.slice(0, -1);
     for (const u of cuts) {
       assert.strictEqual(u.reason, 'max-length');
-      assert.ok(u.samples.length >= ms(maxUtteranceMs) && u.samples.length < ms(maxUtteranceMs) + FRAME, `length ${u.samples.length}`);
+      // Cut at the quietest point of the second half (these frames grow louder: its start).
+      assert.ok(u.samples.length >= ms(maxUtteranceMs / 2) && u.samples.length < ms(maxUtteranceMs) + FRAME, `length ${u.samples.length}`);
     }
     assert.strictEqual(us[us.length - 1].reason, 'silence');
     assert.strictEqual(us[0].startSample, 20 * FRAME - ms(PRE_ROLL_MS));
@@ -285,5 +289,53 @@ describe('UtteranceSegmenter energy assist', () => {
     for (let i = 0; i < 30; i++) off.push(tone(-60), 0.01);
     for (let i = 0; i < 10; i++) off.push(tone(-30), 0.3);
     assert.ok(!off.speaking);
+  });
+});
+
+/** Speech-like frames: noise whose level rises and falls every few frames, `db` dBFS RMS at its loudest. */
+function syllables(count: number, db: number, seed = 1): Float32Array[] {
+  let x = seed;
+  const rand = () => ((x = (x * 1664525 + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+  const amp = Math.pow(10, db / 20) * Math.sqrt(3);
+  return Array.from({ length: count }, (_, f) => {
+    const g = f % 5 < 3 ? 1 : 0.2;
+    return Float32Array.from({ length: FRAME }, () => amp * g * rand());
+  });
+}
+
+describe('UtteranceSegmenter forced cut', () => {
+  it('cuts at the quietest stretch before the limit, not at the limit, and carries the rest on without a gap', () => {
+    const seg = new UtteranceSegmenter();
+    // 40 s of continuous speech with one 150 ms pause, 2 s before the limit.
+    const pauseAt = ms(MAX_UTTERANCE_MS - 2000);
+    const frames = syllables(Math.ceil(ms(40000) / FRAME), -20);
+    const stream = new Float32Array(frames.length * FRAME);
+    frames.forEach((f, i) => stream.set(f, i * FRAME));
+    stream.fill(0.0005, pauseAt, pauseAt + ms(150));
+    const us: Utterance[] = [];
+    for (let f = 0; f < frames.length; f++) {
+      const u = seg.push(stream.subarray(f * FRAME, (f + 1) * FRAME), 0.95);
+      if (u) us.push(u);
+    }
+    const last = seg.flush();
+    if (last) us.push(last);
+    assert.strictEqual(us.length, 2);
+    assert.strictEqual(us[0].reason, 'max-length');
+    assert.ok(us[0].endSample > pauseAt && us[0].endSample < pauseAt + ms(150), `cut at ${us[0].endSample}, the pause is at ${pauseAt}`);
+    assert.strictEqual(us[1].startSample, us[0].endSample);
+    assert.strictEqual(us[1].endSample, stream.length);
+    assert.deepStrictEqual(us[0].samples, stream.subarray(0, us[0].endSample));
+    assert.deepStrictEqual(us[1].samples, stream.subarray(us[1].startSample));
+  });
+
+  it('without a pause, cuts at the quietest stretch of the last CUT_SEARCH_MS', () => {
+    const buffer = new Float32Array(ms(10000)).fill(0.1);
+    buffer.fill(0.05, ms(8000), ms(8100)); // quieter, in the window
+    buffer.fill(0.0, ms(2000), ms(2100)); // silent, but too far back
+    const at = quietestPoint(buffer, buffer.length, ms(CUT_SEARCH_MS), ms(100), ms(10));
+    assert.ok(Math.abs(at - ms(8050)) <= ms(10), `cut at ${at}`);
+    // Flat: the latest point.
+    const flat = new Float32Array(ms(5000)).fill(0.1);
+    assert.ok(quietestPoint(flat, flat.length, ms(CUT_SEARCH_MS), ms(100), ms(10)) >= flat.length - ms(100));
   });
 });
