@@ -26,6 +26,14 @@ export const CUT_SEARCH_MS = 3000;
 /** The stretch whose energy is compared, ms, and the step between candidate stretches. */
 const CUT_WINDOW_MS = 100;
 const CUT_STEP_MS = 10;
+/**
+ * An utterance whose level barely moves from frame to frame (mean change under this, dB) is a held tone or chord,
+ * not speech: syllables make speech's level rise and fall by 3-5 dB a frame on average, even band-limited or quiet.
+ * Silero takes music for speech.
+ */
+export const STEADY_MAX_DB = 1;
+/** Frames more than this below the utterance's loudest do not count in the level change (silence around speech). */
+const STEADY_RANGE_DB = 30;
 const HYSTERESIS = 0.15;
 /**
  * Quiet or band-limited speech (8 kHz recordings, a distant mic) can keep Silero at 0.2-0.4 for whole sentences.
@@ -50,6 +58,8 @@ export interface SegmenterOptions {
   maxUtteranceMs?: number;
   /** Let frames well clear of the noise floor count as speech at lower probabilities (default true). */
   energyAssist?: boolean;
+  /** Drop utterances whose level is steady, held tones and chords (STEADY_MAX_DB; default true). */
+  rejectSteady?: boolean;
 }
 
 export interface Utterance {
@@ -91,6 +101,7 @@ export class UtteranceSegmenter {
   private floorDb = NaN;
   private assistRun = 0;
   private readonly energyAssist: boolean;
+  private readonly rejectSteady: boolean;
 
   constructor(opts: SegmenterOptions = {}) {
     this.threshold = opts.threshold ?? 0.5;
@@ -100,6 +111,7 @@ export class UtteranceSegmenter {
     this.maxSamples = msToSamples(opts.maxUtteranceMs ?? MAX_UTTERANCE_MS);
     this.minSpeechSamples = msToSamples(MIN_SPEECH_MS);
     this.energyAssist = opts.energyAssist ?? true;
+    this.rejectSteady = opts.rejectSteady ?? true;
     this.postRollSamples = msToSamples(POST_ROLL_MS);
     this.preRoll = new Float32Array(Math.max(1, this.preRollSamples));
     this.buffer = new Float32Array(this.maxSamples + this.preRollSamples + this.hangoverSamples + 4096);
@@ -241,9 +253,10 @@ export class UtteranceSegmenter {
     return this.utterance(samples, reason, this.voicedSamples);
   }
 
-  /** The utterance made of `samples` (from the open one's start), unless it was a blip. */
+  /** The utterance made of `samples` (from the open one's start), unless it was a blip or a held tone. */
   private utterance(samples: Float32Array, reason: Utterance['reason'], voiced: number): Utterance | undefined {
     if (voiced < this.minSpeechSamples && reason !== 'max-length') return undefined;
+    if (this.rejectSteady && levelChangeDb(samples) < STEADY_MAX_DB) return undefined;
     return {
       id: this.nextId++,
       samples,
@@ -284,6 +297,26 @@ export function quietestPoint(buffer: Float32Array, length: number, search: numb
   }
   const at = start + (bestAt + Math.floor(span / 2)) * step;
   return Math.max(1, Math.min(length - 1, at));
+}
+
+/**
+ * Mean change of level between consecutive frames, dB; frames more than STEADY_RANGE_DB below the loudest count
+ * as that level. Speech: 2.5-7 dB; a held chord: ~0.5.
+ */
+export function levelChangeDb(samples: Float32Array, frame = 512): number {
+  const frames = Math.floor(samples.length / frame);
+  if (frames < 2) return Infinity;
+  const db = new Float64Array(frames);
+  let loudest = -Infinity;
+  for (let f = 0; f < frames; f++) {
+    let acc = 0;
+    for (let i = f * frame, end = i + frame; i < end; i++) acc += samples[i] * samples[i];
+    db[f] = 10 * Math.log10(acc / frame + 1e-12);
+    loudest = Math.max(loudest, db[f]);
+  }
+  let change = 0;
+  for (let f = 1; f < frames; f++) change += Math.abs(Math.max(db[f], loudest - STEADY_RANGE_DB) - Math.max(db[f - 1], loudest - STEADY_RANGE_DB));
+  return change / (frames - 1);
 }
 
 function msToSamples(ms: number): number {

@@ -7,10 +7,13 @@ import {
   POST_ROLL_MS,
   PRE_ROLL_MS,
   SegmenterOptions,
+  STEADY_MAX_DB,
   Utterance,
   UtteranceSegmenter,
+  levelChangeDb,
   quietestPoint,
 } from '../../../src/pipeline/segmenter';
+import { loadClip } from '../../audioFixtures';
 
 const FRAME = 512;
 const ms = (v: number) => Math.round((v * 16000) / 1000);
@@ -24,9 +27,9 @@ class Stream {
   readonly closed: Array<{ u: Utterance; frame: number }> = [];
   frames = 0;
 
-  /** These frames carry their stream position as sample values, not audio: the energy assist stays off. */
+  /** These frames carry their stream position as sample values, not audio: the level checks stay off. */
   constructor(opts: SegmenterOptions = {}) {
-    this.seg = new UtteranceSegmenter({ energyAssist: false, ...opts });
+    this.seg = new UtteranceSegmenter({ energyAssist: false, rejectSteady: false, ...opts });
   }
 
   feed(probability: number, count = 1): Utterance[] {
@@ -274,7 +277,8 @@ describe('UtteranceSegmenter energy assist', () => {
     assert.ok(!seg.speaking, 'two frames are not enough');
     seg.push(tone(-30), 0.25);
     assert.ok(seg.speaking, 'the third opens the utterance');
-    for (let i = 0; i < 20; i++) seg.push(tone(-32), 0.22);
+    // Syllables: the level rises and falls (a steady one would be a held tone, dropped).
+    for (let i = 0; i < 20; i++) seg.push(tone(i % 2 ? -30 : -36), 0.22);
     let u;
     for (let i = 0; i < 40 && !u; i++) u = seg.push(tone(-60), 0.01);
     assert.ok(u, 'it closes after the hangover');
@@ -337,5 +341,38 @@ describe('UtteranceSegmenter forced cut', () => {
     // Flat: the latest point.
     const flat = new Float32Array(ms(5000)).fill(0.1);
     assert.ok(quietestPoint(flat, flat.length, ms(CUT_SEARCH_MS), ms(100), ms(10)) >= flat.length - ms(100));
+  });
+});
+
+describe('UtteranceSegmenter held tones', () => {
+  const SR = 16000;
+  /** Four three-note chords, a second each, `db` dBFS RMS. */
+  function chords(db: number): Float32Array {
+    const notes = [[261.63, 329.63, 392], [293.66, 369.99, 440], [329.63, 415.3, 493.88], [220, 277.18, 329.63]];
+    const amp = Math.pow(10, db / 20) * Math.SQRT2 / Math.sqrt(3);
+    return Float32Array.from({ length: 4 * SR }, (_, i) => notes[Math.floor(i / SR)].reduce((a, f) => a + amp * Math.sin((2 * Math.PI * f * i) / SR), 0));
+  }
+
+  function utterances(samples: Float32Array, probability: number): Utterance[] {
+    const seg = new UtteranceSegmenter();
+    const out: Utterance[] = [];
+    for (let f = 0; (f + 1) * FRAME <= samples.length; f++) {
+      const u = seg.push(samples.subarray(f * FRAME, (f + 1) * FRAME), probability);
+      if (u) out.push(u);
+    }
+    const last = seg.flush();
+    if (last) out.push(last);
+    return out;
+  }
+
+  it('tells speech from held chords by how much the level moves from frame to frame', () => {
+    const speech = levelChangeDb(loadClip('jfk.wav'));
+    assert.ok(speech > 2 * STEADY_MAX_DB, `speech ${speech}`);
+    for (const db of [-50, -30, -15]) assert.ok(levelChangeDb(chords(db)) < STEADY_MAX_DB, `chords at ${db} dBFS`);
+  });
+
+  it('drops an utterance of held chords Silero took for speech, keeps speech', () => {
+    assert.deepStrictEqual(utterances(chords(-20), 0.9), []);
+    assert.strictEqual(utterances(loadClip('cards/001.wav'), 0.9).length, 1);
   });
 });
