@@ -10,9 +10,10 @@ import { sileroSequenceModel } from './vadGraph';
 /** Silero VAD v5 works on 512-sample frames at 16 kHz (32 ms). */
 export const VAD_FRAME = 512;
 /**
- * Frames the model would hear quieter than this RMS (about -60 dBFS, after VadLevelControl's gain) are silence
- * without asking Silero: digital silence and a near-idle microphone cost almost nothing. The same level wakes the
- * listen loop sleeping in silence (ring.ts, which the capture worker loads without onnxruntime, defines it).
+ * Frames quieter than this RMS (about -60 dBFS) are silence without asking Silero: a near-idle microphone costs
+ * almost nothing. Quiet speech from a laptop mic sits well above it (-40 to -20 dBFS). The same level wakes the listen
+ * loop sleeping in silence (ring.ts, which the capture worker loads without onnxruntime, defines it). It applies to
+ * the audio as captured, before VadLevelControl's gain.
  */
 export const ENERGY_GATE_RMS = WAKE_RMS;
 /**
@@ -112,7 +113,7 @@ export class SileroVad {
   async probability(frame: Float32Array): Promise<number> {
     const rms = frameRms(frame);
     const gain = this.level.gain(rms);
-    if (rms * gain < this.gateRms) {
+    if (rms < this.gateRms) {
       this.gatedFrames++;
       return 0;
     }
@@ -132,7 +133,7 @@ export class SileroVad {
     for (let f = 0; f < out.length; f++) {
       const rms = frameRms(samples.subarray(f * VAD_FRAME, (f + 1) * VAD_FRAME));
       gains[f] = this.level.gain(rms);
-      if (rms * gains[f] < this.gateRms) this.gatedFrames++;
+      if (rms < this.gateRms) this.gatedFrames++;
       else open.push(f);
     }
     const perCall = this.sequence ? FRAMES_PER_CALL : 1;

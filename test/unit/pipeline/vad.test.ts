@@ -65,10 +65,10 @@ describe('SileroVad', function () {
     await vad?.release();
   });
 
-  it('answers 0 for frames below the energy gate, even at the largest gain, without running the model', async () => {
+  it('answers 0 for frames below the energy gate, whatever the gain, without running the model', async () => {
     const v = vad.clone();
     assert.strictEqual(await v.probability(new Float32Array(VAD_FRAME)), 0);
-    const quiet = Float32Array.from({ length: VAD_FRAME }, (_, i) => ((i % 2 ? 1 : -1) * ENERGY_GATE_RMS * 0.9) / Math.pow(10, VAD_MAX_GAIN_DB / 20));
+    const quiet = Float32Array.from({ length: VAD_FRAME }, (_, i) => (i % 2 ? 1 : -1) * ENERGY_GATE_RMS * 0.9);
     assert.strictEqual(await v.probability(quiet), 0);
     assert.strictEqual(v.gatedFrames, 2);
     assert.strictEqual(v.modelFrames, 0);
