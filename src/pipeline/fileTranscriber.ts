@@ -5,6 +5,7 @@ import { parseWav } from './audio/wav';
 import { EngineError } from './errors';
 import { SegmenterOptions, Utterance, UtteranceSegmenter } from './segmenter';
 import { SileroVad, VAD_FRAME } from './vad';
+import { speechEvidenceOf } from './whisper/guards';
 import { Whisper } from './whisper/whisper';
 
 /** A recording whose speech fits in this is read as one window: one encoder run, the whole context (Whisper sees 30 s). */
@@ -57,9 +58,11 @@ export function readAudioFile(file: string): ReturnType<typeof ingest> {
 }
 
 /** Speech regions of a whole recording, found by the same VAD and segmenter as the live path. */
-export async function findSpeech(samples: Float32Array, vad: SileroVad, opts: SegmenterOptions): Promise<Utterance[]> {
+export async function findSpeech(
+  samples: Float32Array, vad: SileroVad, opts: SegmenterOptions, probabilities?: Float32Array,
+): Promise<Utterance[]> {
   const segmenter = new UtteranceSegmenter(opts);
-  const probabilities = await vad.probabilities(samples);
+  probabilities ??= await vad.probabilities(samples);
   const found: Utterance[] = [];
   for (let f = 0; f < probabilities.length; f++) {
     const u = segmenter.push(samples.subarray(f * VAD_FRAME, (f + 1) * VAD_FRAME), probabilities[f]);
@@ -127,6 +130,8 @@ interface WindowContext {
   language: string;
   segments: SegmentResult[];
   detected: string;
+  /** The VAD's probability of each frame of `samples` (none: the guards get no VAD evidence). */
+  probabilities?: Float32Array;
 }
 
 /**
@@ -138,7 +143,10 @@ interface WindowContext {
 async function transcribeWindow(ctx: WindowContext, start: number, end: number): Promise<void> {
   const timestampBegin = ctx.whisper.tokenizer.special.timestampBegin;
   for (let from = start; from < end; ) {
-    const r = await ctx.whisper.transcribe(ctx.samples.subarray(from, end), ctx.language);
+    // The VAD's evidence goes with the audio: the guards never drop what Silero clearly called speech.
+    const r = await ctx.whisper.transcribe(ctx.samples.subarray(from, end), ctx.language, {
+      speech: ctx.probabilities && speechEvidenceOf(ctx.probabilities, from, end),
+    });
     ctx.detected = r.language;
     const segment: SegmentResult = { startMs: from / 16, endMs: end / 16, text: r.text, timings: r.timings, rejected: r.rejected };
     const last = lastTimestampIndex(r.tokens, timestampBegin);
@@ -174,8 +182,9 @@ export async function transcribeSpeech(
   regions: readonly Utterance[],
   whisper: Whisper,
   language: string,
+  probabilities?: Float32Array,
 ): Promise<{ segments: SegmentResult[]; language: string }> {
-  const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language };
+  const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities };
   const maxSamples = whisper.window.variable ? MAX_WINDOW_SAMPLES : ONE_WINDOW_SAMPLES;
   for (const [start, end] of speechWindows(regions, maxSamples)) await transcribeWindow(ctx, start, end);
   return { segments: ctx.segments, language: ctx.detected };
@@ -192,9 +201,10 @@ export async function transcribeFile(
   const t0 = performance.now();
   whisper.checkLanguage(language);
   const audio = readAudioFile(file);
-  const regions = await findSpeech(audio.samples, vad, opts);
+  const probabilities = await vad.probabilities(audio.samples);
+  const regions = await findSpeech(audio.samples, vad, opts, probabilities);
   const vadMs = performance.now() - t0;
-  const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language);
+  const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language, probabilities);
   return {
     file,
     text: segments.map((s) => s.text).filter((t) => t.length > 0).join(' '),

@@ -181,7 +181,7 @@ export class ListenSession {
           this.partialSent = false;
           this.events.state('speech');
         }
-        this.streamer.tick(this.segmenter);
+        this.streamer.tick(this.segmenter, p);
       }
       if (ended) {
         const last = this.segmenter.flush();

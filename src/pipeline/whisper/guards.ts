@@ -37,8 +37,13 @@ export function tailLoopLength(tokens: readonly number[]): number {
   return 0;
 }
 
-/** Text tokens that, opening a new timestamp segment, repeat an earlier segment's opening: the window read again. */
+/**
+ * Text tokens that, opening a new timestamp segment, must repeat an earlier segment's opening for the window to be
+ * read again: that segment's whole text up to SEGMENT_REPEAT_MAX_TOKENS, and never fewer than SEGMENT_REPEAT_TOKENS.
+ * Four were not enough: prompts say "If you wish to ..." twice with different endings (dev set: 31 words cut).
+ */
 const SEGMENT_REPEAT_TOKENS = 4;
+const SEGMENT_REPEAT_MAX_TOKENS = 12;
 
 /**
  * With timestamps, whether a token at position `n` opens a segment: at the start, or right after a segment's
@@ -49,21 +54,24 @@ export function opensSegmentAt(tokens: readonly number[], n: number, timestampBe
 }
 
 /**
- * With timestamps, asked after each token: when the newest segment has just got its SEGMENT_REPEAT_TOKENS-th text
- * token and they are an earlier segment's first ones, the index of the newest segment's opening timestamp, else -1.
- * A decoder that has reached the end of what was said sometimes starts over ("And so my fellow Americans ... And so
- * my fellow Americans ..."); cutting there keeps the first reading, where the compression-ratio guard would
- * otherwise drop the whole utterance. O(1) per token but at a segment's fourth word; no allocation.
+ * With timestamps, asked after each token: when the newest segment's text so far is an earlier segment's opening,
+ * as long as that segment's text (SEGMENT_REPEAT_TOKENS to SEGMENT_REPEAT_MAX_TOKENS tokens), the index of the
+ * newest segment's opening timestamp, else -1. A decoder that has reached the end of what was said sometimes starts
+ * over ("And so my fellow Americans ... And so my fellow Americans ..."); cutting there keeps the first reading,
+ * where the compression-ratio guard would otherwise drop the whole utterance. No allocation.
  */
 export function repeatedSegmentStart(tokens: readonly number[], timestampBegin: number): number {
-  const k = SEGMENT_REPEAT_TOKENS;
-  const at = tokens.length - k - 1;
-  if (at < 1 || tokens[at] < timestampBegin || !opensSegmentAt(tokens, at, timestampBegin)) return -1;
-  for (let i = at + 1; i < tokens.length; i++) if (tokens[i] >= timestampBegin) return -1;
+  let at = tokens.length - 1;
+  while (at >= 0 && tokens[at] < timestampBegin) at--;
+  const length = tokens.length - at - 1;
+  if (at < 1 || length < SEGMENT_REPEAT_TOKENS || length > SEGMENT_REPEAT_MAX_TOKENS || !opensSegmentAt(tokens, at, timestampBegin)) return -1;
   for (let s = 0; s < at; s++) {
     if (tokens[s] < timestampBegin || !opensSegmentAt(tokens, s, timestampBegin)) continue;
+    let text = 0;
+    while (s + 1 + text < at && tokens[s + 1 + text] < timestampBegin) text++;
+    if (Math.max(SEGMENT_REPEAT_TOKENS, Math.min(text, SEGMENT_REPEAT_MAX_TOKENS)) !== length) continue;
     let same = true;
-    for (let j = 1; j <= k && same; j++) same = tokens[s + j] === tokens[at + j];
+    for (let j = 1; j <= length && same; j++) same = tokens[s + j] === tokens[at + j];
     if (same) return at;
   }
   return -1;
@@ -90,25 +98,143 @@ function sameRun(tokens: readonly number[], a: number, b: number, n: number): bo
   return true;
 }
 
+/**
+ * What the VAD heard in the audio handed to Whisper: the evidence a guard weighs before it drops decoded text.
+ * Silero scores speech; Whisper's no-speech probability is high for short words and band-limited voices too
+ * (dev set: "three", "fourteen" at 0.7), so it is not, alone, evidence that nothing was said.
+ */
+export interface SpeechEvidence {
+  /** Highest Silero speech probability among the audio's frames. */
+  maxProbability: number;
+  /** Frames Silero scored at or above SPEECH_PROBABILITY, ms. */
+  speechMs: number;
+}
+/** Silero's own speech threshold, for counting frames it called speech. */
+export const SPEECH_PROBABILITY = 0.5;
+/**
+ * Speech Silero clearly called speech: a frame at this probability or above, and at least CLEAR_SPEECH_MS of frames
+ * over SPEECH_PROBABILITY (a short word). Noise that gets past the VAD (white, pink, brown, hum, clicks, breathing,
+ * chords: 0.03-0.8 here) does not reach it.
+ */
+export const CLEAR_SPEECH_PROBABILITY = 0.9;
+export const CLEAR_SPEECH_MS = 150;
+const FRAME_MS = 32;
+
+export function clearlySpeech(e: SpeechEvidence | undefined): boolean {
+  return e !== undefined && e.maxProbability >= CLEAR_SPEECH_PROBABILITY && e.speechMs >= CLEAR_SPEECH_MS;
+}
+
+/** Accumulates the evidence of an utterance frame by frame (32 ms Silero frames). */
+export class SpeechEvidenceMeter {
+  private max = 0;
+  private frames = 0;
+
+  add(probability: number): void {
+    if (probability > this.max) this.max = probability;
+    if (probability >= SPEECH_PROBABILITY) this.frames++;
+  }
+
+  get evidence(): SpeechEvidence {
+    return { maxProbability: this.max, speechMs: this.frames * FRAME_MS };
+  }
+
+  reset(): void {
+    this.max = 0;
+    this.frames = 0;
+  }
+}
+
+/** The evidence of samples [from, to) from a recording's frame probabilities (frame f covers samples f*frame ...). */
+export function speechEvidenceOf(probabilities: ArrayLike<number>, from: number, to: number, frame = 512): SpeechEvidence {
+  const meter = new SpeechEvidenceMeter();
+  for (let f = Math.max(0, Math.floor(from / frame)); f < Math.min(probabilities.length, Math.ceil(to / frame)); f++) meter.add(probabilities[f]);
+  return meter.evidence;
+}
+
+/**
+ * What Whisper writes for silence and noise when it writes anything (openai/whisper#928 and our noise runs):
+ * lowercase words without punctuation. Said on its own, one of these is text only where the VAD clearly heard speech.
+ */
+const FILLERS = new Set([
+  'you', 'the', 'a', 'so', 'oh', 'uh', 'um', 'hmm', 'bye', 'bye bye', 'thank you', 'thanks', 'thank you so much',
+  'thank you very much', 'thank you for watching', 'thanks for watching', 'the end', 'music', 'applause', 'laughter',
+]);
+
+/** Lowercase words of the text, punctuation and brackets dropped. */
+export function plainWords(text: string): string[] {
+  return text.toLowerCase().replace(/['\u2019]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
 export interface GuardInput {
   text: string;
   tokens: number;
   avgLogprob: number;
   noSpeechProb: number;
   looped: boolean;
+  /** The VAD's view of the audio; undefined where the caller has none (then no speech is taken as clear). */
+  speech?: SpeechEvidence;
 }
 
 /**
  * The reason the text is not speech (silence or hallucination), or undefined when it is kept.
+ * A guard that drops words needs evidence that they were not speech: audio Silero clearly called speech is never
+ * dropped for Whisper's no-speech probability, nor for being a lone filler word ("you", "Thank you.").
  * Low confidence alone does not reject: a short real utterance ("ask not") can score below -1, and a dropped
  * word is worse than a wrong one. Silence and noise are stopped earlier, by the VAD, and here by no-speech.
  */
 export function rejectReason(r: GuardInput): string | undefined {
   if (r.text.length === 0) return 'empty';
-  if (r.noSpeechProb > NO_SPEECH_THRESHOLD && r.avgLogprob < LOGPROB_THRESHOLD) {
-    return `no speech (p=${r.noSpeechProb.toFixed(2)}, avg logprob ${r.avgLogprob.toFixed(2)})`;
+  const words = plainWords(r.text);
+  if (words.length === 0) return 'no words';
+  const clear = clearlySpeech(r.speech);
+  if (!clear && r.noSpeechProb > NO_SPEECH_THRESHOLD && r.avgLogprob < LOGPROB_THRESHOLD) {
+    return `no speech (p=${r.noSpeechProb.toFixed(2)}, avg logprob ${r.avgLogprob.toFixed(2)}${vadNote(r.speech)})`;
   }
+  if (!clear && FILLERS.has(words.join(' '))) return `filler without clear speech${vadNote(r.speech)}`;
   const cr = compressionRatio(r.text);
   if (cr > COMPRESSION_RATIO_THRESHOLD) return `repetitive (compression ratio ${cr.toFixed(2)})`;
   return undefined;
+}
+
+function vadNote(e: SpeechEvidence | undefined): string {
+  return e ? `, VAD max ${e.maxProbability.toFixed(2)}, ${Math.round(e.speechMs)} ms speech` : '';
+}
+
+/** Text tokens grouped into words: the index of each word's first token and its plain form ('' for punctuation). */
+function tokenWords(tokens: readonly number[], pieceOf: (token: number) => string | undefined): { at: number; word: string }[] {
+  const words: { at: number; word: string }[] = [];
+  let boundary = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const piece = pieceOf(tokens[i]);
+    if (piece === undefined) {
+      boundary = true; // a timestamp or special token ends a word
+      continue;
+    }
+    const plain = plainWords(piece).join('');
+    const last = words[words.length - 1];
+    if (boundary || /^\s/.test(piece) || (plain && !last.word)) words.push({ at: i, word: plain });
+    else last.word += plain;
+    boundary = false;
+  }
+  return words.filter((w) => w.word);
+}
+
+/**
+ * Where a phrase (two words or more) that ends the text and is said twice or more in a row at its end starts being
+ * repeated: "Login incorrect. Login incorrect." -> the index of the second "Login"; -1 when the tail does not repeat.
+ * Words compare as plainWords (case and punctuation aside). A single word repeated ("five five") is left alone.
+ * `pieceOf` gives a text token's text, undefined for a timestamp or special token.
+ */
+export function repeatedTailStart(tokens: readonly number[], pieceOf: (token: number) => string | undefined): number {
+  const words = tokenWords(tokens, pieceOf);
+  let end = words.length;
+  for (let n = Math.floor(end / 2); n >= 2; n--) {
+    let same = true;
+    for (let k = 0; k < n && same; k++) same = words[end - 1 - k].word === words[end - 1 - k - n].word;
+    if (!same) continue;
+    // Keep cutting whole copies while the phrase before is the same one.
+    while (end - 2 * n >= 0 && words.slice(end - 2 * n, end - n).every((w, k) => w.word === words[end - n + k].word)) end -= n;
+    return words[end].at;
+  }
+  return -1;
 }

@@ -96,6 +96,17 @@ export class WhisperTokenizer {
     return Buffer.from(bytes).toString('utf8').trim();
   }
 
+  /** Text of one token with its leading space kept (" login"); undefined for a special token. */
+  pieceText(id: number): string | undefined {
+    if (this.isSpecial(id) || this.pieces[id] === undefined) return undefined;
+    const bytes: number[] = [];
+    for (const ch of this.pieces[id]) {
+      const b = this.byteOf.get(ch);
+      if (b !== undefined) bytes.push(b);
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+
   languageCode(id: number): string | undefined {
     for (const [code, tid] of this.languages) if (tid === id) return code;
     return undefined;

@@ -7,7 +7,7 @@ import { ModelEditor, prepareModel } from '../modelCache';
 import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
-import { rejectReason, repeatedSegmentStart, tailLoopLength, trimLoop } from './guards';
+import { rejectReason, repeatedSegmentStart, repeatedTailStart, SpeechEvidence, tailLoopLength, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
 
@@ -66,6 +66,12 @@ export interface WhisperResult {
   noSpeechProb: number;
   rejected?: string;
   timings: StageTimings;
+}
+
+/** What a caller knows about the audio besides the samples. */
+export interface TranscribeOptions {
+  /** The VAD's evidence that the audio is speech: the guards never drop what Silero clearly called speech. */
+  speech?: SpeechEvidence;
 }
 
 export interface ModelCacheOptions {
@@ -170,9 +176,9 @@ export class Whisper {
   }
 
   /** Transcribes up to 30 s of 16 kHz mono audio. */
-  transcribe(audio: Float32Array, language: string): Promise<WhisperResult> {
+  transcribe(audio: Float32Array, language: string, options: TranscribeOptions = {}): Promise<WhisperResult> {
     this.running++;
-    const run = this.queue.then(() => this.run(audio, language));
+    const run = this.queue.then(() => this.run(audio, language, options));
     this.queue = run.catch(() => undefined).finally(() => {
       // The pass's buffers are garbage now; collected after the caller has the text, unless another pass waits.
       if (--this.running === 0 && this.reclaimAfter) setImmediate(() => this.running === 0 && reclaim());
@@ -180,7 +186,7 @@ export class Whisper {
     return run;
   }
 
-  private async run(audio: Float32Array, language: string): Promise<WhisperResult> {
+  private async run(audio: Float32Array, language: string, options: TranscribeOptions): Promise<WhisperResult> {
     this.checkLanguage(language);
     const t0 = performance.now();
     const frames = windowFrames(audio.length, this.window);
@@ -222,10 +228,10 @@ export class Whisper {
       });
       const t3 = performance.now();
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      const tokens = looped ? trimLoop(kept) : kept;
+      const tokens = this.withoutRepeatedTail(looped ? trimLoop(kept) : kept);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
-      const rejected = rejectReason({ text, tokens: tokens.length, avgLogprob, noSpeechProb: result.noSpeechProb, looped });
+      const rejected = rejectReason({ text, tokens: tokens.length, avgLogprob, noSpeechProb: result.noSpeechProb, looped, speech: options.speech });
       return {
         text: rejected ? '' : text,
         tokens,
@@ -245,6 +251,18 @@ export class Whisper {
       if (err instanceof EngineError) throw err;
       throw new EngineError(EngineErrorCode.InferenceFailed, `The decoder failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * One copy of a phrase the decoder wrote twice or more at the end ("Login incorrect. Login incorrect." for one):
+   * cut before the second copy, and before a segment's opening timestamp left in front of it.
+   */
+  private withoutRepeatedTail(tokens: number[]): number[] {
+    let at = repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t));
+    if (at < 0) return tokens;
+    const tb = this.tokenizer.special.timestampBegin;
+    if (at >= 2 && tokens[at - 1] >= tb && tokens[at - 2] >= tb) at--;
+    return tokens.slice(0, at);
   }
 
   private cutToWindow(mel: Float32Array, frames: number): Float32Array {

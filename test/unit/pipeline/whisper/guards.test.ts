@@ -3,8 +3,14 @@ import {
   COMPRESSION_RATIO_THRESHOLD,
   compressionRatio,
   GuardInput,
+  CLEAR_SPEECH_MS,
+  clearlySpeech,
   rejectReason,
   repeatedSegmentStart,
+  repeatedTailStart,
+  SpeechEvidence,
+  SpeechEvidenceMeter,
+  speechEvidenceOf,
   tailLoopLength,
   trimLoop,
 } from '../../../../src/pipeline/whisper/guards';
@@ -96,15 +102,51 @@ describe('hallucination guards', () => {
     const TS = 50364; // <|0.00|>
     const ts = (s: number) => TS + Math.round(s / 0.02);
     const sentence = [400, 370, 452, 1035, 6280, 1029];
-    it('finds a segment that starts reading the window again, at its opening timestamp, once its fourth word is in', () => {
-      const tokens = [ts(0), ...sentence, ts(10), ts(10.2), ...sentence.slice(0, 4)];
+    it('finds a segment that starts reading the window again, at its opening timestamp, once the earlier text is in', () => {
+      const tokens = [ts(0), ...sentence, ts(10), ts(10.2), ...sentence];
       assert.strictEqual(repeatedSegmentStart(tokens, TS), 7 + 1);
-      assert.strictEqual(repeatedSegmentStart(tokens.slice(0, -1), TS), -1, 'three words are not yet a repeat');
+      assert.strictEqual(repeatedSegmentStart(tokens.slice(0, -1), TS), -1, 'five of six tokens are not yet a repeat');
+    });
+
+    it('compares at most twelve tokens of a long segment', () => {
+      const long = Array.from({ length: 20 }, (_, i) => 500 + i);
+      const tokens = [ts(0), ...long, ts(10), ts(10.2), ...long.slice(0, 12)];
+      assert.strictEqual(repeatedSegmentStart(tokens, TS), 22);
+    });
+
+    it('leaves a segment that opens like an earlier one and goes on differently ("If you wish to ...")', () => {
+      const ifYouWishTo = [759, 291, 3172, 281];
+      const first = [ts(3), ...ifYouWishTo, 4867, 1745, ts(7)];
+      const tokens = [ts(0), 400, 370, ts(3), ...first.slice(1), ts(7), ...ifYouWishTo, 2845];
+      for (let n = first.length + 3; n <= tokens.length; n++) assert.strictEqual(repeatedSegmentStart(tokens.slice(0, n), TS), -1, `at ${n}`);
     });
     it('leaves segments that say something new, or repeat fewer than four tokens', () => {
       assert.strictEqual(repeatedSegmentStart([ts(0), ...sentence, ts(3), ts(3.5), 11, 12, 13, 14, 15, ts(5)], TS), -1);
       assert.strictEqual(repeatedSegmentStart([ts(0), ...sentence, ts(3), ts(3.5), ...sentence.slice(0, 3)], TS), -1);
       assert.strictEqual(repeatedSegmentStart([...sentence, ...sentence], TS), -1, 'no timestamps, no segments');
+    });
+  });
+
+  describe('speech evidence', () => {
+    it('counts the frames Silero called speech and keeps the highest probability', () => {
+      const meter = new SpeechEvidenceMeter();
+      for (const p of [0.1, 0.6, 0.95, 0.4, 0.5]) meter.add(p);
+      assert.deepStrictEqual(meter.evidence, { maxProbability: 0.95, speechMs: 3 * 32 });
+      meter.reset();
+      assert.deepStrictEqual(meter.evidence, { maxProbability: 0, speechMs: 0 });
+    });
+
+    it('reads the frames of a sample range from a recording\'s probabilities', () => {
+      const probabilities = Float32Array.from([0, 0.99, 0.99, 0.2, 0.7, 0.1]);
+      assert.deepStrictEqual(speechEvidenceOf(probabilities, 512, 3 * 512), { maxProbability: probabilities[1], speechMs: 64 });
+      assert.strictEqual(speechEvidenceOf(probabilities, 3 * 512, 100 * 512).maxProbability, probabilities[4]);
+    });
+
+    it('is clear only with a confident frame and a short word\'s worth of speech', () => {
+      assert.strictEqual(clearlySpeech(undefined), false);
+      assert.strictEqual(clearlySpeech({ maxProbability: 0.98, speechMs: 12 * 32 }), true);
+      assert.strictEqual(clearlySpeech({ maxProbability: 0.8, speechMs: 1000 }), false, 'chords score up to 0.8');
+      assert.strictEqual(clearlySpeech({ maxProbability: 0.99, speechMs: CLEAR_SPEECH_MS - 32 }), false, 'a click');
     });
   });
 
@@ -136,6 +178,80 @@ describe('hallucination guards', () => {
 
     it('uses the thresholds strictly (exactly at the limit is kept)', () => {
       assert.strictEqual(rejectReason({ ...normal, avgLogprob: -1.0, noSpeechProb: 0.6 }), undefined);
+    });
+
+    const clear: SpeechEvidence = { maxProbability: 0.98, speechMs: 384 };
+    const weak: SpeechEvidence = { maxProbability: 0.6, speechMs: 64 };
+    // Dev-set words the no-speech rule dropped (saytime, warzone2100): Silero had called them speech.
+    const shortWords: [string, number, number][] = [
+      ['three.', 0.69, -1.68], ['14.', 0.75, -1.45], ['Zero.', 0.62, -1.61], ['minute.', 0.62, -1.47], ['Fire it will.', 0.63, -1.18],
+    ];
+    for (const [text, noSpeechProb, avgLogprob] of shortWords) {
+      it(`keeps "${text}" (no speech p=${noSpeechProb}, avg logprob ${avgLogprob}) where Silero clearly heard speech`, () => {
+        assert.strictEqual(rejectReason({ ...normal, text, noSpeechProb, avgLogprob, speech: clear }), undefined);
+        assert.match(rejectReason({ ...normal, text, noSpeechProb, avgLogprob, speech: weak }) ?? '', /^no speech/);
+        assert.match(rejectReason({ ...normal, text, noSpeechProb, avgLogprob }) ?? '', /^no speech/, 'no evidence: Whisper\'s rule');
+      });
+    }
+
+    const table: [string, SpeechEvidence | undefined, RegExp | undefined][] = [
+      ['.', clear, /^no words/],
+      ['...', weak, /^no words/],
+      ['♪', clear, /^no words/],
+      ['you', weak, /^filler/],
+      ['You.', undefined, /^filler/],
+      ['The', weak, /^filler/],
+      ['Thank you.', weak, /^filler/],
+      ['Thanks for watching!', undefined, /^filler/],
+      ['[Music]', weak, /^filler/],
+      ['you', clear, undefined],
+      ['Thank you.', clear, undefined],
+      ['Three.', weak, undefined],
+      ['Yes.', undefined, undefined],
+    ];
+    for (const [text, speech, reason] of table) {
+      it(`${reason ? 'rejects' : 'keeps'} "${text}" with ${speech ? (clearlySpeech(speech) ? 'clear' : 'weak') : 'no'} VAD evidence`, () => {
+        const r = rejectReason({ ...normal, text, noSpeechProb: 0.3, avgLogprob: -0.8, speech });
+        if (reason) assert.match(r ?? '', reason);
+        else assert.strictEqual(r, undefined);
+      });
+    }
+  });
+
+  describe('repeatedTailStart', () => {
+    const pieces = new Map<number, string>();
+    /** Token ids for the pieces (a new word starts with a space); timestamps as numbers >= TS. */
+    const TS = 50364;
+    const encode = (...parts: (string | number)[]) =>
+      parts.map((p) => {
+        if (typeof p === 'number') return TS + p;
+        for (const [id, text] of pieces) if (text === p) return id;
+        pieces.set(1000 + pieces.size, p);
+        return 999 + pieces.size;
+      });
+    const pieceOf = (t: number) => (t >= TS ? undefined : pieces.get(t));
+
+    it('cuts a phrase said once but written twice at the end, at the second copy', () => {
+      const tokens = encode(0, 'Login', ' incorrect', '.', ' Login', ' incorrect', '.', 90);
+      assert.strictEqual(repeatedTailStart(tokens, pieceOf), 4);
+    });
+
+    it('compares words, not tokens: case and punctuation aside, across segments', () => {
+      const tokens = encode(0, ' login', ' incorrect', 50, 50, 'Login', ' incorrect', '.');
+      assert.strictEqual(repeatedTailStart(tokens, pieceOf), 5);
+    });
+
+    it('keeps one copy of a phrase written three times', () => {
+      const tokens = encode(' ask', ' what', ' you', ',', ' ask', ' what', ' you', ',', ' ask', ' what', ' you');
+      assert.strictEqual(repeatedTailStart(tokens, pieceOf), 4);
+    });
+
+    it('leaves a single word repeated ("five five"), a repeat not at the end, and text without repeats', () => {
+      assert.strictEqual(repeatedTailStart(encode('5', ',', ' 5', '.'), pieceOf), -1);
+      assert.strictEqual(repeatedTailStart(encode(' go', ' go', ' go'), pieceOf), -1);
+      assert.strictEqual(repeatedTailStart(encode(' dial', ' one', ' dial', ' one', ' now'), pieceOf), -1);
+      assert.strictEqual(repeatedTailStart(encode(' And', ' so', ' my', ' fellow', ' Americans'), pieceOf), -1);
+      assert.strictEqual(repeatedTailStart([], pieceOf), -1);
     });
   });
 });
