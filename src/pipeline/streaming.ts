@@ -11,6 +11,7 @@
  * Nothing here runs while Whisper is busy: speculative work never delays a final.
  */
 import { Utterance, UtteranceSegmenter } from './segmenter';
+import { plainWords, SpeechEvidence, SpeechEvidenceMeter } from './whisper/guards';
 import { Whisper, WhisperResult } from './whisper/whisper';
 
 /** Speech between two partial passes once one has given text, ms. */
@@ -49,6 +50,10 @@ export class SpeculativeTranscriber {
   private previous: number[] = [];
   private committed: number[] = [];
   private speculation?: Speculation;
+  /** The VAD's evidence for the open utterance (`heard`), and for those closed but not yet transcribed. */
+  private readonly meter = new SpeechEvidenceMeter();
+  private heard = -1;
+  private readonly closedEvidence = new Map<number, SpeechEvidence>();
 
   constructor(
     private readonly whisper: Whisper,
@@ -57,8 +62,12 @@ export class SpeculativeTranscriber {
     private readonly onPartial: (p: PartialText) => void,
   ) {}
 
-  /** After each frame: starts a partial or a speculative pass when one is due and Whisper is free. */
-  tick(seg: UtteranceSegmenter): void {
+  /**
+   * After each frame, with its speech probability: starts a partial or a speculative pass when one is due and
+   * Whisper is free.
+   */
+  tick(seg: UtteranceSegmenter, probability?: number): void {
+    this.hear(seg, probability);
     if (!seg.speaking) return;
     if (seg.openUtteranceId !== this.utteranceId) {
       this.reset();
@@ -69,7 +78,7 @@ export class SpeculativeTranscriber {
     if (silence >= seg.postRoll) {
       const end = seg.lastVoicedSample + seg.postRoll;
       if (this.opts.speculate && this.speculation?.endSample !== end) {
-        const result = this.whisper.transcribe(seg.snapshot(end), this.language);
+        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence });
         result.catch(() => undefined);
         this.speculation = { utteranceId: this.utteranceId, endSample: end, result };
       }
@@ -83,7 +92,7 @@ export class SpeculativeTranscriber {
     if (spoken < due) return;
     this.lastPartialAt = spoken;
     const id = this.utteranceId;
-    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language).then(
+    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language, { speech: this.meter.evidence }).then(
       (r) => this.agree(id, r),
       () => undefined,
     );
@@ -96,7 +105,28 @@ export class SpeculativeTranscriber {
     if (s && s.utteranceId === u.id && s.endSample === u.endSample) {
       return { result: await s.result, speculative: true };
     }
-    return { result: await this.whisper.transcribe(u.samples, this.language), speculative: false };
+    return { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id) }), speculative: false };
+  }
+
+  /** Takes the frame's probability into the evidence of the utterance it belongs to. */
+  private hear(seg: UtteranceSegmenter, probability: number | undefined): void {
+    if (probability === undefined) return;
+    if (this.heard >= 0 && (!seg.speaking || seg.openUtteranceId !== this.heard)) {
+      this.closedEvidence.set(this.heard, this.meter.evidence);
+      this.heard = -1;
+      this.meter.reset();
+    }
+    if (!seg.speaking) return;
+    this.heard = seg.openUtteranceId;
+    this.meter.add(probability);
+  }
+
+  /** The evidence of utterance `id` (closed, or still the one heard when the stream was flushed); taken once. */
+  private evidenceOf(id: number): SpeechEvidence | undefined {
+    const closed = this.closedEvidence.get(id);
+    for (const k of this.closedEvidence.keys()) if (k <= id) this.closedEvidence.delete(k);
+    if (closed) return closed;
+    return id === this.heard ? this.meter.evidence : undefined;
   }
 
   private reset(): void {
@@ -120,13 +150,29 @@ export class SpeculativeTranscriber {
     this.previous = tokens;
     const tok = this.whisper.tokenizer;
     if (r.text) this.hadText = true;
-    this.onPartial({
-      utteranceId: id,
-      committed: tok.decode(this.committed),
-      // After the committed text: this pass's words from where it stops agreeing with it.
-      tentative: tok.decode(tokens.slice(commonPrefix(tokens, this.committed))),
-    });
+    const committed = tok.decode(this.committed);
+    // After the committed text: this pass's words from where it stops agreeing with it.
+    const tentative = startsWith(tokens, this.committed) ? tok.decode(tokens.slice(this.committed.length)) : tentativeAfter(committed, r.text);
+    this.onPartial({ utteranceId: id, committed, tentative });
   }
+}
+
+/**
+ * This pass's words after the committed text. Where the pass begins with the committed words (case and punctuation
+ * aside), what follows them; where it reads the start differently ("Ask" for "ask,"), the words past as many as are
+ * committed: never the committed words a second time ("ask what you can do for you, ask what you can do for you").
+ */
+export function tentativeAfter(committed: string, pass: string): string {
+  const done = plainWords(committed).length;
+  if (done === 0) return pass;
+  let seen = 0;
+  // Cut the pass after its done-th word (a word: a run of letters or digits, as plainWords counts them).
+  const word = /[\p{L}\p{N}'\u2019]+/gu;
+  for (let m = word.exec(pass); m; m = word.exec(pass)) {
+    if (plainWords(m[0]).length === 0) continue;
+    if (++seen === done) return pass.slice(m.index + m[0].length).replace(/^[^\p{L}\p{N}]*\s/u, '').trimStart();
+  }
+  return '';
 }
 
 function commonPrefix(a: readonly number[], b: readonly number[]): number {
