@@ -46,7 +46,7 @@ export interface EngineConfig {
   hangoverMs?: number;
   /** Audio kept from before speech starts, ms; default 300. */
   preRollMs?: number;
-  /** An utterance longer than this is cut, ms; default 28000 (Whisper sees 30 s at most). */
+  /** Speech longer than this is cut at its quietest point of the last 3 s, ms; default 24000 (at most 28000: Whisper sees 30 s). */
   maxUtteranceMs?: number;
   /** Interim text while speaking (default true). */
   partials?: boolean;

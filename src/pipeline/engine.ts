@@ -13,6 +13,7 @@ import {
 import { EngineError, asEngineError } from './errors';
 import { readAudioFile, transcribeFile } from './fileTranscriber';
 import { ListenSession } from './listen';
+import { MAX_UTTERANCE_MS } from './segmenter';
 import { EngineMetrics } from './metrics';
 import { defaultCacheDir } from './modelCache';
 import { reverifyTrusted } from './fileStamp';
@@ -26,7 +27,7 @@ const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir' | 'cacheDir'>> & { 
   vadThreshold: 0.5,
   hangoverMs: 600,
   preRollMs: 300,
-  maxUtteranceMs: 28000,
+  maxUtteranceMs: MAX_UTTERANCE_MS,
   encoderWindow: 'variable',
   partials: true,
   speculative: true,
