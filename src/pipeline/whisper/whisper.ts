@@ -255,14 +255,22 @@ export class Whisper {
 
   /**
    * One copy of a phrase the decoder wrote twice or more at the end ("Login incorrect. Login incorrect." for one):
-   * cut before the second copy, and before a segment's opening timestamp left in front of it.
+   * cut before the second copy (and before its segment's opening timestamp). The kept copy ends at the last copy's
+   * last timestamp: the audio up to there was read (a caller looking for unread speech starts after it).
    */
   private withoutRepeatedTail(tokens: number[]): number[] {
     let at = repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t));
     if (at < 0) return tokens;
     const tb = this.tokenizer.special.timestampBegin;
     if (at >= 2 && tokens[at - 1] >= tb && tokens[at - 2] >= tb) at--;
-    return tokens.slice(0, at);
+    const kept = tokens.slice(0, at);
+    let end = tokens.length - 1;
+    while (end >= at && tokens[end] < tb) end--;
+    if (end >= at) {
+      if (kept.length > 0 && kept[kept.length - 1] >= tb) kept[kept.length - 1] = tokens[end];
+      else kept.push(tokens[end]);
+    }
+    return kept;
   }
 
   private cutToWindow(mel: Float32Array, frames: number): Float32Array {
