@@ -9,7 +9,7 @@
  * peer, words lost and invented). Prints the fast path's summary (bench/fastPath.ts), then the tables, and writes
  * .bench/results.json.
  * Env: VOICEFLOW_TEST_AUDIO (audio folder), BENCH_RUNS (default 3), BENCH_MODELS (default tiny,base), BENCH_LEVERS
- * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 10, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips), BENCH_DEV
+ * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 20, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips), BENCH_DEV
  * (0 skips the dev set).
  */
 import * as fs from 'fs';
@@ -64,7 +64,7 @@ function parseEnv(): BenchEnv {
     if (!(MODEL_NAMES as readonly string[]).includes(m)) throw new Error(`BENCH_MODELS: unknown model "${m}" (choose from ${MODEL_NAMES.join(', ')}).`);
   }
   const levers = number('BENCH_LEVERS', 1, (n) => n === 0 || n === 1, '0 or 1') === 1;
-  const soakMinutes = number('BENCH_SOAK_MINUTES', 10, (n) => Number.isFinite(n) && n >= 0, 'a number of minutes >= 0');
+  const soakMinutes = number('BENCH_SOAK_MINUTES', 20, (n) => Number.isFinite(n) && n >= 0, 'a number of minutes >= 0');
   const coldRuns = number('BENCH_COLD_RUNS', 5, (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0');
   const devSet = number('BENCH_DEV', 1, (n) => n === 0 || n === 1, '0 or 1') === 1;
   return { runs, models: models as ModelName[], levers, soakMinutes, coldRuns, devSet };

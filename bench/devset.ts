@@ -16,7 +16,7 @@ import { EngineConfig, MODEL_NAMES, ModelName } from '../src/protocol';
 import { audioDir, loadAudio16k } from './clips';
 import { EngineRunner } from './engineRunner';
 import { PeerAsr } from './peer';
-import { normalizeWords } from './wer';
+import { alignWords, normalizeWords, WordAlignment } from './wer';
 
 export const DEV_SUBDIR = 'dev';
 /** At least this share of a reference's words deleted is an utterance half lost. */
@@ -31,14 +31,8 @@ export interface DevEntry {
   seconds: number;
 }
 
-/** Word alignment counts of one hypothesis against its reference. */
-export interface Alignment {
-  referenceWords: number;
-  hits: number;
-  substitutions: number;
-  deletions: number;
-  insertions: number;
-}
+/** Word alignment counts of one hypothesis against its reference (bench/wer.ts). */
+export type Alignment = WordAlignment;
 
 export interface DevText {
   text: string;
@@ -107,36 +101,6 @@ export function readDevSet(dir: string): DevEntry[] {
   });
 }
 
-/** Levenshtein alignment of words with its backtrace: hits, substitutions, deletions, insertions. */
-export function align(reference: readonly string[], hypothesis: readonly string[]): Alignment {
-  const R = reference.length;
-  const H = hypothesis.length;
-  const d: number[][] = Array.from({ length: R + 1 }, (_, i) => Array.from({ length: H + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= R; i++) {
-    for (let j = 1; j <= H; j++) {
-      d[i][j] = Math.min(d[i - 1][j - 1] + (reference[i - 1] === hypothesis[j - 1] ? 0 : 1), d[i - 1][j] + 1, d[i][j - 1] + 1);
-    }
-  }
-  const a: Alignment = { referenceWords: R, hits: 0, substitutions: 0, deletions: 0, insertions: 0 };
-  let i = R;
-  let j = H;
-  while (i > 0 || j > 0) {
-    if (i > 0 && j > 0 && d[i][j] === d[i - 1][j - 1] + (reference[i - 1] === hypothesis[j - 1] ? 0 : 1)) {
-      if (reference[i - 1] === hypothesis[j - 1]) a.hits++;
-      else a.substitutions++;
-      i--;
-      j--;
-    } else if (i > 0 && d[i][j] === d[i - 1][j] + 1) {
-      a.deletions++;
-      i--;
-    } else {
-      a.insertions++;
-      j--;
-    }
-  }
-  return a;
-}
-
 /**
  * Phrases (word n-grams, n >= 2) said twice in a row in the hypothesis where the reference does not say them twice
  * in a row: "login incorrect login incorrect" for "login incorrect". One entry per repeated phrase, longest first.
@@ -165,7 +129,7 @@ export function repeatedPhrases(reference: readonly string[], hypothesis: readon
 function scored(reference: string, t: DevText): DevText & { align: Alignment; repeated: string[] } {
   const ref = normalizeWords(reference);
   const hyp = normalizeWords(t.text);
-  return { ...t, align: align(ref, hyp), repeated: repeatedPhrases(ref, hyp) };
+  return { ...t, align: alignWords(ref, hyp), repeated: repeatedPhrases(ref, hyp) };
 }
 
 export function summarizeDev(files: readonly { file: string; t: { align: Alignment; repeated: string[]; text: string } }[]): DevSummary {
@@ -238,7 +202,7 @@ export function devsetEnv(root: string, env: NodeJS.ProcessEnv = process.env): D
     try {
       config = JSON.parse(env.DEVSET_CONFIG) as EngineConfig;
     } catch (err) {
-      throw new Error(`DEVSET_CONFIG must be a JSON object of EngineConfig fields, e.g. '{"encoderWindow":"full"}' or '{"levers":{"timestamps":false}}': ${(err as Error).message}`);
+      throw new Error(`DEVSET_CONFIG must be a JSON object of EngineConfig fields, e.g. '{"encoderWindow":"full"}' or '{"levers":{"timestamps":false}}': ${(err as Error).message}`, { cause: err });
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error('DEVSET_CONFIG must be a JSON object of EngineConfig fields.');
   }
@@ -264,7 +228,7 @@ export async function engineTexts(enginePath: string, config: EngineConfig, entr
       try {
         r = await engine.client.transcribeFile({ path: e.path });
       } catch (err) {
-        throw new Error(`The engine failed on ${e.path}: ${(err as Error).message}\n${engine.stderrTail}`);
+        throw new Error(`The engine failed on ${e.path}: ${(err as Error).message}\n${engine.stderrTail}`, { cause: err });
       }
       const rejected = r.segments.filter((s) => s.rejected).map((s) => s.rejected!);
       out.set(e.name, { text: r.text.trim(), ...(rejected.length ? { rejected } : {}) });

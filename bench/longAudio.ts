@@ -10,7 +10,7 @@ import * as path from 'path';
 import { ModelName } from '../src/protocol';
 import { Clip, loadAudio16k, writeAudio } from './clips';
 import { EngineRunner } from './engineRunner';
-import { normalizeWords } from './wer';
+import { alignWords, normalizeWords } from './wer';
 
 const RATE = 16000;
 export const LONG_AUDIO_SECONDS = 600;
@@ -75,36 +75,10 @@ export interface WordErrors {
   insertions: number;
 }
 
-/** S/D/I of a minimum-edit alignment of the normalized words (bench/wer.ts); ties prefer a substitution. */
+/** S/D/I of a minimum-edit alignment of the normalized words (bench/wer.ts). */
 export function wordErrors(reference: string, hypothesis: string): WordErrors {
-  const ref = normalizeWords(reference);
-  const hyp = normalizeWords(hypothesis);
-  const cols = hyp.length + 1;
-  const cost = new Uint32Array((ref.length + 1) * cols);
-  for (let j = 0; j < cols; j++) cost[j] = j;
-  for (let i = 1; i <= ref.length; i++) {
-    cost[i * cols] = i;
-    for (let j = 1; j < cols; j++) {
-      const sub = cost[(i - 1) * cols + j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1);
-      cost[i * cols + j] = Math.min(sub, cost[(i - 1) * cols + j] + 1, cost[i * cols + j - 1] + 1);
-    }
-  }
-  const e: WordErrors = { referenceWords: ref.length, substitutions: 0, deletions: 0, insertions: 0 };
-  for (let i = ref.length, j = hyp.length; i > 0 || j > 0; ) {
-    const here = cost[i * cols + j];
-    if (i > 0 && j > 0 && here === cost[(i - 1) * cols + j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1)) {
-      if (ref[i - 1] !== hyp[j - 1]) e.substitutions++;
-      i--;
-      j--;
-    } else if (i > 0 && here === cost[(i - 1) * cols + j] + 1) {
-      e.deletions++;
-      i--;
-    } else {
-      e.insertions++;
-      j--;
-    }
-  }
-  return e;
+  const { referenceWords, substitutions, deletions, insertions } = alignWords(normalizeWords(reference), normalizeWords(hypothesis));
+  return { referenceWords, substitutions, deletions, insertions };
 }
 
 export interface LongAudioResult extends WordErrors {

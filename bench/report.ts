@@ -206,14 +206,17 @@ function soakTables(m: ModelResult): string[] {
   const rows = [
     ['dictation', `${s.minutes} min; sessions of ${Math.round(s.passSeconds)} s (the ${s.clips.length} speech clips each), back to back: ${s.sessions}`],
     ['utterances transcribed (non-empty finals)', `${s.utterances}`],
+    ['words lost / invented (sessions that ran to their end, against the clips\' references)',
+      `${s.words.deletions} / ${s.words.insertions} of ${s.words.referenceWords} words in ${s.scoredSessions} sessions (substituted: ${s.words.substitutions})`],
+    ...s.sessionsWithErrors.slice(0, 5).map((e) => [`session ${e.session}: ${e.lost} lost, ${e.invented} invented`, e.text.slice(0, 300)]),
     ['RSS at the first sample after 1 min', s.rssAfter1MinBytes !== undefined ? mb(s.rssAfter1MinBytes) : 'n/a (soak shorter than 1 min)'],
-    ['RSS at the end / max', `${mb(s.rssEndBytes)} / ${mb(s.rssMaxBytes)}`],
+    ['RSS at the first sample / end / max', `${mb(s.samples[0]?.rssBytes ?? NaN)} / ${mb(s.rssEndBytes)} / ${mb(s.rssMaxBytes)}`],
     ['RSS growth over the second half (least-squares slope)', `${Number.isFinite(s.growthMbPerMin) ? s.growthMbPerMin.toFixed(2) : '-'} MB/min`],
     ['errors', s.errors.length ? s.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'],
   ];
   if (s.contention) rows.push(['CPU used by other processes during the soak', contentionCell(s.contention)]);
   return [
-    `### whisper-${s.model} engine RSS after ${s.minutes} minutes of dictation (file source at real-time pace; metrics every 10 s)`,
+    `### whisper-${s.model} soak: ${s.minutes} minutes of dictation, words lost and invented, engine RSS (file source at real-time pace through the live path; metrics every 10 s)`,
     '',
     table(['', 'engine'], rows),
     '',

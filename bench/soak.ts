@@ -1,7 +1,8 @@
 /**
- * The soak (tiny): engine memory over minutes of dictation. One engine with the default config listens to the speech
- * clips (1 s of silence first, 2.5 s after each) played from a file at real-time pace, sessions back to back until
- * BENCH_SOAK_MINUTES have passed; `metrics` every 10 s gives its RSS.
+ * The soak (tiny): words and memory over minutes of dictation. One engine with the default config listens to the
+ * speech clips (1 s of silence first, 2.5 s after each) played from a file at real-time pace, sessions back to back
+ * until BENCH_SOAK_MINUTES have passed; `metrics` every 10 s gives its RSS, and each whole session's finals are
+ * aligned with the clips' references: words lost (deletions) and words invented (insertions).
  * One session per pass over the clips, not one long file: a file source holds all its samples in memory twice (in the
  * engine and in its capture worker, about 7.7 MB per minute of audio), which would grow with the soak's length.
  */
@@ -9,6 +10,7 @@ import * as path from 'path';
 import { sleep } from '../test/fakeMicrophone';
 import { ErrorNotification, ModelName } from '../src/protocol';
 import { Clip, writeDictation } from './clips';
+import { alignWords, normalizeWords, WordAlignment } from './wer';
 import { Contention } from './contention';
 import { startFileSession } from './dictation';
 import { EngineRunner, withStderr } from './engineRunner';
@@ -42,6 +44,11 @@ export interface SoakResult {
   /** Least-squares slope of RSS over the samples of the second half, MB per minute; NaN with fewer than 2. */
   growthMbPerMin: number;
   utterances: number;
+  /** Summed over the sessions that ran to their end (the last one, cut by the time limit, is not counted). */
+  words: WordAlignment;
+  /** Sessions whose words were counted, and those with a word lost or invented (with their text, for the report). */
+  scoredSessions: number;
+  sessionsWithErrors: { session: number; lost: number; invented: number; text: string }[];
   errors: ErrorNotification[];
   /** CPU other processes used during the soak (Linux). */
   contention?: Contention;
@@ -50,8 +57,14 @@ export interface SoakResult {
 const progress = (s: string) => process.stderr.write(s);
 
 export async function measureSoak(enginePath: string, model: ModelName, clips: readonly Clip[], minutes: number, tmpDir: string): Promise<SoakResult> {
-  const speech = clips.filter((c) => c.kind === 'speech');
+  // Clips with a reference, so that every word can be counted.
+  const speech = clips.filter((c) => c.kind === 'speech' && c.reference !== undefined);
   const pass = writeDictation(path.join(tmpDir, 'soak-pass.wav'), speech);
+  const reference = normalizeWords(speech.map((c) => c.reference).join(' '));
+  const words: WordAlignment = { referenceWords: 0, hits: 0, substitutions: 0, deletions: 0, insertions: 0 };
+  const sessionsWithErrors: SoakResult['sessionsWithErrors'] = [];
+  let scoredSessions = 0;
+  let finals: string[] = [];
   const engine = await EngineRunner.start(enginePath, { model });
   const client = engine.client;
   let utterances = 0;
@@ -59,6 +72,7 @@ export async function measureSoak(enginePath: string, model: ModelName, clips: r
   const subs = [
     client.onFinal((n) => {
       if (n.text.trim()) utterances++;
+      finals.push(n.text);
     }),
     client.onError((e) => errors.push(e)),
   ];
@@ -87,11 +101,21 @@ export async function measureSoak(enginePath: string, model: ModelName, clips: r
   try {
     progress(`[soak] ${model}: ${minutes} min of dictation, ${Math.round(pass.seconds)} s per session...\n`);
     while (performance.now() < endAt && !failure) {
+      finals = [];
       const { ended } = await startFileSession(client, pass.path, pass.seconds);
       sessions++;
       const timeUp = sleep(endAt - performance.now()).then(() => 'time up' as const);
-      if ((await Promise.race([ended, timeUp])) === 'time up') await client.stop();
-      await ended;
+      if ((await Promise.race([ended, timeUp])) === 'time up') {
+        await client.stop();
+        await ended;
+        break;
+      }
+      const end = await ended;
+      if (end.reason !== 'eof') continue;
+      const a = alignWords(reference, normalizeWords(finals.join(' ')));
+      for (const k of ['referenceWords', 'hits', 'substitutions', 'deletions', 'insertions'] as const) words[k] += a[k];
+      scoredSessions++;
+      if (a.deletions || a.insertions) sessionsWithErrors.push({ session: sessions, lost: a.deletions, invented: a.insertions, text: finals.join(' / ') });
     }
     clearInterval(timer);
     await sampling;
@@ -111,10 +135,13 @@ export async function measureSoak(enginePath: string, model: ModelName, clips: r
       rssMaxBytes: Math.max(...samples.map((s) => s.rssBytes)),
       growthMbPerMin: slopeMbPerMinute(samples.filter((s) => s.atMs >= last.atMs / 2)),
       utterances,
+      words,
+      scoredSessions,
+      sessionsWithErrors,
       errors,
     };
   } catch (err) {
-    throw new Error(withStderr(`The soak failed after ${sessions} sessions: ${(err as Error).message}`, engine.stderrTail));
+    throw new Error(withStderr(`The soak failed after ${sessions} sessions: ${(err as Error).message}`, engine.stderrTail), { cause: err });
   } finally {
     clearInterval(timer);
     subs.forEach((s) => s.dispose());

@@ -66,3 +66,45 @@ export function wordErrorRate(pairs: readonly { reference: string; hypothesis: s
   const errors = wordEditDistance(ref, hyp);
   return { wer: ref.length ? errors / ref.length : 0, errors, referenceWords: ref.length };
 }
+
+/** A minimum-edit alignment of normalized words, counted: words lost are deletions, words invented insertions. */
+export interface WordAlignment {
+  referenceWords: number;
+  hits: number;
+  substitutions: number;
+  /** Reference words with nothing in the hypothesis: words lost. */
+  deletions: number;
+  /** Hypothesis words with nothing in the reference: words invented. */
+  insertions: number;
+}
+
+/** Levenshtein alignment with its backtrace; ties prefer a match or substitution, then a deletion. */
+export function alignWords(reference: readonly string[], hypothesis: readonly string[]): WordAlignment {
+  const cols = hypothesis.length + 1;
+  const cost = new Uint32Array((reference.length + 1) * cols);
+  for (let j = 0; j < cols; j++) cost[j] = j;
+  for (let i = 1; i <= reference.length; i++) {
+    cost[i * cols] = i;
+    for (let j = 1; j < cols; j++) {
+      const sub = cost[(i - 1) * cols + j - 1] + (reference[i - 1] === hypothesis[j - 1] ? 0 : 1);
+      cost[i * cols + j] = Math.min(sub, cost[(i - 1) * cols + j] + 1, cost[i * cols + j - 1] + 1);
+    }
+  }
+  const a: WordAlignment = { referenceWords: reference.length, hits: 0, substitutions: 0, deletions: 0, insertions: 0 };
+  for (let i = reference.length, j = hypothesis.length; i > 0 || j > 0; ) {
+    const here = cost[i * cols + j];
+    if (i > 0 && j > 0 && here === cost[(i - 1) * cols + j - 1] + (reference[i - 1] === hypothesis[j - 1] ? 0 : 1)) {
+      if (reference[i - 1] === hypothesis[j - 1]) a.hits++;
+      else a.substitutions++;
+      i--;
+      j--;
+    } else if (i > 0 && here === cost[(i - 1) * cols + j] + 1) {
+      a.deletions++;
+      i--;
+    } else {
+      a.insertions++;
+      j--;
+    }
+  }
+  return a;
+}
