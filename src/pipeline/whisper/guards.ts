@@ -124,6 +124,19 @@ export function clearlySpeech(e: SpeechEvidence | undefined): boolean {
   return e !== undefined && e.maxProbability >= CLEAR_SPEECH_PROBABILITY && e.speechMs >= CLEAR_SPEECH_MS;
 }
 
+/**
+ * Where Silero called some of the audio speech, not clearly (two frames or more over SPEECH_PROBABILITY, none at
+ * CLEAR_SPEECH_PROBABILITY), Whisper's no-speech probability must pass this instead of NO_SPEECH_THRESHOLD to drop
+ * the text: radio voices at Silero 0.65-0.71 scored 0.63 ("Alright boys.", "Artifact detected."). Noise Silero
+ * scores that high (chords, 0.7-0.8) comes out as a filler, which the filler rule drops.
+ */
+export const SOME_SPEECH_NO_SPEECH_THRESHOLD = 0.75;
+const SOME_SPEECH_MS = 2 * FRAME_MS;
+
+export function someSpeech(e: SpeechEvidence | undefined): boolean {
+  return e !== undefined && e.maxProbability >= SPEECH_PROBABILITY && e.speechMs >= SOME_SPEECH_MS;
+}
+
 /** Accumulates the evidence of an utterance frame by frame (32 ms Silero frames). */
 export class SpeechEvidenceMeter {
   private max = 0;
@@ -187,7 +200,8 @@ export function rejectReason(r: GuardInput): string | undefined {
   const words = plainWords(r.text);
   if (words.length === 0) return 'no words';
   const clear = clearlySpeech(r.speech);
-  if (!clear && r.noSpeechProb > NO_SPEECH_THRESHOLD && r.avgLogprob < LOGPROB_THRESHOLD) {
+  const noSpeechThreshold = someSpeech(r.speech) ? SOME_SPEECH_NO_SPEECH_THRESHOLD : NO_SPEECH_THRESHOLD;
+  if (!clear && r.noSpeechProb > noSpeechThreshold && r.avgLogprob < LOGPROB_THRESHOLD) {
     return `no speech (p=${r.noSpeechProb.toFixed(2)}, avg logprob ${r.avgLogprob.toFixed(2)}${vadNote(r.speech)})`;
   }
   if (!clear && FILLERS.has(words.join(' '))) return `filler without clear speech${vadNote(r.speech)}`;

@@ -181,7 +181,16 @@ describe('hallucination guards', () => {
     });
 
     const clear: SpeechEvidence = { maxProbability: 0.98, speechMs: 384 };
-    const weak: SpeechEvidence = { maxProbability: 0.6, speechMs: 64 };
+    const weak: SpeechEvidence = { maxProbability: 0.45, speechMs: 0 };
+    const some: SpeechEvidence = { maxProbability: 0.65, speechMs: 96 };
+
+    it('asks more of the no-speech rule where Silero called some frames speech, not clearly', () => {
+      const radio = { ...normal, text: 'Alright boys.', avgLogprob: -1.84, noSpeechProb: 0.63 };
+      assert.strictEqual(rejectReason({ ...radio, speech: some }), undefined);
+      assert.match(rejectReason({ ...radio, speech: weak }) ?? '', /^no speech/);
+      assert.match(rejectReason({ ...radio, noSpeechProb: 0.8, speech: some }) ?? '', /^no speech/);
+      assert.match(rejectReason({ ...radio, text: 'Thank you.', speech: some }) ?? '', /^filler/, 'chords Silero scores 0.8 give fillers');
+    });
     // Dev-set words the no-speech rule dropped (saytime, warzone2100): Silero had called them speech.
     const shortWords: [string, number, number][] = [
       ['three.', 0.69, -1.68], ['14.', 0.75, -1.45], ['Zero.', 0.62, -1.61], ['minute.', 0.62, -1.47], ['Fire it will.', 0.63, -1.18],
