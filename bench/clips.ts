@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { mulberry32 } from '../eval/random';
 import { ingest } from '../src/pipeline/audio/ingest';
 import { encodeWav16, parseWav } from '../src/pipeline/audio/wav';
 
@@ -61,24 +62,12 @@ export function readManifest(dir: string): Clip[] {
   });
 }
 
-/** Small deterministic PRNG (mulberry32) so every run hears the same noise. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes silence.wav and noise.wav (30 s, 16 kHz, 16-bit) into `dir`. */
 export function writeSyntheticClips(dir: string): { silence: Clip; noise: Clip } {
   const n = RATE * SYNTH_SECONDS;
   const silence = new Float32Array(n);
   const noise = new Float32Array(n);
-  const rnd = random(NOISE_SEED);
+  const rnd = mulberry32(NOISE_SEED);
   for (let i = 0; i < n; i++) noise[i] = (rnd() * 2 - 1) * NOISE_AMPLITUDE;
   const write = (name: string, samples: Float32Array, kind: ClipKind): Clip => {
     const file = path.join(dir, name);

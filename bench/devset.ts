@@ -16,7 +16,7 @@ import { EngineConfig, MODEL_NAMES, ModelName } from '../src/protocol';
 import { audioDir, loadAudio16k } from './clips';
 import { EngineRunner } from './engineRunner';
 import { PeerAsr } from './peer';
-import { alignWords, normalizeWords, WordAlignment } from './wer';
+import { alignWords, normalizeWords, WordAlignment } from '../eval/wer';
 
 export const DEV_SUBDIR = 'dev';
 /** At least this share of a reference's words deleted is an utterance half lost. */

@@ -6,7 +6,7 @@ import { Disposable } from 'vscode-jsonrpc';
 import { EngineClient } from '../src/engineClient';
 import { ErrorNotification, FinalNotification, SessionEndNotification } from '../src/protocol';
 import { percentile } from './stats';
-import { WerResult, wordErrorRate } from './wer';
+import { WerResult, wordErrorRate } from '../eval/wer';
 
 /** A file session may end this long after the file's own length before it counts as stuck. */
 const SESSION_END_GRACE_MS = 60000;

@@ -4,7 +4,7 @@
  * 2.5 s of silence after each clip; a separate engine, started as the extension starts it (default settings: 600 ms
  * hangover, partials and the speculative final pass on, pvrecorder), listens to it. Then the microphone hears nothing for 30 s and the engine's idle CPU is read.
  */
-import { FakeMicrophone, sleep } from '../test/fakeMicrophone';
+import { FakeMicrophone, sleep } from '../eval/fakeMicrophone';
 import { ErrorNotification, ModelName, SessionEndNotification } from '../src/protocol';
 import { Clip, LEAD_IN_MS, PAUSE_MS, loadAudio16k } from './clips';
 import { Contention } from './contention';

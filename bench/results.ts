@@ -11,7 +11,7 @@ import { LiveOutcome } from './live';
 import { SoakResult } from './soak';
 import { StreamingAbResult } from './streamingAb';
 import { median, percentile } from './stats';
-import { WerResult, normalizeWords, wordErrorRate } from './wer';
+import { WerResult, normalizeWords, wordErrorRate } from '../eval/wer';
 
 /** Utterances and clips this long (seconds, inclusive) are the fast path's short-dictation figures. */
 export const SHORT_SECONDS = { min: 1, max: 3 };

@@ -7,10 +7,10 @@
  * engine and in its capture worker, about 7.7 MB per minute of audio), which would grow with the soak's length.
  */
 import * as path from 'path';
-import { sleep } from '../test/fakeMicrophone';
+import { sleep } from '../eval/fakeMicrophone';
 import { ErrorNotification, ModelName } from '../src/protocol';
 import { Clip, writeDictation } from './clips';
-import { alignWords, normalizeWords, WordAlignment } from './wer';
+import { alignWords, normalizeWords, WordAlignment } from '../eval/wer';
 import { Contention } from './contention';
 import { startFileSession } from './dictation';
 import { EngineRunner, withStderr } from './engineRunner';

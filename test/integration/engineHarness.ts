@@ -6,7 +6,7 @@ import { EngineClient, EngineRequestError } from '../../src/engineClient';
 import { encodeWav16 } from '../../src/pipeline/audio/wav';
 import { packageRoot } from '../../src/pipeline/models';
 import * as assert from 'assert';
-import { normalizeWords, wordEditDistance } from '../../bench/wer';
+import { normalizeWords, wordEditDistance } from '../../eval/wer';
 
 export const ROOT = packageRoot(__dirname);
 export const ENGINE = path.join(ROOT, 'dist', 'engine.js');

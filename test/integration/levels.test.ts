@@ -9,7 +9,7 @@ import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
 import { encodeWav16 } from '../../src/pipeline/audio/wav';
 import { FinalNotification, SessionEndNotification } from '../../src/protocol';
-import { normalizeWords } from '../../bench/wer';
+import { normalizeWords } from '../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../audioFixtures';
 import { startEngine, tempDir } from './engineHarness';
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
 import { CaptureBackend, EngineErrorCode, ErrorNotification, FinalNotification, SessionEndNotification, StateNotification } from '../../src/protocol';
 import { loadClip } from '../audioFixtures';
-import { FakeMicrophone, sleep } from '../fakeMicrophone';
+import { FakeMicrophone, sleep } from '../../eval/fakeMicrophone';
 import { assertHeardLive, CLI, ENGINE, rejects, whiteNoise } from './engineHarness';
 
 const HANGOVER_MS = 1500; // longer than jfk.wav's inner pauses (1.0-1.3 s): each clip is one utterance

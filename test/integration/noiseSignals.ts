@@ -2,17 +2,14 @@
  * Sounds that are not speech, generated (never recorded into the repository): white, pink and brown noise, mains
  * hum with its harmonics, clicks, breathing (noise swelling and fading every 3.5 s) and held chords. Deterministic.
  */
+import { mulberry32 } from '../../eval/random';
+
 const RATE = 16000;
 
+/** Uniform in [-1, 1). */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const r = mulberry32(seed);
+  return () => r() * 2 - 1;
 }
 
 /** Scales to `db` dBFS RMS. */

@@ -26,7 +26,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { FakeMicrophone } from '../fakeMicrophone';
+import { FakeMicrophone } from '../../eval/fakeMicrophone';
 import { CHROMIUM, launchBrowser } from './browser';
 import { startCodeServer, type CodeServer, copyRunLogs } from './codeServer';
 import type { SuiteSummary } from './suite/index';

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
 import { encodeWav16 } from '../../../src/pipeline/audio/wav';
-import { normalizeWords, wordEditDistance } from '../../../bench/wer';
+import { normalizeWords, wordEditDistance } from '../../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../../audioFixtures';
 
 const EXTENSION_ID = 'voiceflow.voiceflow-dictation';

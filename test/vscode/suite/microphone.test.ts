@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
 import { loadClip } from '../../audioFixtures';
-import { playIntoSink, sleep } from '../../fakeMicrophone';
+import { playIntoSink, sleep } from '../../../eval/fakeMicrophone';
 import { assertHeardLive, words } from '../../integration/engineHarness';
 
 const EXTENSION_ID = 'voiceflow.voiceflow-dictation';

@@ -27,7 +27,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { normalizeWords } from '../../../bench/wer';
+import { normalizeWords } from '../../../eval/wer';
 import { AUDIO_DIR } from '../../audioFixtures';
 import { CHROMIUM, launchBrowser } from '../browser';
 import { startCodeServer, type CodeServer, copyRunLogs } from '../codeServer';

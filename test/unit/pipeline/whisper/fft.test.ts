@@ -1,16 +1,11 @@
 import * as assert from 'assert';
+import { mulberry32 } from '../../../../eval/random';
 import { FFT, RealPowerSpectrum } from '../../../../src/pipeline/whisper/fft';
 
-/** Deterministic uniform numbers in [-1, 1) (mulberry32), so a failure reproduces. */
+/** Deterministic uniform numbers in [-1, 1), so a failure reproduces. */
 function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const r = mulberry32(seed);
+  return () => r() * 2 - 1;
 }
 
 /** X[k] = sum_n x[n] e^(-2 pi i k n / N), in float64, straight from the definition. */

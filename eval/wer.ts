@@ -108,3 +108,11 @@ export function alignWords(reference: readonly string[], hypothesis: readonly st
   }
   return a;
 }
+
+/** Words lost, misheard and invented of `hypothesis` against `reference`, after normalization. */
+export type WordErrors = Omit<WordAlignment, 'hits'>;
+
+export function wordErrors(reference: string, hypothesis: string): WordErrors {
+  const { referenceWords, substitutions, deletions, insertions } = alignWords(normalizeWords(reference), normalizeWords(hypothesis));
+  return { referenceWords, substitutions, deletions, insertions };
+}

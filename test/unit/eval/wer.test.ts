@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { alignWords, normalizeWords, spellNumber, wordEditDistance, wordErrorRate } from '../../../bench/wer';
+import { alignWords, normalizeWords, spellNumber, wordEditDistance, wordErrorRate } from '../../../eval/wer';
 
 describe('bench/wer', () => {
   it('spells numbers out', () => {
