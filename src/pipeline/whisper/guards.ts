@@ -61,8 +61,11 @@ export function opensSegmentAt(tokens: readonly number[], n: number, timestampBe
  * where the compression-ratio guard would otherwise drop the whole utterance. No allocation.
  */
 export function repeatedSegmentStart(tokens: readonly number[], timestampBegin: number): number {
+  // Asked after every token: look back no further than the longest opening that can match.
+  const stop = Math.max(-1, tokens.length - SEGMENT_REPEAT_MAX_TOKENS - 2);
   let at = tokens.length - 1;
-  while (at >= 0 && tokens[at] < timestampBegin) at--;
+  while (at > stop && tokens[at] < timestampBegin) at--;
+  if (at === stop) return -1;
   const length = tokens.length - at - 1;
   if (at < 1 || length < SEGMENT_REPEAT_TOKENS || length > SEGMENT_REPEAT_MAX_TOKENS || !opensSegmentAt(tokens, at, timestampBegin)) return -1;
   for (let s = 0; s < at; s++) {

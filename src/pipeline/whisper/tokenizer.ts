@@ -83,28 +83,26 @@ export class WhisperTokenizer {
   /** Text of the ids, special tokens left out, surrounding white space trimmed. */
   decode(ids: ArrayLike<number>): string {
     const bytes: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (this.isSpecial(id)) continue;
-      const piece = this.pieces[id];
-      if (piece === undefined) continue;
-      for (const ch of piece) {
-        const b = this.byteOf.get(ch);
-        if (b !== undefined) bytes.push(b);
-      }
-    }
+    for (let i = 0; i < ids.length; i++) this.appendBytes(ids[i], bytes);
     return Buffer.from(bytes).toString('utf8').trim();
   }
 
   /** Text of one token with its leading space kept (" login"); undefined for a special token. */
   pieceText(id: number): string | undefined {
-    if (this.isSpecial(id) || this.pieces[id] === undefined) return undefined;
     const bytes: number[] = [];
-    for (const ch of this.pieces[id]) {
+    return this.appendBytes(id, bytes) ? Buffer.from(bytes).toString('utf8') : undefined;
+  }
+
+  /** Appends the UTF-8 bytes of a text token; false (nothing appended) for a special or unknown one. */
+  private appendBytes(id: number, bytes: number[]): boolean {
+    if (this.isSpecial(id)) return false;
+    const piece = this.pieces[id];
+    if (piece === undefined) return false;
+    for (const ch of piece) {
       const b = this.byteOf.get(ch);
       if (b !== undefined) bytes.push(b);
     }
-    return Buffer.from(bytes).toString('utf8');
+    return true;
   }
 
   languageCode(id: number): string | undefined {
