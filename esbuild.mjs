@@ -19,8 +19,8 @@ const common = {
 
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['src/pipeline/engine.ts'], outfile: 'dist/engine.js' },
-  { entryPoints: ['src/pipeline/audio/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
+  { entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
+  { entryPoints: ['src/engine/live/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Runs in the webview (a browser page): no Node, no vscode, nothing external.
   { entryPoints: ['src/views/webview/panel.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022', external: [] },

@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { mulberry32 } from '../eval/random';
-import { ingest } from '../src/pipeline/audio/ingest';
-import { encodeWav16, parseWav } from '../src/pipeline/audio/wav';
+import { ingest } from '../src/engine/audio/ingest';
+import { encodeWav16, parseWav } from '../src/engine/audio/wav';
 
 export type ClipKind = 'speech' | 'silence' | 'noise';
 

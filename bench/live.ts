@@ -11,7 +11,7 @@ import { Contention } from './contention';
 import { DictationFigures, LiveUtterance, SessionRecorder, dictationFigures } from './dictation';
 import { EngineRunner, withStderr } from './engineRunner';
 
-/** The engine's default hangover (src/pipeline/engine.ts); the live engines are initialized with defaults only. */
+/** The engine's default hangover (src/engine/engine.ts); the live engines are initialized with defaults only. */
 export const LIVE_HANGOVER_MS = 600;
 const SESSION_END_TIMEOUT_MS = 10000;
 

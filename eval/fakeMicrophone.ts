@@ -7,7 +7,7 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultCacheDir } from '../src/pipeline/modelCache';
+import { defaultCacheDir } from '../src/engine/models/preparedCache';
 
 const SINK = 'fakemic';
 

@@ -4,7 +4,7 @@
  * load, the error says so and names the default backend.
  */
 import { EngineErrorCode } from '../src/protocol';
-import { EngineError } from '../src/pipeline/errors';
+import { EngineError } from '../src/engine/errors';
 
 export interface PvRecorderInstance {
   start(): void;

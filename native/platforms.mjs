@@ -28,7 +28,7 @@ export function ignoreFileFor(target) {
     'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/**',
     `node_modules/onnxruntime-node/bin/napi-v6/${ort}/**`,
     'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/**',
-    // The models: Whisper tiny and base (what src/pipeline/whisper reads: configs, vocabulary, int8 ONNX) and Silero v5.
+    // The models: Whisper tiny and base (what src/engine/whisper reads: configs, vocabulary, int8 ONNX) and Silero v5.
     ...['tiny', 'base'].flatMap((m) => [
       `node_modules/sts-whisper-${m}/package.json`,
       ...['config.json', 'generation_config.json', 'vocab.json', 'added_tokens.json', 'onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx']

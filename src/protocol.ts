@@ -1,5 +1,5 @@
 /**
- * The typed JSON-RPC protocol between the speech engine (src/pipeline/engine.ts) and its clients
+ * The typed JSON-RPC protocol between the speech engine (src/engine/engine.ts) and its clients
  * (the CLI, the extension, the benchmark). The only module both sides import.
  * Transport: vscode-jsonrpc over the Node IPC channel of `child_process.fork`.
  */
@@ -69,7 +69,7 @@ export interface EngineConfig {
 export type EncoderWindowMode = 'variable' | 'full';
 
 /**
- * Inference switches (src/pipeline/onnx.ts, whisper/). Defaults are the measured best on 2 cores; `npm run bench`
+ * Inference switches (src/engine/models/sessions.ts, src/engine/whisper/). Defaults are the measured best on 2 cores; `npm run bench`
  * prints each one's A/B row.
  */
 export interface EngineLevers {
@@ -105,7 +105,7 @@ export interface EngineLevers {
    */
   reclaim?: boolean;
   /**
-   * Silero VAD edited to score many frames per call (default true; src/pipeline/vadGraph.ts): a whole file's speech
+   * Silero VAD edited to score many frames per call (default true; src/engine/models/sileroGraph.ts): a whole file's speech
    * is found ~2.5x faster, and a live frame costs less. Off: the export as it is, one call per frame.
    */
   vadSequence?: boolean;

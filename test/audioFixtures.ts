@@ -4,9 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ingest } from '../src/pipeline/audio/ingest';
-import { parseWav } from '../src/pipeline/audio/wav';
-import { packageRoot } from '../src/pipeline/models';
+import { ingest } from '../src/engine/audio/ingest';
+import { parseWav } from '../src/engine/audio/wav';
+import { packageRoot } from '../src/engine/models/pins';
 
 export const AUDIO_DIR = process.env.VOICEFLOW_TEST_AUDIO ?? path.resolve(packageRoot(__dirname), '..', 'shared', 'audio');
 

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EngineClient, EngineRequestError } from '../../src/engineClient';
-import { encodeWav16 } from '../../src/pipeline/audio/wav';
-import { packageRoot } from '../../src/pipeline/models';
+import { encodeWav16 } from '../../src/engine/audio/wav';
+import { packageRoot } from '../../src/engine/models/pins';
 import * as assert from 'assert';
 import { normalizeWords, wordEditDistance } from '../../eval/wer';
 

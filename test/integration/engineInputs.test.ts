@@ -9,7 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineErrorCode, LogNotification } from '../../src/protocol';
-import { WHISPER_MODELS, whisperFiles } from '../../src/pipeline/models';
+import { WHISPER_MODELS, whisperFiles } from '../../src/engine/models/pins';
 import { AUDIO_DIR } from '../audioFixtures';
 import { rejects, startEngine, tempDir, words } from './engineHarness';
 

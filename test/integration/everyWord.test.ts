@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
-import { encodeWav16 } from '../../src/pipeline/audio/wav';
+import { encodeWav16 } from '../../src/engine/audio/wav';
 import { MODEL_NAMES } from '../../src/protocol';
 import { AUDIO_DIR } from '../audioFixtures';
 import { startEngine, tempDir, words } from './engineHarness';

@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient, EngineRequestError, HEARTBEAT_TIMEOUT_MS } from '../../src/engineClient';
-import { encodeWav16, parseWav } from '../../src/pipeline/audio/wav';
+import { encodeWav16, parseWav } from '../../src/engine/audio/wav';
 import { EngineErrorCode } from '../../src/protocol';
 import { AUDIO_DIR } from '../audioFixtures';
 import { CLI, ENGINE, tempDir, words } from './engineHarness';

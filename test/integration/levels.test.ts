@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
-import { encodeWav16 } from '../../src/pipeline/audio/wav';
+import { encodeWav16 } from '../../src/engine/audio/wav';
 import { FinalNotification, SessionEndNotification } from '../../src/protocol';
 import { normalizeWords } from '../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../audioFixtures';

@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
-import { encodeWav16 } from '../../src/pipeline/audio/wav';
+import { encodeWav16 } from '../../src/engine/audio/wav';
 import { ModelName } from '../../src/protocol';
 import { LONG_AUDIO_SECONDS, LongAudio, sharedLongAudio, wordErrors } from '../support/longAudio';
 import { startEngine, tempDir } from './engineHarness';

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
-import { encodeWav16 } from '../../src/pipeline/audio/wav';
+import { encodeWav16 } from '../../src/engine/audio/wav';
 import { FinalNotification, PartialNotification, SessionEndNotification } from '../../src/protocol';
 import { normalizeWords } from '../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../audioFixtures';

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
-import { defaultCacheDir } from '../../src/pipeline/modelCache';
+import { defaultCacheDir } from '../../src/engine/models/preparedCache';
 import { AUDIO_DIR } from '../audioFixtures';
 import { ENGINE, tempDir, words } from './engineHarness';
 

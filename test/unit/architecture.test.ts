@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from '../../src/pipeline/models';
+import { packageRoot } from '../../src/engine/models/pins';
 
 const ROOT = packageRoot(__dirname);
 const bundle = (name: string) => fs.readFileSync(path.join(ROOT, 'dist', name), 'utf8');
@@ -16,17 +16,17 @@ function sources(dir: string): string[] {
 
 describe('architecture', () => {
   it('no engine source imports vscode', () => {
-    for (const file of [...sources(path.join(ROOT, 'src', 'pipeline')), path.join(ROOT, 'src', 'engineClient.ts'), path.join(ROOT, 'src', 'protocol.ts')]) {
+    for (const file of [...sources(path.join(ROOT, 'src', 'engine')), path.join(ROOT, 'src', 'engineClient.ts'), path.join(ROOT, 'src', 'protocol.ts')]) {
       assert.ok(!/from 'vscode'|require\('vscode'\)/.test(fs.readFileSync(file, 'utf8')), `${path.relative(ROOT, file)} imports vscode`);
     }
   });
 
-  it('no extension source imports onnxruntime or the pipeline', () => {
+  it('no extension source imports onnxruntime or the engine code', () => {
     const files = [path.join(ROOT, 'src', 'extension.ts'), ...sources(path.join(ROOT, 'src', 'dictation')), ...sources(path.join(ROOT, 'src', 'views'))];
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       assert.ok(!/onnxruntime/.test(text), `${path.relative(ROOT, file)} imports onnxruntime`);
-      assert.ok(!/from '\.\.?\/(\.\.\/)?pipeline\//.test(text), `${path.relative(ROOT, file)} imports the engine's pipeline`);
+      assert.ok(!/from '\.\.?\/(\.\.\/)?engine\//.test(text), `${path.relative(ROOT, file)} imports the engine's code`);
     }
   });
 

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
-import { packageRoot } from '../../src/pipeline/models';
+import { packageRoot } from '../../src/engine/models/pins';
 
 // src/config.ts imports `vscode`, which exists only inside the editor; checkSettings and SETTINGS do not use it.
 const loader = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };

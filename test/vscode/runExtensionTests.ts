@@ -29,7 +29,7 @@ import { type BrowserContext, type Page } from 'playwright-core';
 import { FakeMicrophone } from '../../eval/fakeMicrophone';
 import { CHROMIUM, launchBrowser } from './browser';
 import { startCodeServer, type CodeServer, copyRunLogs } from './codeServer';
-import type { SuiteSummary } from './suite/index';
+import type { SuiteSummary } from './suite';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SUITE_INDEX = path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js');

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
-import { encodeWav16 } from '../../../src/pipeline/audio/wav';
+import { encodeWav16 } from '../../../src/engine/audio/wav';
 import { normalizeWords, wordEditDistance } from '../../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../../audioFixtures';
 

@@ -1,0 +1,52 @@
+// `npm test` and its tiers. Builds once, then runs every step of the chosen tiers even when one fails, and ends with
+// one summary of what failed (a failing unit test does not hide the VS Code suite's result).
+//   node scripts/test.mjs [unit|integration|vscode]...   (no argument: lint and every tier)
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const asked = process.argv.slice(2);
+const tiers = asked.length ? asked : ['lint', 'unit', 'integration', 'vscode'];
+const known = ['lint', 'unit', 'integration', 'vscode'];
+for (const t of tiers) {
+  if (!known.includes(t)) {
+    console.error(`Unknown test tier "${t}": use ${known.join(', ')}.`);
+    process.exit(2);
+  }
+}
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const mocha = (dir) => [bin('mocha'), [`out/test/${dir}/**/*.test.js`]];
+
+const steps = [
+  // Compiled tests from a previous layout would still be found by the globs: start from an empty out/.
+  { name: 'clean out/', run: () => fs.rmSync(path.join(root, 'out', 'test'), { recursive: true, force: true }) || 0, always: true },
+  { name: 'bundle (esbuild)', cmd: [process.execPath, ['esbuild.mjs']], always: true, fatal: true },
+  { name: 'type-check and compile (tsc)', cmd: [bin('tsc'), ['-p', '.']], always: true, fatal: true },
+  { name: 'type-check the webview', cmd: [bin('tsc'), ['-p', 'src/views/webview']], always: true, fatal: true },
+  { name: 'lint (eslint)', cmd: [bin('eslint'), ['src', 'test', 'bench', 'eval']], tier: 'lint' },
+  { name: 'unit tests', cmd: mocha('unit'), tier: 'unit' },
+  { name: 'integration tests (real models and speech)', cmd: mocha('integration'), tier: 'integration' },
+  { name: 'VS Code tests (code-server)', cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js']], tier: 'vscode' },
+];
+
+const failed = [];
+for (const step of steps) {
+  if (!step.always && !tiers.includes(step.tier)) continue;
+  console.log(`\n=== ${step.name}`);
+  const t0 = Date.now();
+  const status = step.run ? step.run() : spawnSync(step.cmd[0], step.cmd[1], { cwd: root, stdio: 'inherit' }).status;
+  const s = ((Date.now() - t0) / 1000).toFixed(1);
+  if (status !== 0) {
+    failed.push(step.name);
+    console.log(`=== ${step.name}: FAILED (${s} s)`);
+    if (step.fatal) break;
+  } else {
+    console.log(`=== ${step.name}: ok (${s} s)`);
+  }
+}
+if (failed.length) {
+  console.log(`\n${failed.length} step(s) failed: ${failed.join('; ')}.`);
+  process.exit(1);
+}
+console.log(`\nAll passed: ${tiers.join(', ')}.`);

@@ -1,0 +1,259 @@
+/**
+ * The speech engine's state and requests: its configuration, the loaded models, the capture thread and the one live
+ * session. It knows nothing of JSON-RPC (src/engine/main.ts binds it to the connection) and never imports `vscode`,
+ * so it can be constructed in a test. Every request's params are checked against one schema first (params.ts): a
+ * request that fails changes nothing.
+ */
+import { CaptureHost } from './live/capture/captureHost';
+import {
+  DEFAULT_CAPTURE_BACKEND, DEFAULT_LEVERS, EngineConfig, EngineErrorCode, EngineState, ErrorNotification,
+  FinalNotification, InitializeResult, LevelNotification, ListDevicesResult, LogLevel, MetricsResult, ModelName,
+  PartialNotification, PROTOCOL_VERSION, SessionEndNotification, StartResult, TranscribeFileResult,
+} from '../protocol';
+import { EngineError } from './errors';
+import { readAudioFile, transcribeFile } from './fileTranscriber';
+import { ListenSession } from './live/session';
+import { MAX_UTTERANCE_MS } from './live/segmenter';
+import { EngineMetrics } from './metrics';
+import { defaultCacheDir } from './models/preparedCache';
+import { reverifyTrusted } from './models/fileStamp';
+import { ModelRegistry } from './models/registry';
+import { checkConfig, checkInitialize, checkListDevices, checkStart, checkTranscribeFile } from './params';
+import { SileroVad } from './live/vad';
+import { encoderWindow, Whisper } from './whisper/whisper';
+
+export const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir' | 'cacheDir'>> & { modelDir?: string; cacheDir?: string } = {
+  model: 'tiny',
+  language: 'en',
+  vadThreshold: 0.5,
+  hangoverMs: 600,
+  preRollMs: 300,
+  maxUtteranceMs: MAX_UTTERANCE_MS,
+  encoderWindow: 'variable',
+  partials: true,
+  speculative: true,
+  levers: {},
+};
+type Config = typeof DEFAULT_CONFIG;
+
+/** What the engine tells its client, unasked. */
+export interface EngineOutput {
+  log(level: LogLevel, message: string): void;
+  state(state: EngineState, sessionId?: number, device?: string): void;
+  final(n: FinalNotification): void;
+  partial(n: PartialNotification): void;
+  level(n: LevelNotification): void;
+  error(n: ErrorNotification): void;
+  sessionEnd(n: SessionEndNotification): void;
+}
+
+/** How long after a load the files trusted by their stamps are hashed again, ms: after the start's own work. */
+const REVERIFY_DELAY_MS = 3000;
+
+export class Engine {
+  private config: Config = { ...DEFAULT_CONFIG };
+  private session: ListenSession | undefined;
+  private nextSessionId = 1;
+  private readonly capture = new CaptureHost();
+  readonly metrics = new EngineMetrics();
+  /** Warnings already sent (a cache that cannot be written warns once, not once per model and start). */
+  private readonly warned = new Set<string>();
+  private reverifyTimer: NodeJS.Timeout | undefined;
+  private readonly whispers: ModelRegistry<Whisper>;
+  private readonly vads: ModelRegistry<SileroVad>;
+
+  constructor(private readonly out: EngineOutput) {
+    const info = (m: string) => out.log('info', m);
+    this.whispers = new ModelRegistry<Whisper>('Whisper', () => this.releaseUnused(), info);
+    this.vads = new ModelRegistry<SileroVad>('the VAD', () => this.releaseUnused(), info);
+  }
+
+  async initialize(params: unknown): Promise<InitializeResult> {
+    const next = this.merged(checkInitialize(params));
+    this.out.state('loading');
+    const t0 = performance.now();
+    try {
+      const [whisper] = await Promise.all([this.whisperFor(next), this.vadFor(next)]);
+      whisper.checkLanguage(next.language);
+      // Applied only once its models loaded: a failed initialize leaves the previous configuration in force.
+      this.commit(next);
+      return {
+        protocolVersion: PROTOCOL_VERSION,
+        model: whisper.name,
+        language: next.language,
+        loadMs: performance.now() - t0,
+        cachedEdits: whisper.cachedEdits,
+      };
+    } finally {
+      this.out.state(this.session ? 'listening' : 'idle');
+    }
+  }
+
+  configure(params: unknown): void {
+    const next = this.merged(checkConfig(params));
+    // A language is checked against the tokenizer when a model is loaded (else when the next one loads).
+    this.whispers.loaded(this.whisperKey(this.config))?.checkLanguage(next.language);
+    this.commit(next);
+  }
+
+  async transcribeFile(params: unknown): Promise<TranscribeFileResult> {
+    const { path, model, language } = checkTranscribeFile(params);
+    const c = this.config;
+    const lang = language ?? c.language;
+    const m = model ?? c.model;
+    const v = await this.vadFor(c);
+    const result = await this.whispers.with(this.whisperKey(c, m), this.loadWhisper(c, m), (whisper) =>
+      transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c)),
+    );
+    if (m !== this.config.model) this.releaseUnused();
+    this.metrics.clippedSamples += result.ingest.clippedSamples;
+    for (const s of result.segments) this.metrics.recordAll(s.timings);
+    return result;
+  }
+
+  async start(params: unknown): Promise<StartResult> {
+    const { source } = checkStart(params);
+    const busy = () => new EngineError(EngineErrorCode.Busy, 'Already listening: stop the current dictation first.');
+    if (this.session) throw busy();
+    const fileSamples = source.kind === 'file' ? readAudioFile(source.path).samples : undefined;
+    const c = this.config;
+    const [whisper, v] = await Promise.all([this.whisperFor(c), this.vadFor(c)]);
+    whisper.checkLanguage(c.language);
+    if (this.session) throw busy();
+    const id = this.nextSessionId++;
+    const out = this.out;
+    const s = new ListenSession(id, whisper, v.clone(), c.language, segmenterOptions(c), this.metrics, this.capture, {
+      state: (state, device) => out.state(state, id, device),
+      final: (n) => out.final(n),
+      level: (n) => out.level(n),
+      partial: (n) => out.partial(n),
+      error: (e) => out.error({ code: e.code, message: e.message, sessionId: id }),
+    }, { partials: c.partials, speculate: c.speculative });
+    this.session = s;
+    // The session's models stay loaded until it ends, whatever the configuration does meanwhile.
+    const releaseWhisper = this.whispers.hold(this.whisperKey(c));
+    const releaseVad = this.vads.hold(this.vadKey(c));
+    void s.done.then((end: SessionEndNotification) => {
+      if (this.session === s) this.session = undefined;
+      releaseWhisper();
+      releaseVad();
+      out.sessionEnd(end);
+      out.state('idle', id);
+    });
+    // A device that cannot be opened fails the request (and the session ends, back to idle).
+    const device = await s.start(source, fileSamples);
+    out.log('info', `Session ${id} listening on ${device}`);
+    return { sessionId: id, device };
+  }
+
+  async stop(): Promise<SessionEndNotification | null> {
+    return this.session ? this.session.stop() : null;
+  }
+
+  snapshot(): MetricsResult {
+    return this.metrics.snapshot();
+  }
+
+  async listDevices(params: unknown): Promise<ListDevicesResult> {
+    const b = checkListDevices(params).backend ?? DEFAULT_CAPTURE_BACKEND;
+    return { backend: b, devices: await this.capture.listDevices(b) };
+  }
+
+  /** Stops the session and the capture thread and releases every model. */
+  async shutdown(): Promise<void> {
+    await this.session?.stop();
+    await this.capture.dispose();
+    for (const p of [...this.whispers.all(), ...this.vads.all()]) await (await p)?.release();
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.out.log('warn', message);
+  }
+
+  private whisperKey(c: Config, model: ModelName = c.model): string {
+    return `${model}:${c.encoderWindow}:${c.modelDir ?? ''}:${JSON.stringify(c.levers)}`;
+  }
+
+  private vadKey(c: Config): string {
+    return String(c.levers.vadSequence ?? DEFAULT_LEVERS.vadSequence);
+  }
+
+  private loadWhisper(c: Config, model: ModelName): () => Promise<Whisper> {
+    return async () => {
+      const t = performance.now();
+      const w = await Whisper.load(model, c.modelDir, encoderWindow(model, c.encoderWindow, c.levers), c.levers, {
+        cacheDir: cacheDir(c),
+        warn: (m) => this.warnOnce(m),
+      });
+      this.out.log('info', `Whisper ${model} (${c.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`);
+      this.scheduleReverify();
+      return w;
+    };
+  }
+
+  private whisperFor(c: Config, model: ModelName = c.model): Promise<Whisper> {
+    return this.whispers.get(this.whisperKey(c, model), this.loadWhisper(c, model));
+  }
+
+  private vadFor(c: Config): Promise<SileroVad> {
+    return this.vads.get(this.vadKey(c), async () => {
+      const v = await SileroVad.load(undefined, cacheDir(c), c.levers);
+      this.scheduleReverify();
+      return v;
+    });
+  }
+
+  /** Releases the models the current configuration does not use (and nothing holds). */
+  private releaseUnused(): void {
+    const c = this.config;
+    void this.whispers.releaseExcept(this.whisperKey(c))
+      .then(() => this.vads.releaseExcept(this.vadKey(c)))
+      .catch((err: Error) => this.out.log('warn', `Releasing a model failed: ${err.message}`));
+  }
+
+  /**
+   * Files trusted at load by their size, mtime and inode (the pinned models, the prepared-model cache) are hashed
+   * again in the background after a start: a file damaged in place with its mtime restored is found, its models are
+   * unloaded, a damaged cache entry is removed, and the user is told; the next request loads them again (and fails
+   * with the file's name if the pinned file itself is damaged).
+   */
+  private scheduleReverify(): void {
+    if (this.reverifyTimer) clearTimeout(this.reverifyTimer);
+    this.reverifyTimer = setTimeout(() => {
+      this.reverifyTimer = undefined;
+      void reverifyTrusted().then(async (problems) => {
+        if (problems.length === 0) return;
+        for (const p of problems) this.out.log('error', p);
+        await this.whispers.releaseAll();
+        await this.vads.releaseAll();
+        this.out.error({
+          code: EngineErrorCode.ModelChecksumMismatch,
+          message: `${problems[0]} The models were unloaded and are loaded again at the next dictation.`,
+        });
+      }).catch((err: Error) => this.out.log('warn', `Re-verifying the model files failed: ${err.message}`));
+    }, REVERIFY_DELAY_MS);
+    this.reverifyTimer.unref();
+  }
+
+  /** The configuration `next` would make; nothing is applied. */
+  private merged(next: EngineConfig): Config {
+    return { ...this.config, ...(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) as Partial<Config>) };
+  }
+
+  /** Makes `next` the configuration and releases the models it no longer uses. */
+  private commit(next: Config): void {
+    const before = this.whisperKey(this.config) + this.vadKey(this.config);
+    this.config = next;
+    if (this.whisperKey(this.config) + this.vadKey(this.config) !== before) this.releaseUnused();
+  }
+}
+
+function cacheDir(c: Config): string {
+  return c.cacheDir ?? defaultCacheDir();
+}
+
+function segmenterOptions(c: Config) {
+  return { threshold: c.vadThreshold, hangoverMs: c.hangoverMs, preRollMs: c.preRollMs, maxUtteranceMs: c.maxUtteranceMs };
+}

@@ -1,0 +1,250 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { encodeWav16 } from '../audio/wav';
+import {
+  AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, LevelNotification, PartialNotification,
+  SessionEndNotification,
+} from '../../protocol';
+import { SpeculativeTranscriber, StreamingOptions } from './streaming';
+import { EngineError } from '../errors';
+import { EngineMetrics } from '../metrics';
+import { RingBuffer } from './ring';
+import { Utterance, UtteranceSegmenter, SegmenterOptions } from './segmenter';
+import { CaptureHost } from './capture/captureHost';
+import { CaptureEvent, CaptureJob } from './capture/source';
+import { frameRms, SileroVad, VAD_FRAME } from './vad';
+import { Whisper } from '../whisper/whisper';
+
+/**
+ * The main loop drains the ring whenever the capture worker writes to it, at least every POLL_MS. While nothing is
+ * said (no open utterance, no transcription pending) it wakes only for a block louder than the energy gate, or every
+ * IDLE_POLL_MS to keep the level meter (4 a second in silence) and the segmenter going.
+ */
+const POLL_MS = 20;
+const IDLE_POLL_MS = 250;
+/**
+ * A file played into the ring is handed over in chunks of this length: the 512 samples (32 ms) the microphone
+ * backends are asked for. Each chunk wakes the capture thread, ~0.2 ms of CPU here; 20 ms chunks cost ~0.3% of a
+ * core more while listening to silence.
+ */
+const FILE_CHUNK_MS = (VAD_FRAME / 16000) * 1000;
+
+/** Level notifications are sent at most this often (a meter needs no more). */
+const LEVEL_INTERVAL_MS = 100;
+/** How long a stopping capture worker may take to release its device before it is terminated. */
+const STOP_GRACE_MS = 1500;
+
+export interface ListenEvents {
+  state(state: 'listening' | 'speech' | 'transcribing', device?: string): void;
+  final(n: FinalNotification): void;
+  partial(n: PartialNotification): void;
+  level(n: LevelNotification): void;
+  error(err: EngineError): void;
+}
+
+/**
+ * The live path, top to bottom: capture worker -> ring -> VAD -> segmenter -> utterance queue -> Whisper -> final.
+ */
+export class ListenSession {
+  private readonly ring: RingBuffer;
+  private readonly frame = new Float32Array(VAD_FRAME);
+  private frameFill = 0;
+  private readonly segmenter: UtteranceSegmenter;
+  private draining = false;
+  private transcribing = 0;
+  private sourceEnded = false;
+  private stopped = false;
+  private failed = false;
+  private ended = false;
+  private pending: Promise<void> = Promise.resolve();
+  private utterances = 0;
+  private vadMsSinceOpen = 0;
+  private lastLevelAt = 0;
+  /** Capture time (epoch ms) of the end of the last voiced frame. */
+  private lastVoicedAt = 0;
+  /** Capture time (epoch ms) of the open utterance's first voiced frame, and whether it has had a partial. */
+  private speechStartedAt = 0;
+  private partialSent = false;
+  private readonly streamer: SpeculativeTranscriber;
+  private device?: string;
+  private started?: { resolve: (device: string) => void; reject: (e: EngineError) => void };
+  private resolveEnd!: (n: SessionEndNotification) => void;
+  readonly done = new Promise<SessionEndNotification>((r) => (this.resolveEnd = r));
+
+  constructor(
+    readonly id: number,
+    whisper: Whisper,
+    private readonly vad: SileroVad,
+    language: string,
+    segmenterOptions: SegmenterOptions,
+    private readonly metrics: EngineMetrics,
+    private readonly capture: CaptureHost,
+    private readonly events: ListenEvents,
+    streaming: StreamingOptions,
+  ) {
+    this.ring = capture.ring;
+    this.segmenter = new UtteranceSegmenter(segmenterOptions);
+    this.streamer = new SpeculativeTranscriber(whisper, language, streaming, (p) => {
+      if (p.utteranceId !== this.segmenter.openUtteranceId || !this.segmenter.speaking) return;
+      const since = performance.timeOrigin + performance.now() - this.speechStartedAt;
+      if (!this.partialSent && (p.committed || p.tentative)) {
+        this.partialSent = true;
+        this.metrics.record('firstPartialMs', since);
+      }
+      this.events.partial({ sessionId: this.id, utteranceId: p.utteranceId, text: p.committed, tentative: p.tentative, sinceSpeechStartMs: since });
+    });
+  }
+
+  /** Starts capture; resolves with the device's name once it is open, rejects if it cannot be opened. */
+  start(source: AudioSourceSpec, fileSamples?: Float32Array): Promise<string> {
+    const session = this.id;
+    const job: CaptureJob = source.kind === 'file'
+      ? { kind: 'file', session, ring: this.ring.shared, samples: fileSamples!, realtime: source.realtime, chunkMs: FILE_CHUNK_MS }
+      : { kind: 'microphone', session, ring: this.ring.shared, device: source.device ?? -1, backend: source.backend ?? DEFAULT_CAPTURE_BACKEND, frameLength: VAD_FRAME };
+    const opened = new Promise<string>((resolve, reject) => (this.started = { resolve, reject }));
+    this.ring.reset();
+    this.capture.start(job, (e) => this.onCapture(e));
+    void this.loop();
+    return opened;
+  }
+
+  /** Stops capture and releases the device; what was heard is still transcribed before the session ends. */
+  async stop(): Promise<SessionEndNotification> {
+    this.stopped = true;
+    this.capture.stop(this.id);
+    // The worker answers with `eof` once the device is closed; past the grace period, end anyway.
+    setTimeout(() => this.onCapture({ type: 'eof', session: this.id, samples: 0 }), STOP_GRACE_MS).unref();
+    return this.done;
+  }
+
+  private onCapture(e: Exclude<CaptureEvent, { type: 'devices' }>): void {
+    if (this.sourceEnded) return;
+    if (e.type === 'started') {
+      this.device = e.device;
+      this.started?.resolve(e.device);
+      this.started = undefined;
+      this.events.state('listening', e.device);
+    } else if (e.type === 'eof') {
+      this.sourceEnded = true;
+      this.capture.release(this.id);
+      void this.drain();
+    } else {
+      this.fail(new EngineError(e.code as EngineErrorCode, e.message));
+    }
+  }
+
+  private fail(err: EngineError): void {
+    this.failed = true;
+    this.events.error(err);
+    this.started?.reject(err);
+    this.started = undefined;
+    this.sourceEnded = true;
+    this.capture.release(this.id);
+    void this.drain();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.ended) {
+      const idle = !this.segmenter.speaking && this.transcribing === 0;
+      await this.ring.waitForData(idle, idle ? IDLE_POLL_MS : POLL_MS);
+      await this.drain();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining || this.ended) return;
+    this.draining = true;
+    try {
+      const ended = this.sourceEnded;
+      while (this.ring.available() > 0) {
+        this.frameFill += this.ring.read(this.frame, this.frameFill, VAD_FRAME - this.frameFill);
+        if (this.frameFill < VAD_FRAME) break;
+        this.frameFill = 0;
+        const capturedAt = this.ring.readPositionCapturedAt(16000);
+        const t = performance.now();
+        // How long the frame waited between capture and the VAD: the capture stage as the user feels it.
+        this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
+        const p = await this.vad.probability(this.frame);
+        const vadMs = performance.now() - t;
+        this.metrics.record('vadMs', vadMs);
+        if (t - this.lastLevelAt >= LEVEL_INTERVAL_MS) {
+          this.lastLevelAt = t;
+          this.events.level({ sessionId: this.id, rms: frameRms(this.frame), speechProbability: p, speaking: this.segmenter.speaking });
+        }
+        const wasSpeaking = this.segmenter.speaking;
+        const utterance = this.segmenter.push(this.frame, p);
+        if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
+        if (this.segmenter.lastVoicedSample === this.segmenter.streamPosition) this.lastVoicedAt = capturedAt;
+        if (utterance) this.enqueue(utterance);
+        if (this.segmenter.speaking && (!wasSpeaking || utterance)) {
+          this.speechStartedAt = capturedAt - (VAD_FRAME / 16000) * 1000;
+          this.partialSent = false;
+          this.events.state('speech');
+        }
+        this.streamer.tick(this.segmenter, p);
+      }
+      if (ended) {
+        const last = this.segmenter.flush();
+        if (last) this.enqueue(last);
+        this.finish();
+      }
+    } catch (err) {
+      this.events.error(err instanceof EngineError ? err : new EngineError(EngineErrorCode.Internal, String(err)));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private enqueue(u: Utterance): void {
+    const vadMs = this.vadMsSinceOpen;
+    const lastVoicedAt = this.lastVoicedAt;
+    this.vadMsSinceOpen = 0;
+    this.events.state('transcribing');
+    this.transcribing++;
+    this.pending = this.pending.then(() => this.transcribe(u, vadMs, lastVoicedAt)).finally(() => this.transcribing--);
+  }
+
+  private async transcribe(u: Utterance, vadMs: number, lastVoicedAt: number): Promise<void> {
+    const started = performance.now();
+    // Diagnostics: what the engine heard, one WAV per utterance.
+    if (process.env.VOICEFLOW_DUMP_UTTERANCES) {
+      fs.writeFileSync(path.join(process.env.VOICEFLOW_DUMP_UTTERANCES, `s${this.id}-u${u.id}.wav`), encodeWav16(u.samples, 16000));
+    }
+    try {
+      const { result: r, speculative } = await this.streamer.finalFor(u);
+      const now = performance.now();
+      this.utterances++;
+      this.metrics.utterances++;
+      const timings = { ...r.timings, processingMs: now - u.closedAt, vadMs, queueMs: started - u.closedAt, speculative: speculative ? 1 : 0 };
+      this.metrics.recordAll(timings);
+      this.events.final({
+        sessionId: this.id,
+        utteranceId: u.id,
+        text: r.text,
+        startMs: (u.startSample / 16000) * 1000,
+        endMs: (u.endSample / 16000) * 1000,
+        processingMs: timings.processingMs,
+        endOfSpeechToTextMs: performance.timeOrigin + now - lastVoicedAt,
+        timings,
+        rejected: r.rejected,
+      });
+    } catch (err) {
+      this.events.error(err instanceof EngineError ? err : new EngineError(EngineErrorCode.InferenceFailed, String(err)));
+    }
+    if (!this.sourceEnded) this.events.state(this.segmenter.speaking ? 'speech' : 'listening', this.device);
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.metrics.ringOverruns += this.ring.overruns;
+    void this.pending.then(() => {
+      this.resolveEnd({
+        sessionId: this.id,
+        reason: this.failed ? 'error' : this.stopped ? 'stopped' : 'eof',
+        utterances: this.utterances,
+        overruns: this.ring.overruns,
+      });
+    });
+  }
+}

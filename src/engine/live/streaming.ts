@@ -1,0 +1,192 @@
+/**
+ * Work done while the user is still speaking, or already silent but before the hangover has run out:
+ * - partials: every PARTIAL_EVERY_MS of new speech the open utterance is transcribed again; the tokens two
+ *   consecutive passes agree on are committed (LocalAgreement-2) and sent as `partial`, the rest as tentative;
+ * - speculation: once the post-roll after the last voiced frame is in, the utterance is transcribed exactly as it
+ *   will be when the hangover closes it. If no speech comes back, that result is the final one: when the segmenter
+ *   closes the utterance, only the wait for that pass remains.
+ * The final pass is not forced to start with the committed text: passes over a cut-off utterance write differently
+ * ("8 of spades" where the whole utterance gives "Eight of spades"), and forcing their agreement into the final
+ * cost words in measurement. Partials are a preview; the final replaces them.
+ * Nothing here runs while Whisper is busy: speculative work never delays a final.
+ */
+import { Utterance, UtteranceSegmenter } from './segmenter';
+import { plainWords, SpeechEvidence, SpeechEvidenceMeter } from '../whisper/guards';
+import { Whisper, WhisperResult } from '../whisper/whisper';
+
+/** Speech between two partial passes once one has given text, ms. */
+export const PARTIAL_EVERY_MS = 500;
+/**
+ * The first partial pass runs once the open utterance (pre-roll of 300 ms included) is this long, ms: about 200 ms of
+ * speech. Until a pass gives text, the next follows FIRST_RETRY_MS later: the first interim text should come within
+ * ~600 ms of speech starting (npm run bench, live: first partial p50 ~360 ms).
+ */
+export const FIRST_PARTIAL_MS = 500;
+export const FIRST_RETRY_MS = 200;
+
+export interface StreamingOptions {
+  partials: boolean;
+  speculate: boolean;
+}
+
+export interface PartialText {
+  utteranceId: number;
+  /** Agreed by two consecutive passes. */
+  committed: string;
+  /** The latest pass's guess after the committed text. */
+  tentative: string;
+}
+
+interface Speculation {
+  utteranceId: number;
+  endSample: number;
+  result: Promise<WhisperResult>;
+}
+
+export class SpeculativeTranscriber {
+  private utteranceId = -1;
+  private lastPartialAt = 0;
+  private hadText = false;
+  private previous: number[] = [];
+  private committed: number[] = [];
+  private speculation?: Speculation;
+  /** The VAD's evidence for the open utterance (`heard`), and for those closed but not yet transcribed. */
+  private readonly meter = new SpeechEvidenceMeter();
+  private heard = -1;
+  private readonly closedEvidence = new Map<number, SpeechEvidence>();
+
+  constructor(
+    private readonly whisper: Whisper,
+    private readonly language: string,
+    private readonly opts: StreamingOptions,
+    private readonly onPartial: (p: PartialText) => void,
+  ) {}
+
+  /**
+   * After each frame, with its speech probability: starts a partial or a speculative pass when one is due and
+   * Whisper is free.
+   */
+  tick(seg: UtteranceSegmenter, probability?: number): void {
+    this.hear(seg, probability);
+    if (!seg.speaking) return;
+    if (seg.openUtteranceId !== this.utteranceId) {
+      this.reset();
+      this.utteranceId = seg.openUtteranceId;
+    }
+    if (this.whisper.busy) return;
+    const silence = seg.streamPosition - seg.lastVoicedSample;
+    if (silence >= seg.postRoll) {
+      const end = seg.lastVoicedSample + seg.postRoll;
+      if (this.opts.speculate && this.speculation?.endSample !== end) {
+        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence });
+        result.catch(() => undefined);
+        this.speculation = { utteranceId: this.utteranceId, endSample: end, result };
+      }
+      return;
+    }
+    if (!this.opts.partials || silence > 0) return;
+    const spoken = seg.streamPosition - seg.utteranceStart;
+    const due = this.lastPartialAt === 0
+      ? msToSamples(FIRST_PARTIAL_MS)
+      : this.lastPartialAt + msToSamples(this.hadText ? PARTIAL_EVERY_MS : FIRST_RETRY_MS);
+    if (spoken < due) return;
+    this.lastPartialAt = spoken;
+    const id = this.utteranceId;
+    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language, { speech: this.meter.evidence }).then(
+      (r) => this.agree(id, r),
+      () => undefined,
+    );
+  }
+
+  /** The final result of a closed utterance: the speculation's when it covered exactly this audio. */
+  async finalFor(u: Utterance): Promise<{ result: WhisperResult; speculative: boolean }> {
+    const s = this.speculation;
+    this.reset();
+    if (s && s.utteranceId === u.id && s.endSample === u.endSample) {
+      return { result: await s.result, speculative: true };
+    }
+    return { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id) }), speculative: false };
+  }
+
+  /** Takes the frame's probability into the evidence of the utterance it belongs to. */
+  private hear(seg: UtteranceSegmenter, probability: number | undefined): void {
+    if (probability === undefined) return;
+    if (this.heard >= 0 && (!seg.speaking || seg.openUtteranceId !== this.heard)) {
+      this.closedEvidence.set(this.heard, this.meter.evidence);
+      this.heard = -1;
+      this.meter.reset();
+    }
+    if (!seg.speaking) return;
+    this.heard = seg.openUtteranceId;
+    this.meter.add(probability);
+  }
+
+  /** The evidence of utterance `id` (closed, or still the one heard when the stream was flushed); taken once. */
+  private evidenceOf(id: number): SpeechEvidence | undefined {
+    const closed = this.closedEvidence.get(id);
+    for (const k of this.closedEvidence.keys()) if (k <= id) this.closedEvidence.delete(k);
+    if (closed) return closed;
+    return id === this.heard ? this.meter.evidence : undefined;
+  }
+
+  private reset(): void {
+    this.utteranceId = -1;
+    this.lastPartialAt = 0;
+    this.hadText = false;
+    this.previous = [];
+    this.committed = [];
+    this.speculation = undefined;
+  }
+
+  /**
+   * LocalAgreement-2: what this pass and the previous one both say, less the last (maybe cut) token, is committed;
+   * committed text only grows. The tentative part is this pass's text after it.
+   */
+  private agree(id: number, r: WhisperResult): void {
+    if (id !== this.utteranceId || r.rejected) return;
+    const tokens = r.tokens;
+    const n = commonPrefix(tokens, this.previous);
+    if (n - 1 > this.committed.length && startsWith(tokens, this.committed)) this.committed = tokens.slice(0, n - 1);
+    this.previous = tokens;
+    const tok = this.whisper.tokenizer;
+    if (r.text) this.hadText = true;
+    const committed = tok.decode(this.committed);
+    // After the committed text: this pass's words from where it stops agreeing with it.
+    const tentative = startsWith(tokens, this.committed) ? tok.decode(tokens.slice(this.committed.length)) : tentativeAfter(committed, r.text);
+    this.onPartial({ utteranceId: id, committed, tentative });
+  }
+}
+
+/**
+ * This pass's words after the committed text. Where the pass begins with the committed words (case and punctuation
+ * aside), what follows them; where it reads the start differently ("Ask" for "ask,"), the words past as many as are
+ * committed: never the committed words a second time ("ask what you can do for you, ask what you can do for you").
+ */
+export function tentativeAfter(committed: string, pass: string): string {
+  const done = plainWords(committed).length;
+  if (done === 0) return pass;
+  let seen = 0;
+  // Cut the pass after its done-th word (a word: a run of letters or digits, as plainWords counts them).
+  const word = /[\p{L}\p{N}'\u2019]+/gu;
+  for (let m = word.exec(pass); m; m = word.exec(pass)) {
+    if (plainWords(m[0]).length === 0) continue;
+    if (++seen === done) return pass.slice(m.index + m[0].length).replace(/^[^\p{L}\p{N}]*\s/u, '').trimStart();
+  }
+  return '';
+}
+
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+function startsWith(tokens: readonly number[], prefix: readonly number[]): boolean {
+  if (prefix.length > tokens.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (tokens[i] !== prefix[i]) return false;
+  return true;
+}
+
+function msToSamples(ms: number): number {
+  return Math.round((ms * 16000) / 1000);
+}

@@ -1,0 +1,294 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DEFAULT_LEVERS, EncoderWindowMode, EngineErrorCode, EngineLevers, ModelName, StageTimings } from '../../protocol';
+import { EngineError } from '../errors';
+import { reclaim } from '../memory';
+import { ModelEditor, prepareModel } from '../models/preparedCache';
+import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models/pins';
+import { WhisperDecoder } from './decoder';
+import { WhisperEncoder } from './encoder';
+import { rejectReason, repeatedSegmentStart, repeatedTailStart, SpeechEvidence, tailLoopLength, trimLoop } from './guards';
+import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
+import { WhisperTokenizer } from './tokenizer';
+
+/**
+ * How much audio the encoder sees. Whisper was trained on 30 s windows, its speech followed by (padded) silence;
+ * `full` keeps that. `variable` encodes only the audio plus `paddingMs` of silence, at least `floorMs`:
+ * the silence after the speech is what tells the decoder that the speech has ended.
+ */
+export interface EncoderWindow {
+  variable: boolean;
+  floorMs: number;
+  paddingMs: number;
+  /** Decode with timestamps and stop where the audio ends (see TimestampRules). */
+  timestamps: boolean;
+}
+export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, paddingMs: 0, timestamps: false };
+/**
+ * Floors measured on ../shared/audio (npm run bench, A/B rows): below these, WER rose above the full window's
+ * (tiny: 3.7% at 5-8 s against 1.9% at 10 s; base: 3.7% at 5 s, equal to the full window).
+ */
+export const VARIABLE_WINDOWS: Record<ModelName, EncoderWindow> = {
+  tiny: { variable: true, floorMs: 10000, paddingMs: 1000, timestamps: true },
+  base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
+};
+
+export function encoderWindow(model: ModelName, mode: EncoderWindowMode, levers: EngineLevers = {}): EncoderWindow {
+  if (mode === 'full') return FULL_WINDOW;
+  return { ...VARIABLE_WINDOWS[model], timestamps: levers.timestamps ?? DEFAULT_LEVERS.timestamps };
+}
+/** Whisper's first timestamp may be at most 1 s (50 steps of 20 ms). */
+const MAX_INITIAL_TIMESTAMP = 50;
+/** Seconds per timestamp step. */
+const TIMESTAMP_STEP_S = 0.02;
+
+/** Mel frames (10 ms each, even, at most 3000) the encoder runs on for `samples` of audio. */
+export function windowFrames(samples: number, w: EncoderWindow): number {
+  if (!w.variable) return N_FRAMES;
+  const ms = Math.max(w.floorMs, (samples / 16000) * 1000 + w.paddingMs);
+  const frames = Math.ceil(ms / 10);
+  return Math.min(N_FRAMES, frames + (frames & 1));
+}
+
+/** Whisper emits at most 448 positions; half of them is the usual cap for one 30 s window. */
+const MAX_TOKENS_PER_WINDOW = 224;
+/** Even fast speech stays under ~6 tokens a second; the cap keeps a loop from running on. */
+const MAX_TOKENS_PER_SECOND = 8;
+const MIN_TOKEN_BUDGET = 16;
+/** A segment that would start within this many timestamp steps (20 ms) of the audio's end has nothing left to say. */
+const STOP_MARGIN_STEPS = 10;
+
+export interface WhisperResult {
+  text: string;
+  tokens: number[];
+  language: string;
+  avgLogprob: number;
+  noSpeechProb: number;
+  rejected?: string;
+  timings: StageTimings;
+}
+
+/** What a caller knows about the audio besides the samples. */
+export interface TranscribeOptions {
+  /** The VAD's evidence that the audio is speech: the guards never drop what Silero clearly called speech. */
+  speech?: SpeechEvidence;
+}
+
+export interface ModelCacheOptions {
+  /** Where edited models are kept between starts (modelCache.ts); undefined: edit in memory at each load. */
+  cacheDir?: string;
+  warn?: (message: string) => void;
+}
+
+interface GenerationConfig {
+  suppress_tokens: number[];
+  begin_suppress_tokens: number[];
+}
+
+/** One Whisper model kept loaded: mel -> encoder -> greedy decoder -> guards. Calls are serialized. */
+export class Whisper {
+  private readonly mel = new LogMel();
+  /** The mel rows cut to the window, for the variable-length encoder. */
+  private readonly windowMel = new Float32Array(N_MELS * N_FRAMES);
+  private readonly suppress: Uint8Array;
+  private readonly beginSuppress: number[];
+  private queue: Promise<unknown> = Promise.resolve();
+  private running = 0;
+
+  private constructor(
+    readonly name: ModelName,
+    private readonly encoder: WhisperEncoder,
+    private readonly decoder: WhisperDecoder,
+    readonly tokenizer: WhisperTokenizer,
+    generation: GenerationConfig,
+    readonly window: EncoderWindow,
+    /** True when the edited models were loaded from the cache (modelCache.ts). */
+    readonly cachedEdits: boolean,
+    /** EngineLevers.reclaim. */
+    private readonly reclaimAfter: boolean,
+  ) {
+    const V = decoder.shape.vocabSize;
+    this.suppress = new Uint8Array(V);
+    for (const id of generation.suppress_tokens) if (id >= 0 && id < V) this.suppress[id] = 1;
+    // No timestamps mode: every special token but end-of-text is out.
+    for (let id = tokenizer.special.endOfText + 1; id < V; id++) this.suppress[id] = 1;
+    this.beginSuppress = generation.begin_suppress_tokens;
+  }
+
+  static async load(name: string, modelDir?: string, window: EncoderWindow = FULL_WINDOW, levers: EngineLevers = {}, cache: ModelCacheOptions = {}): Promise<Whisper> {
+    const all = { ...DEFAULT_LEVERS, ...levers };
+    const files = whisperFiles(name, modelDir);
+    // Config and tokenizer files are pinned too, and checked before they are parsed.
+    verifyWhisperSmallFiles(files);
+    // The pinned files are hashed while the sessions load (from cached edits, which carry their own hash).
+    const verified = verifyWhisper(files, cache.cacheDir);
+    verified.catch(() => undefined);
+    const pin = WHISPER_MODELS[files.name];
+    const shaOf = new Map([[files.encoder, pin.encoder.sha256], [files.decoder, pin.decoder.sha256]]);
+    let cachedEdits = true;
+    const editor: ModelEditor = async (file, edit, variant, apply, rebuild) => {
+      const r = await prepareModel({
+        source: file, sourceSha256: shaOf.get(file)!, sourceVerified: verified, edit, variant, apply, rebuild, cacheDir: cache.cacheDir,
+        mappedWeights: all.mappedWeights,
+      });
+      cachedEdits &&= r.cached;
+      return r;
+    };
+    const warn = cache.warn ?? (() => undefined);
+    const config = readJson(files.dir, 'config.json') as {
+      decoder_layers: number; decoder_attention_heads: number; d_model: number; vocab_size: number;
+    };
+    const sessions = Promise.all([
+      WhisperEncoder.load(files.encoder, window.variable, all, editor, warn),
+      WhisperDecoder.load(files.decoder, {
+        layers: config.decoder_layers,
+        heads: config.decoder_attention_heads,
+        headDim: config.d_model / config.decoder_attention_heads,
+        vocabSize: config.vocab_size,
+      }, all, editor, warn),
+    ]);
+    sessions.catch(() => undefined);
+    // Parsed while onnxruntime builds the sessions on its own threads (once their loads have been handed over).
+    await new Promise((resolve) => setImmediate(resolve));
+    const generation = readJson(files.dir, 'generation_config.json') as GenerationConfig;
+    const tokenizer = WhisperTokenizer.fromDir(files.dir);
+    // A file that is not the pinned one is reported as such, whatever the sessions made of it; nothing runs before.
+    const [check, loaded] = await Promise.allSettled([verified, sessions]);
+    if (check.status === 'rejected') {
+      if (loaded.status === 'fulfilled') await Promise.all(loaded.value.map((s) => s.release()));
+      throw check.reason;
+    }
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const [encoder, decoder] = loaded.value;
+    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window, cachedEdits, all.reclaim);
+  }
+
+  /** Checks a language setting before any audio is spent on it. */
+  checkLanguage(language: string): void {
+    if (language !== 'auto' && !this.tokenizer.languages.has(language)) {
+      throw new EngineError(EngineErrorCode.InvalidParams, `Unknown language "${language}": use a code such as en, de, fr, or auto.`);
+    }
+  }
+
+  /** True while a transcription runs or waits: speculative work is only started when nothing is. */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** Transcribes up to 30 s of 16 kHz mono audio. */
+  transcribe(audio: Float32Array, language: string, options: TranscribeOptions = {}): Promise<WhisperResult> {
+    this.running++;
+    const run = this.queue.then(() => this.run(audio, language, options));
+    this.queue = run.catch(() => undefined).finally(() => {
+      // The pass's buffers are garbage now; collected after the caller has the text, unless another pass waits.
+      if (--this.running === 0 && this.reclaimAfter) setImmediate(() => this.running === 0 && reclaim());
+    });
+    return run;
+  }
+
+  private async run(audio: Float32Array, language: string, options: TranscribeOptions): Promise<WhisperResult> {
+    this.checkLanguage(language);
+    const t0 = performance.now();
+    const frames = windowFrames(audio.length, this.window);
+    const mel = this.cutToWindow(this.mel.compute(audio), frames);
+    const t1 = performance.now();
+    let hidden;
+    try {
+      hidden = await this.encoder.encode(mel, frames);
+    } catch (err) {
+      throw new EngineError(EngineErrorCode.InferenceFailed, `The encoder failed: ${(err as Error).message}`);
+    }
+    const t2 = performance.now();
+    const sp = this.tokenizer.special;
+    try {
+      let langId = this.tokenizer.languages.get(language);
+      if (langId === undefined) {
+        langId = await this.decoder.detectLanguage(hidden, sp.startOfTranscript, [...this.tokenizer.languages.values()]);
+      }
+      const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
+      const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
+      let looped = false;
+      let repeatAt = -1;
+      const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
+      const result = await this.decoder.decode(hidden, {
+        prompt: this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
+        timestamps: this.window.timestamps
+          ? { begin: sp.timestampBegin, last: frames / 2, maxInitial: MAX_INITIAL_TIMESTAMP, stopAt: Math.max(1, audioSteps - STOP_MARGIN_STEPS) }
+          : undefined,
+        maxTokens,
+        suppress: this.suppress,
+        beginSuppress: this.beginSuppress,
+        endOfText: sp.endOfText,
+        noSpeech: sp.noSpeech,
+        shouldStop: (tokens) => {
+          if (this.window.timestamps) repeatAt = repeatedSegmentStart(tokens, sp.timestampBegin);
+          looped = tailLoopLength(tokens) > 0;
+          return looped || repeatAt >= 0;
+        },
+      });
+      const t3 = performance.now();
+      const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
+      const tokens = this.withoutRepeatedTail(looped ? trimLoop(kept) : kept);
+      const text = this.tokenizer.decode(tokens);
+      const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
+      const rejected = rejectReason({ text, tokens: tokens.length, avgLogprob, noSpeechProb: result.noSpeechProb, looped, speech: options.speech });
+      return {
+        text: rejected ? '' : text,
+        tokens,
+        language: this.tokenizer.languageCode(langId) ?? language,
+        avgLogprob,
+        noSpeechProb: result.noSpeechProb,
+        rejected: rejected ? `${rejected}: "${text}"` : undefined,
+        timings: {
+          melMs: t1 - t0,
+          encoderMs: t2 - t1,
+          decoderMs: t3 - t2,
+          tokens: result.tokens.length,
+          totalMs: performance.now() - t0,
+        },
+      };
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new EngineError(EngineErrorCode.InferenceFailed, `The decoder failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * One copy of a phrase the decoder wrote twice or more at the end ("Login incorrect. Login incorrect." for one):
+   * cut before the second copy (and before its segment's opening timestamp). The kept copy ends at the last copy's
+   * last timestamp: the audio up to there was read (a caller looking for unread speech starts after it).
+   */
+  private withoutRepeatedTail(tokens: number[]): number[] {
+    let at = repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t));
+    if (at < 0) return tokens;
+    const tb = this.tokenizer.special.timestampBegin;
+    if (at >= 2 && tokens[at - 1] >= tb && tokens[at - 2] >= tb) at--;
+    const kept = tokens.slice(0, at);
+    let end = tokens.length - 1;
+    while (end >= at && tokens[end] < tb) end--;
+    if (end >= at) {
+      if (kept.length > 0 && kept[kept.length - 1] >= tb) kept[kept.length - 1] = tokens[end];
+      else kept.push(tokens[end]);
+    }
+    return kept;
+  }
+
+  private cutToWindow(mel: Float32Array, frames: number): Float32Array {
+    if (frames === N_FRAMES) return mel;
+    for (let m = 0; m < N_MELS; m++) this.windowMel.set(mel.subarray(m * N_FRAMES, m * N_FRAMES + frames), m * frames);
+    return this.windowMel;
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.encoder.release(), this.decoder.release()]);
+  }
+}
+
+function readJson(dir: string, file: string): unknown {
+  const p = path.join(dir, file);
+  try {
+    return JSON.parse(fs.readFileSync(p, 'utf8'));
+  } catch (err) {
+    throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${p} is missing or unreadable: ${(err as Error).message}`);
+  }
+}
