@@ -3,7 +3,8 @@
  * encoder window and each of EngineLevers), all alive at once and run alternately on every clip (one untimed warm-up
  * of each, then each in turn BENCH_RUNS times), so that drift in the machine's speed hits them all alike.
  */
-import { ENGINE_ENV, ENGINE_EXEC_ARGV } from '../src/engineClient';
+import { ENGINE_EXEC_ARGV } from '../src/engineClient';
+import { ENGINE_ENV } from '../src/engineEnv';
 import { DEFAULT_LEVERS, EngineConfig, EngineLevers, ModelName } from '../src/protocol';
 import { Clip, ClipKind } from './clips';
 import { Contention } from './contention';

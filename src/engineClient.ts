@@ -16,7 +16,6 @@ import {
   TranscribeFileParams, TranscribeFileResult,
 } from './protocol';
 
-export { ENGINE_ENV } from './engineEnv';
 
 /**
  * V8 options of the engine process. A young generation of 1 MB semi-spaces instead of up to 16 MB: the engine's

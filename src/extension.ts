@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     enginePid: () => engineHost.pid,
   });
   context.subscriptions.push(
-    log, history, ghost, dictation, statusBar, performance,
+    log, ghost, dictation, statusBar, performance,
     engineHost.onDidLevel((n) => performance.level(n)),
     dictation.listen(statusBar),
     dictation.listen(performance),

@@ -15,8 +15,6 @@ export interface HistoryEntry {
 
 export class DictationHistory {
   private entries: HistoryEntry[];
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
 
   constructor(private readonly state: vscode.Memento) {
     this.entries = state.get<HistoryEntry[]>(KEY, []);
@@ -29,10 +27,5 @@ export class DictationHistory {
   add(entry: HistoryEntry): void {
     this.entries = [entry, ...this.entries].slice(0, MAX_ENTRIES);
     void this.state.update(KEY, this.entries);
-    this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

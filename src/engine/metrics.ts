@@ -1,7 +1,6 @@
 import { summarize } from '../percentiles';
 import { MetricsResult, Percentiles } from '../protocol';
 
-export { percentile, summarize } from '../percentiles';
 
 /** How many recent values each stage keeps for its percentiles. */
 const WINDOW = 1000;

@@ -78,6 +78,11 @@ export class RingBuffer {
     return Atomics.load(this.header, OVERRUN) >>> 0;
   }
 
+  /** Producer: counts `n` samples lost before they reached the ring (a device queue that overflowed) as overrun. */
+  countLost(n: number): void {
+    if (n > 0) Atomics.add(this.header, OVERRUN, n);
+  }
+
   /** Producer: appends what fits, counts the rest as overrun, returns how many were written. */
   write(src: ArrayLike<number>, start = 0, end = src.length): number {
     const w = Atomics.load(this.header, WRITE) >>> 0;

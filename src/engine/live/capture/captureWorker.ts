@@ -81,6 +81,8 @@ async function capture(job: CaptureJob): Promise<void> {
         // A file can wait for room instead of overrunning.
         while (!stopped.has(session) && !ring.waitForRoom(block.length, 50)) await new Promise((r) => setImmediate(r));
       }
+      // Samples a device queue dropped are lost like an overrun: counted where the session reports overruns.
+      ring.countLost(source.takeDropped?.() ?? 0);
       total += block instanceof Int16Array ? ring.writeInt16(block) : ring.write(block);
     }
     source.close();

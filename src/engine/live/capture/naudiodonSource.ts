@@ -13,7 +13,7 @@ const MAX_QUEUED_BLOCKS = 256;
 export class NaudiodonSource implements AudioSource {
   readonly live = true;
   readonly deviceName: string;
-  dropped = 0;
+  private dropped = 0;
   private readonly stream: PortAudioStream;
   private readonly queue: Int16Array[] = [];
   private waiting?: { resolve: (b: Int16Array | null) => void; reject: (e: EngineError) => void };
@@ -80,6 +80,12 @@ export class NaudiodonSource implements AudioSource {
     if (this.closed) return Promise.resolve(null);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  takeDropped(): number {
+    const n = this.dropped;
+    this.dropped = 0;
+    return n;
   }
 
   close(): void {

@@ -12,6 +12,8 @@ export interface AudioSource {
   readonly live: boolean;
   /** The next block; null once the source has ended. Rejects with an EngineError when the device fails. */
   read(): Promise<Int16Array | Float32Array | null>;
+  /** Samples the backend dropped before `read` took them, since the last call (counted as the ring's overrun). */
+  takeDropped?(): number;
   /** Releases the device. Safe to call twice. */
   close(): void;
 }
