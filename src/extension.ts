@@ -12,6 +12,7 @@ import { insertAtCursor } from './dictation/insertion';
 import { ModelName, MODEL_NAMES } from './protocol';
 import { PanelSnapshot } from './views/panelProtocol';
 import { GhostText } from './views/ghostText';
+import { ModelProgress } from './views/modelProgress';
 import { PerformancePanel } from './views/performancePanel';
 import { DictationStatusBar } from './views/statusBar';
 
@@ -33,17 +34,27 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   const log = vscode.window.createOutputChannel('VoiceFlow', { log: true });
   onSettingsWarning((message) => log.warn(message));
   const history = new DictationHistory(context.workspaceState);
-  const engineHost = new EngineHost(context.extensionPath, log, () => ({
+  const engineSettings = () => ({
     ...engineConfig(readSettings()),
     cacheDir: path.join(context.globalStorageUri.fsPath, 'cache'),
-  }));
+  });
+  const engineHost = new EngineHost(context.extensionPath, log, engineSettings);
   host = engineHost;
   const ghost = new GhostText();
   const dictation = new DictationController(engineHost, history, log, ghost);
+  ghost.target = () => dictation.targetEditor();
   const statusBar = new DictationStatusBar(() => {
     const s = readSettings();
-    return { warningMs: s.latencyWarningMs, errorMs: s.latencyErrorMs };
+    return { warningMs: s.latencyWarningMs, errorMs: s.latencyErrorMs, hangoverMs: s.hangoverMs };
   });
+  const modelProgress = new ModelProgress(context.globalState, { model: () => readSettings().model, enginePid: () => engineHost.pid });
+  /** Loads the selected model now (starting the engine if need be), so the next start does not wait for it. */
+  const prepareModel = () =>
+    modelProgress.prepare(readSettings().model, async () => {
+      const running = engineHost.pid !== undefined;
+      const engine = await engineHost.engine();
+      if (running) engineHost.initResult = await engine.initialize(engineSettings());
+    });
   const performance = new PerformancePanel(context.extensionUri, {
     metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),
     toggleDictation: () => void dictation.toggle(),
@@ -56,16 +67,19 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     log, ghost, dictation, statusBar, performance,
     engineHost.onDidLevel((n) => performance.level(n)),
     dictation.listen(statusBar),
+    dictation.listen(ghost),
+    dictation.listen(modelProgress),
     dictation.listen(performance),
     vscode.commands.registerCommand('voiceflow.startDictation', () => dictation.start()),
     vscode.commands.registerCommand('voiceflow.stopDictation', () => dictation.stop()),
     vscode.commands.registerCommand('voiceflow.toggleDictation', () => dictation.toggle()),
     vscode.commands.registerCommand('voiceflow.showPerformance', () => performance.show()),
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
-    vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel()),
+    vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel(prepareModel)),
     vscode.commands.registerCommand('voiceflow.showHistory', () => showHistory(history)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsEngine(e)) void engineHost.reconfigure().catch((err: Error) => log.warn(`Settings not applied: ${err.message}`));
+      if (e.affectsConfiguration(SECTION)) statusBar.refresh();
     }),
   );
   log.info('VoiceFlow activated.');
@@ -101,7 +115,7 @@ async function selectMicrophone(host: EngineHost): Promise<void> {
   if (pick) await vscode.workspace.getConfiguration(SECTION).update('microphone', pick.index, vscode.ConfigurationTarget.Global);
 }
 
-async function selectModel(): Promise<void> {
+async function selectModel(prepare: () => Promise<void>): Promise<void> {
   const current = readSettings().profile;
   const items: Array<vscode.QuickPickItem & { profile: Profile; model?: ModelName }> = [
     { label: 'Fast', detail: 'Whisper tiny, window cut to the utterance: the lowest latency', profile: 'fast' },
@@ -115,6 +129,7 @@ async function selectModel(): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   if (pick.model) await config.update('model', pick.model, vscode.ConfigurationTarget.Global);
   await config.update('profile', pick.profile, vscode.ConfigurationTarget.Global);
+  await prepare();
 }
 
 async function showHistory(history: DictationHistory): Promise<void> {

@@ -242,6 +242,11 @@ export interface FinalNotification {
    * hangover included. Meaningful for live sources (a microphone, a file played at real-time pace).
    */
   endOfSpeechToTextMs: number;
+  /**
+   * When the last voiced audio was captured, wall clock (epoch ms, as Date.now()): the extension takes the latency
+   * the user feels from it to the moment the text is in the editor (both processes read this machine's clock).
+   */
+  speechEndedAt: number;
   timings: UtteranceTimings;
   rejected?: string;
 }

@@ -8,6 +8,7 @@ import {
   AudioSourceSpec, EngineState, ErrorNotification, FinalNotification, PartialNotification, SessionEndNotification,
 } from '../protocol';
 import { EngineHost } from './engineHost';
+import { feltLatencyMs } from './feltLatency';
 import { DictationHistory } from './history';
 import { insertAtCursor } from './insertion';
 import { GhostText } from '../views/ghostText';
@@ -21,6 +22,8 @@ export interface UtteranceRecord extends FinalNotification {
   insertMs: number;
   /** From the utterance's close to the text in the editor, ms: processing plus insertion. */
   latencyMs: number;
+  /** What the user feels: from the end of speech to the text in the editor (or on the clipboard), ms. */
+  feltMs: number;
   inserted: boolean;
 }
 
@@ -37,6 +40,8 @@ export class DictationController implements vscode.Disposable {
   /** Serializes insertions so utterances land in the order they were spoken. */
   private inserting: Promise<void> = Promise.resolve();
   private readonly subscriptions: vscode.Disposable[];
+  /** The text editor the user last worked in: the target when a webview (the performance panel) has the focus. */
+  private lastEditor?: vscode.TextEditor = vscode.window.activeTextEditor;
 
   constructor(
     private readonly host: EngineHost,
@@ -51,6 +56,7 @@ export class DictationController implements vscode.Disposable {
       host.onDidError((n) => this.onError(n)),
       host.onDidEndSession((n) => this.onSessionEnd(n)),
       host.onDidCrash((reason) => this.onCrash(reason)),
+      vscode.window.onDidChangeActiveTextEditor((e) => e && (this.lastEditor = e)),
     ];
   }
 
@@ -61,6 +67,12 @@ export class DictationController implements vscode.Disposable {
   listen(l: DictationListener): vscode.Disposable {
     this.listeners.add(l);
     return { dispose: () => this.listeners.delete(l) };
+  }
+
+  /** Where dictated text goes: the active text editor, else the last one used if it is still on screen. */
+  targetEditor(): vscode.TextEditor | undefined {
+    const last = this.lastEditor;
+    return vscode.window.activeTextEditor ?? (last && vscode.window.visibleTextEditors.includes(last) ? last : undefined);
   }
 
   private emitState(state: DictationState, detail?: string): void {
@@ -165,13 +177,14 @@ export class DictationController implements vscode.Disposable {
 
   private onFinal(n: FinalNotification): void {
     if (n.sessionId !== this.sessionId || n.text.trim() === '') return;
-    this.inserting = this.inserting.then(() => this.insert(n));
+    const receivedAt = Date.now();
+    this.inserting = this.inserting.then(() => this.insert(n, receivedAt));
   }
 
-  private async insert(n: FinalNotification): Promise<void> {
+  private async insert(n: FinalNotification, receivedAt: number): Promise<void> {
     const t0 = performance.now();
     this.ghost.clear();
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.targetEditor();
     const outcome = editor ? await insertAtCursor(editor, n.text) : { inserted: false as const, reason: 'no text editor is active' };
     const insertMs = performance.now() - t0;
     if (outcome.inserted) {
@@ -184,7 +197,8 @@ export class DictationController implements vscode.Disposable {
         .showWarningMessage(`VoiceFlow: ${outcome.reason}, so "${abbreviate(n.text)}" is on the clipboard and in the dictation history.`, 'Show History')
         .then((pick) => pick && vscode.commands.executeCommand('voiceflow.showHistory'));
     }
-    const record: UtteranceRecord = { ...n, insertMs, latencyMs: n.processingMs + insertMs, inserted: outcome.inserted };
+    const feltMs = feltLatencyMs({ speechEndedAt: n.speechEndedAt, endOfSpeechToTextMs: n.endOfSpeechToTextMs, receivedAt, doneAt: Date.now() });
+    const record: UtteranceRecord = { ...n, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted: outcome.inserted };
     for (const l of this.listeners) l.onUtterance(record);
   }
 

@@ -1,32 +1,24 @@
 /**
- * The microphone in the status bar: dictation state, the last utterance's latency, and a warning or error background
- * past the configured budgets (as vscode-eslint does with its time budget). Clicking toggles dictation.
+ * The microphone in the status bar, visible from VS Code's start: the dictation state in a word ("Listening" on a
+ * coloured background while the microphone is open) and the latency the user felt for the last utterance (end of
+ * speech to text in the editor), with a warning or error background past the configured budgets (as vscode-eslint
+ * does with its time budget). The tooltip splits it into the pause, processing and insertion. Clicking toggles
+ * dictation. The words are in statusText.ts.
  */
 import * as vscode from 'vscode';
 import { summarize } from '../percentiles';
 import { DictationListener, DictationState, UtteranceRecord } from '../dictation/dictationController';
+import { formatDuration } from './duration';
+import { LatencyBudgets, STATE_WORDS, budgetLevel, isListening, statusText } from './statusText';
 
 const RECENT = 50;
+/** The toggle's default key (package.json keybindings). */
+const TOGGLE_KEY = process.platform === 'darwin' ? 'Ctrl+Cmd+D' : 'Ctrl+Alt+D';
 
-const ICONS: Record<DictationState, string> = {
-  idle: '$(mic)',
-  starting: '$(loading~spin)',
-  loading: '$(loading~spin)',
-  listening: '$(mic-filled)',
-  speech: '$(record)',
-  transcribing: '$(sync~spin)',
-  error: '$(error)',
-};
-
-const LABELS: Record<DictationState, string> = {
-  idle: 'idle',
-  starting: 'starting',
-  loading: 'loading model',
-  listening: 'listening',
-  speech: 'hearing speech',
-  transcribing: 'transcribing',
-  error: 'error',
-};
+export interface StatusBarSettings extends LatencyBudgets {
+  /** The pause that ends an utterance, ms: part of what the user feels. */
+  hangoverMs: number;
+}
 
 export class DictationStatusBar implements DictationListener, vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -35,7 +27,7 @@ export class DictationStatusBar implements DictationListener, vscode.Disposable 
   private last?: UtteranceRecord;
   private readonly recent: number[] = [];
 
-  constructor(private readonly budgets: () => { warningMs: number; errorMs: number }) {
+  constructor(private readonly settings: () => StatusBarSettings) {
     this.item = vscode.window.createStatusBarItem('voiceflow.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'VoiceFlow Dictation';
     this.item.command = 'voiceflow.toggleDictation';
@@ -56,33 +48,63 @@ export class DictationStatusBar implements DictationListener, vscode.Disposable 
 
   onUtterance(u: UtteranceRecord): void {
     this.last = u;
-    this.recent.push(u.latencyMs);
+    this.recent.push(u.feltMs);
     if (this.recent.length > RECENT) this.recent.shift();
     this.render();
   }
 
+  /** Re-reads the budgets (after a settings change). */
+  refresh(): void {
+    this.render();
+  }
+
   private render(): void {
-    const latency = this.last ? ` ${Math.round(this.last.latencyMs)} ms` : '';
-    this.item.text = `${ICONS[this.state]} VoiceFlow${latency}`;
-    const { warningMs, errorMs } = this.budgets();
-    const l = this.last?.latencyMs ?? 0;
+    const settings = this.settings();
+    const felt = this.last?.feltMs;
+    this.item.text = statusText(this.state, felt, settings);
+    const level = budgetLevel(felt, settings);
+    // Only these two colours are allowed for an item's background: red for an open microphone, as a recording lamp
+    // (the word says it is not an error), and past a budget, amber or red while idle.
     this.item.backgroundColor =
-      this.state === 'error' || (errorMs > 0 && l > errorMs)
+      isListening(this.state) || this.state === 'error' || level === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : warningMs > 0 && l > warningMs
+        : level === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
+    this.item.accessibilityInformation = { label: `VoiceFlow dictation: ${STATE_WORDS[this.state]}${felt === undefined ? '' : `, last latency ${formatDuration(felt)}`}` };
+    this.item.tooltip = this.tooltip(settings);
+  }
+
+  private tooltip({ warningMs, errorMs, hangoverMs }: StatusBarSettings): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**VoiceFlow Dictation**: ${LABELS[this.state]}${this.detail ? ` (${escape(this.detail)})` : ''}\n\n`);
-    if (this.last) {
+    md.appendMarkdown(`**VoiceFlow Dictation**: ${STATE_WORDS[this.state]}${this.detail ? ` (${escape(this.detail)})` : ''}\n\n`);
+    const u = this.last;
+    if (u) {
+      const processing = u.timings.processingMs;
+      md.appendMarkdown(
+        `Last utterance: **${formatDuration(u.feltMs)}** from the end of your speech to the text ${u.inserted ? 'in the editor' : 'on the clipboard'}: ` +
+          `the ${formatDuration(hangoverMs)} pause that tells the end of speech (voiceflow.hangoverMs), ` +
+          `${formatDuration(processing)} of processing after it, ${formatDuration(u.insertMs)} to insert.\n\n`,
+      );
+      if (u.timings.speculative) {
+        md.appendMarkdown(
+          `Processing is short because Whisper already ran during the pause (the speculative pass: ` +
+            `encoder ${formatDuration(u.timings.encoderMs)}, decoder ${formatDuration(u.timings.decoderMs)}); its text was ready when the pause ended.\n\n`,
+        );
+      }
       const p = summarize(this.recent);
-      md.appendMarkdown(`Last utterance: ${Math.round(this.last.latencyMs)} ms from end of utterance to text ` +
-        `(${Math.round(this.last.endOfSpeechToTextMs)} ms after you stopped speaking)\n\n`);
-      md.appendMarkdown(`Recent ${p.count}: p50 ${Math.round(p.p50)} ms, p95 ${Math.round(p.p95)} ms ` +
-        `(budget: warning ${warningMs} ms, error ${errorMs} ms)\n\n`);
+      md.appendMarkdown(
+        `Recent ${p.count}: p50 ${formatDuration(p.p50)}, p95 ${formatDuration(p.p95)} ` +
+          `(budgets: warning ${formatDuration(warningMs)}, error ${formatDuration(errorMs)}; voiceflow.latencyWarningMs, latencyErrorMs)\n\n`,
+      );
+    } else {
+      md.appendMarkdown('Speak after starting dictation; the text appears at your cursor.\n\n');
     }
-    md.appendMarkdown(`Click to ${this.state === 'idle' || this.state === 'error' ? 'start' : 'stop'} dictation · [Performance](command:voiceflow.showPerformance)`);
-    this.item.tooltip = md;
+    md.appendMarkdown(
+      `Click to ${isListening(this.state) || this.state === 'starting' || this.state === 'loading' ? 'stop' : 'start'} dictation (${TOGGLE_KEY}) · ` +
+        '[Performance](command:voiceflow.showPerformance)',
+    );
+    return md;
   }
 
   dispose(): void {

@@ -217,6 +217,7 @@ export class ListenSession {
       this.metrics.utterances++;
       const timings = { ...r.timings, processingMs: now - u.closedAt, vadMs, queueMs: started - u.closedAt, speculative: speculative ? 1 : 0 };
       this.metrics.recordAll(timings);
+      const endOfSpeechToTextMs = performance.timeOrigin + now - lastVoicedAt;
       this.events.final({
         sessionId: this.id,
         utteranceId: u.id,
@@ -224,7 +225,9 @@ export class ListenSession {
         startMs: (u.startSample / 16000) * 1000,
         endMs: (u.endSample / 16000) * 1000,
         processingMs: timings.processingMs,
-        endOfSpeechToTextMs: performance.timeOrigin + now - lastVoicedAt,
+        endOfSpeechToTextMs,
+        // From Date.now(), not performance.timeOrigin: the monotonic clock drifts from the wall clock over days.
+        speechEndedAt: Date.now() - endOfSpeechToTextMs,
         timings,
         rejected: r.rejected,
       });
