@@ -4,21 +4,31 @@
  */
 import * as fs from 'fs';
 import { EngineClient, EngineExit, EngineRequestError } from './engineClient';
+import { interpret, renderTranscript } from './grammar/grammar';
+import { engineStages, machineInfo, reportJson, reportPrometheus } from './performanceReport';
 import { AudioSourceSpec, CaptureBackend, EncoderWindowMode, FinalNotification } from './protocol';
 
 const USAGE = `Usage:
-  voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--json] FILE...
+  voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--grammar] [--json] FILE...
   voiceflow listen [--input FILE [--realtime] | --device N] [--backend pvrecorder|naudiodon]
                    [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--json]
   voiceflow devices [--backend pvrecorder|naudiodon] [--json]
+  voiceflow metrics [--format json|prometheus] [--model tiny|base] [--encoder-window variable|full] [FILE...]
 
 transcribe  segments and transcribes each WAV file; with --json, one JSON object per line per file:
             {"file","text","audioMs","latencyMs","segments":[{"startMs","endMs","text","timings"}]}
+            --grammar applies the spoken grammar to each utterance (VoiceFlow: Show Voice Commands lists it) and prints
+            the result, commands as {scratch that}; with --json, in "grammar", and each segment's meaning too
 listen      the live path (source -> ring -> VAD -> utterances -> Whisper) from the microphone (the default one,
             or --device N from 'voiceflow devices'), or fed from a WAV file with --input, as fast as possible or,
             with --realtime, at the pace a microphone would deliver it; one line per final utterance:
             {"text","startMs","endMs","processingMs","endOfSpeechToTextMs"}. Ctrl+C stops.
 devices     lists the input devices (index, name, default).
+metrics     starts a fresh engine, transcribes the FILEs if any (their text is not printed), and prints the engine's
+            metrics as the editor's "Copy Performance Report" has them: machine, model, per-stage p50/p95/p99, real-time
+            factor, CPU and RSS, as JSON (default) or Prometheus text exposition (--format prometheus, e.g.
+            voiceflow_stage_latency_ms{stage="encoder",quantile="0.5"}). Without FILEs the stages are empty: only
+            loading was measured. Felt latency is measured in the editor only (it needs live dictation).
 
 --encoder-window  variable (default): the encoder runs on the audio plus padding, at least 10 s (tiny) or 5 s
                   (base), and decoding follows timestamps to the audio's end; full: Whisper's 30 s window.`;
@@ -29,15 +39,17 @@ interface Args {
   model?: string;
   language?: string;
   json: boolean;
+  grammar: boolean;
   input?: string;
   realtime: boolean;
   device?: number;
   backend?: string;
   encoderWindow?: EncoderWindowMode;
+  format: 'json' | 'prometheus';
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: argv[0] ?? '', files: [], json: false, realtime: false };
+  const args: Args = { command: argv[0] ?? '', files: [], json: false, grammar: false, realtime: false, format: 'json' };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -46,11 +58,17 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (a === '--json') args.json = true;
+    else if (a === '--grammar') args.grammar = true;
     else if (a === '--realtime') args.realtime = true;
     else if (a === '--model') args.model = value();
     else if (a === '--language') args.language = value();
     else if (a === '--input') args.input = value();
     else if (a === '--backend') args.backend = value();
+    else if (a === '--format') {
+      const v = value();
+      if (v !== 'json' && v !== 'prometheus') fail(`--format takes json or prometheus, not ${v}`);
+      args.format = v;
+    }
     else if (a === '--encoder-window') {
       const v = value();
       if (v !== 'variable' && v !== 'full') fail(`--encoder-window takes variable or full, not ${v}`);
@@ -85,6 +103,9 @@ async function transcribe(engine: EngineClient, args: Args): Promise<number> {
     try {
       const r = await engine.transcribeFile({ path: file });
       const latencyMs = round(performance.now() - t0);
+      // Each segment is one utterance, as the editor would get it from live dictation.
+      const meanings = args.grammar ? r.segments.map((s) => (s.rejected || !s.text.trim() ? undefined : interpret(s.text))) : [];
+      const grammarText = renderTranscript(meanings.filter((m) => m !== undefined));
       if (args.json) {
         const line = {
           file,
@@ -92,17 +113,19 @@ async function transcribe(engine: EngineClient, args: Args): Promise<number> {
           audioMs: round(r.audioMs),
           latencyMs,
           language: r.language,
-          segments: r.segments.map((s) => ({
+          segments: r.segments.map((s, i) => ({
             startMs: round(s.startMs),
             endMs: round(s.endMs),
             text: s.text,
             timings: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, round(v)])),
             ...(s.rejected ? { rejected: s.rejected } : {}),
+            ...(meanings[i] ? { grammar: meanings[i] } : {}),
           })),
+          ...(args.grammar ? { grammar: grammarText } : {}),
         };
         process.stdout.write(JSON.stringify(line) + '\n');
       } else {
-        process.stdout.write(`${file}: ${r.text}\n  (${latencyMs} ms for ${round(r.audioMs / 1000)} s of audio)\n`);
+        process.stdout.write(`${file}: ${args.grammar ? JSON.stringify(grammarText) : r.text}\n  (${latencyMs} ms for ${round(r.audioMs / 1000)} s of audio)\n`);
       }
     } catch (err) {
       failures++;
@@ -171,6 +194,35 @@ async function devices(engine: EngineClient, args: Args): Promise<number> {
   return 0;
 }
 
+async function metrics(engine: EngineClient, args: Args, model: string): Promise<number> {
+  const ratios: number[] = [];
+  let failures = 0;
+  for (const file of args.files) {
+    try {
+      const r = await engine.transcribeFile({ path: file });
+      if (r.audioMs > 0) ratios.push(r.engineMs / r.audioMs);
+    } catch (err) {
+      failures++;
+      process.stderr.write(`voiceflow: ${file}: ${(err as Error).message}\n`);
+    }
+  }
+  const m = await engine.metrics();
+  const sorted = ratios.sort((a, b) => a - b);
+  const report = {
+    generatedAt: Date.now(),
+    machine: machineInfo(),
+    model,
+    encoderWindow: args.encoderWindow ?? 'variable',
+    scope: args.files.length ? `a fresh engine (CLI) after transcribing ${args.files.length - failures} file(s)` : 'a fresh engine (CLI), nothing transcribed',
+    stages: engineStages(m),
+    realTimeFactor: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : undefined,
+    cpuPercent: m.cpuPercent,
+    rssBytes: m.rssBytes,
+  };
+  process.stdout.write(args.format === 'prometheus' ? reportPrometheus(report) : JSON.stringify(reportJson(report), null, 2) + '\n');
+  return failures ? 1 : 0;
+}
+
 /** Why the engine is gone, for the terminal. */
 function engineDied(exit: EngineExit): string {
   if (exit.hung) return exit.hung;
@@ -183,7 +235,7 @@ function roundAll(o: object): Record<string, number> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (!['transcribe', 'listen', 'devices'].includes(args.command)) fail(args.command ? `unknown command ${args.command}` : 'no command');
+  if (!['transcribe', 'listen', 'devices', 'metrics'].includes(args.command)) fail(args.command ? `unknown command ${args.command}` : 'no command');
   if (args.input && !fs.existsSync(args.input)) fail(`no such file: ${args.input}`);
   // The user's VOICEFLOW_* variables (VOICEFLOW_CACHE_DIR, VOICEFLOW_DUMP_UTTERANCES...) are meant for the engine:
   // passed on explicitly, as the engine inherits nothing else but what a process needs (src/engineEnv.ts).
@@ -197,7 +249,8 @@ async function main(): Promise<void> {
     }
     const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language, encoderWindow: args.encoderWindow });
     if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs)} ms\n`);
-    code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);
+    if (args.command === 'metrics') code = await metrics(engine, args, init.model);
+    else code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);
   } catch (err) {
     process.stderr.write(`voiceflow: ${(err as Error).message}\n`);
   } finally {
