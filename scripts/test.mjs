@@ -16,6 +16,17 @@ for (const t of tiers) {
   }
 }
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+// Where the tests read real speech (as test/audioFixtures.ts decides); fetched from public sources when absent.
+const shared = path.resolve(root, '..', 'shared', 'audio');
+const audioDir = process.env.VOICEFLOW_TEST_AUDIO || (fs.existsSync(path.join(shared, 'manifest.tsv')) ? shared : path.join(root, '.test-audio'));
+function testAudio() {
+  if (fs.existsSync(path.join(audioDir, 'manifest.tsv'))) {
+    console.log(`Test audio: reading ${audioDir}`);
+    return 0;
+  }
+  return spawnSync(process.execPath, [path.join(root, 'scripts', 'fetch-test-audio.mjs'), audioDir], { cwd: root, stdio: 'inherit' }).status;
+}
 const mocha = (dir) => [bin('mocha'), [`out/test/${dir}/**/*.test.js`]];
 
 const steps = [
@@ -26,13 +37,20 @@ const steps = [
   { name: 'type-check the webview', cmd: [bin('tsc'), ['-p', 'src/views/webview']], always: true, fatal: true },
   { name: 'lint (eslint)', cmd: [bin('eslint'), ['src', 'test', 'bench', 'eval']], tier: 'lint' },
   { name: 'unit tests', cmd: mocha('unit'), tier: 'unit' },
-  { name: 'integration tests (real models and speech)', cmd: mocha('integration'), tier: 'integration' },
-  { name: 'VS Code tests (code-server)', cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js']], tier: 'vscode' },
+  { name: 'test audio (real speech)', run: testAudio, tier: ['integration', 'vscode'], needed: true },
+  { name: 'integration tests (real models and speech)', cmd: mocha('integration'), tier: 'integration', needsAudio: true },
+  { name: 'VS Code tests (code-server)', cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js']], tier: 'vscode', needsAudio: true },
 ];
 
 const failed = [];
+let noAudio = false;
 for (const step of steps) {
-  if (!step.always && !tiers.includes(step.tier)) continue;
+  if (!step.always && ![step.tier].flat().some((t) => tiers.includes(t))) continue;
+  if (step.needsAudio && noAudio) {
+    failed.push(step.name);
+    console.log(`\n=== ${step.name}: NOT RUN (no test audio; see above)`);
+    continue;
+  }
   console.log(`\n=== ${step.name}`);
   const t0 = Date.now();
   const status = step.run ? step.run() : spawnSync(step.cmd[0], step.cmd[1], { cwd: root, stdio: 'inherit' }).status;
@@ -41,6 +59,7 @@ for (const step of steps) {
     failed.push(step.name);
     console.log(`=== ${step.name}: FAILED (${s} s)`);
     if (step.fatal) break;
+    if (step.needed) noAudio = true;
   } else {
     console.log(`=== ${step.name}: ok (${s} s)`);
   }

@@ -1,6 +1,7 @@
 /**
- * Real speech for tests, read in place from the shared audio folder (never copied into the repository).
- * Override the folder with VOICEFLOW_TEST_AUDIO.
+ * Real speech for tests, read in place: $VOICEFLOW_TEST_AUDIO, else ../shared/audio beside the repository when it has
+ * a manifest.tsv, else .test-audio/ in the repository, which `npm test` fills from public sources on first use
+ * (scripts/fetch-test-audio.mjs). Never committed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,7 +9,12 @@ import { ingest } from '../src/engine/audio/ingest';
 import { parseWav } from '../src/engine/audio/wav';
 import { packageRoot } from '../src/engine/models/pins';
 
-export const AUDIO_DIR = process.env.VOICEFLOW_TEST_AUDIO ?? path.resolve(packageRoot(__dirname), '..', 'shared', 'audio');
+export const AUDIO_DIR = process.env.VOICEFLOW_TEST_AUDIO || defaultAudioDir();
+
+function defaultAudioDir(): string {
+  const shared = path.resolve(packageRoot(__dirname), '..', 'shared', 'audio');
+  return fs.existsSync(path.join(shared, 'manifest.tsv')) ? shared : path.join(packageRoot(__dirname), '.test-audio');
+}
 
 export interface ManifestEntry {
   /** Path relative to AUDIO_DIR, e.g. 'cards/001.wav'. */
@@ -21,7 +27,9 @@ export interface ManifestEntry {
 
 /** The clips listed in AUDIO_DIR/manifest.tsv (tab-separated, header row first). */
 export function readManifest(): ManifestEntry[] {
-  const lines = fs.readFileSync(path.join(AUDIO_DIR, 'manifest.tsv'), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const manifest = path.join(AUDIO_DIR, 'manifest.tsv');
+  if (!fs.existsSync(manifest)) throw new Error(`No test audio: ${manifest} is missing. Run \`npm run fetch-test-audio\` (npm test does).`);
+  const lines = fs.readFileSync(manifest, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0].split('\t');
   const col = (name: string): number => {
     const i = header.indexOf(name);

@@ -1,6 +1,8 @@
 /** The two ONNX graph edits change speed and memory, not results: checked against the models as exported. */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { whisperFiles } from '../../../src/engine/models/pins';
 import { precomputedProjectionDecoder, TOKEN_EMBEDDINGS, tokenTableOf } from '../../../src/engine/models/decoderGraph';
@@ -103,9 +105,13 @@ describe('Whisper graph edits (tiny)', function () {
     assert.throws(() => rows.read(table.rows, row), /outside the table/);
     assert.throws(() => rows.read(-1, row), /outside the table/);
     rows.close();
-    const short = `${fs.mkdtempSync('/tmp/voiceflow-rows-')}/decoder.onnx`;
-    fs.writeFileSync(short, bytes.subarray(0, table.offset + 1000));
-    assert.throws(() => TokenRows.open(short, table), /too short for its token table/);
-    fs.rmSync(short);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voiceflow-rows-'));
+    try {
+      const short = path.join(dir, 'decoder.onnx');
+      fs.writeFileSync(short, bytes.subarray(0, table.offset + 1000));
+      assert.throws(() => TokenRows.open(short, table), /too short for its token table/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
