@@ -7,7 +7,8 @@
 //     `npm install`s (lib/vscode, lib/vscode/extensions) that build native modules, so this one install allows them.
 // Idempotent: an install that finished (marker file + a working `code-server --version`) is reused.
 //
-// Usage: node scripts/install-code-server.mjs [--force]
+// Usage: node scripts/install-code-server.mjs [--force] [--no-browser]   (--no-browser: chromium, which only the tests
+//        drive, is not required; npm start passes it)
 // Env:   VOICEFLOW_CODE_SERVER_DIR  install directory (default ~/.cache/voiceflow/code-server-4.100.3)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +21,7 @@ const RIPGREP_RELEASE = 'v13.0.0-10'; // VERSION in @vscode/ripgrep 1.15.11's li
 const MARKER = '.voiceflow-install.json';
 
 const force = process.argv.includes('--force');
+const needBrowser = !process.argv.includes('--no-browser');
 const dir = path.resolve(process.env.VOICEFLOW_CODE_SERVER_DIR || path.join(os.homedir(), '.cache', 'voiceflow', `code-server-${VERSION}`));
 const entry = path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const started = Date.now();
@@ -71,7 +73,7 @@ if (!force) {
 
 // 3. System packages (installed by .ci/run with apt-get, not here).
 const missing = [];
-if (!fs.existsSync('/usr/bin/chromium')) missing.push(['chromium', '/usr/bin/chromium (the browser the tests drive)']);
+if (needBrowser && !fs.existsSync('/usr/bin/chromium')) missing.push(['chromium', '/usr/bin/chromium (the browser the tests drive)']);
 if (!which('rg')) missing.push(['ripgrep', 'rg (seeds @vscode/ripgrep, which would download it)']);
 if (!fs.existsSync('/usr/include/gssapi/gssapi.h') && !which('krb5-config')) {
   missing.push(['libkrb5-dev', 'gssapi headers (code-server builds the kerberos native module)']);
@@ -81,10 +83,44 @@ for (const [cmd, pkg] of [['make', 'make'], ['g++', 'g++'], ['python3', 'python3
 }
 if (!which('tar')) missing.push(['tar', 'tar']);
 if (missing.length) {
-  for (const [pkg, what] of missing) console.error(`[install-code-server] missing apt package ${pkg}: ${what}`);
-  fail(`install them first: apt-get install -y --no-install-recommends ${missing.map(([p]) => p).join(' ')}`);
+  fail(`missing ${missing.map(([, what]) => what).join('; ')}: install with \`apt-get install -y --no-install-recommends ${missing.map(([p]) => p).join(' ')}\`.`);
 }
-log(`system packages present: chromium (${execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()}), ripgrep, libkrb5-dev`);
+const chromium = needBrowser ? `chromium (${execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()}), ` : '';
+log(`system packages present: ${chromium}ripgrep, libkrb5-dev, make, g++, python3`);
+
+// 3b. Node's headers, which node-gyp compiles code-server's native modules (argon2, kerberos, node-pty...) against:
+// npm's nodedir when set, else node-gyp's cache, else a download from nodejs.org. Where none of these works, use the
+// distribution's headers for this Node when it has them, or stop with one sentence (node-gyp's own failure is ~40
+// lines of `gyp ERR!` and a stack trace).
+const nodeGypEnv = await nodeHeaders();
+
+async function nodeHeaders() {
+  const version = process.versions.node;
+  const hasHeaders = (dir) => fs.existsSync(path.join(dir, 'include', 'node', 'node.h')) && fs.existsSync(path.join(dir, 'include', 'node', 'common.gypi'));
+  const npmNodedir = spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } }).stdout?.trim();
+  const nodedir = process.env.npm_config_nodedir || (npmNodedir && npmNodedir !== 'undefined' && npmNodedir !== 'null' ? npmNodedir : '');
+  if (nodedir) {
+    if (hasHeaders(nodedir)) return log(`Node headers: ${nodedir}/include/node (npm's nodedir)`) ?? {};
+    fail(`npm's nodedir is ${nodedir}, which holds no Node headers (include/node/node.h): fix it with \`npm config set nodedir DIR\` or remove it with \`npm config delete nodedir\`.`);
+  }
+  const cache = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'node-gyp', version);
+  if (hasHeaders(cache)) return log(`Node headers: ${cache} (node-gyp's cache)`) ?? {};
+  const url = `${process.release.headersUrl ?? `https://nodejs.org/download/release/v${version}/node-v${version}-headers.tar.gz`}`;
+  const online = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(8000) }).then((r) => r.ok, () => false);
+  if (online) return log(`Node headers: node-gyp downloads them from ${new URL(url).host}`) ?? {};
+  const system = '/usr';
+  const versionH = path.join(system, 'include', 'node', 'node_version.h');
+  const major = fs.existsSync(versionH) ? /#define NODE_MAJOR_VERSION (\d+)/.exec(fs.readFileSync(versionH, 'utf8'))?.[1] : undefined;
+  if (hasHeaders(system) && major === version.split('.')[0]) {
+    log(`Node headers: ${new URL(url).host} is unreachable; using this Node's headers in ${system}/include/node`);
+    return { npm_config_nodedir: system };
+  }
+  fail(
+    `node-gyp needs Node ${version}'s headers to build code-server's native modules, and none are here (${new URL(url).host} is unreachable, ` +
+      `nothing in ${cache}, no npm nodedir): install them (Debian/Ubuntu with NodeSource: they come with the nodejs package, in /usr/include/node) ` +
+      'and run `npm config set nodedir /usr`, or connect to the internet once.',
+  );
+}
 
 // 4. Fresh install directory with its own package.json, so npm treats it as the project (never the repository).
 fs.rmSync(dir, { recursive: true, force: true });
@@ -119,6 +155,7 @@ const env = {
   // @parcel/watcher, ripgrep...) have install scripts; npm >= 11.19 would skip them silently without this.
   npm_config_dangerously_allow_all_scripts: 'true',
 };
+Object.assign(env, nodeGypEnv);
 if (process.getuid?.() === 0) env.npm_config_unsafe_perm = 'true';
 const logFile = path.join(dir, 'install.log');
 log(`npm install code-server@${VERSION} into ${dir} (about a minute, ~300 MB; log: ${logFile})`);
@@ -138,9 +175,13 @@ clearInterval(progress);
 fs.closeSync(out);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (code !== 0) {
-  const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-  console.error(tail);
-  fail(`npm install code-server@${VERSION} exited with ${code}; full log: ${logFile}`);
+  // The log's own reason, without the stack lines: the first lines of npm's or node-gyp's error.
+  const lines = fs.readFileSync(logFile, 'utf8').split('\n');
+  const reason = lines.filter((l) => /^(npm error|gyp ERR!) /.test(l) && !/ stack |^npm error (path|command|cwd|code|errno|signal|A complete log)|gyp ERR! (System|command|cwd|node -v|node-gyp -v|not ok|\$npm_)/.test(l));
+  if (reason.length) console.error(reason.slice(0, 8).join('\n'));
+  const headers = lines.some((l) => /gyp (ERR!|info).*(headers|node-v[\d.]+-headers|nodejs\.org)/.test(l) && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|getaddrinfo|certificate/.test(l));
+  if (headers) fail(`node-gyp could not download Node's headers from nodejs.org: install your distribution's Node headers and run \`npm config set nodedir /usr\` (or go online once), then run this again; full log: ${logFile}`);
+  fail(`npm install code-server@${VERSION} exited with ${code} (the reason is above); full log: ${logFile}`);
 }
 
 // 7. Check what the nested installs were supposed to produce, then mark the install complete.
