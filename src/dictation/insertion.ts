@@ -10,19 +10,29 @@ const NO_SPACE_AFTER = /[\s([{"'`]/u;
 /** Text starting with these attaches to what is before it. */
 const ATTACHES_LEFT = /^[.,;:!?)\]}]/u;
 
-/** The text to insert between `before` and `after` (the characters around the insertion point, '' at edges). */
-export function spaced(text: string, before: string, after: string): string {
-  let t = text.trim();
+/**
+ * The text to insert between `before` and `after` (the characters around the insertion point, '' at edges); `join`:
+ * no space before it ("no space", a symbol that attaches). Only spaces are trimmed: a spoken new line stays.
+ */
+export function spaced(text: string, before: string, after: string, join = false): string {
+  let t = text.replace(/^[ \t]+|[ \t]+$/g, '');
   if (t.length === 0) return '';
-  if (before !== '' && !NO_SPACE_AFTER.test(before) && !ATTACHES_LEFT.test(t)) t = ' ' + t;
-  if (after !== '' && WORD.test(after)) t = t + ' ';
+  if (!join && before !== '' && !NO_SPACE_AFTER.test(before) && !ATTACHES_LEFT.test(t)) t = ' ' + t;
+  if (after !== '' && WORD.test(after) && !/\s$/u.test(t)) t = t + ' ';
   return t;
 }
 
-export type InsertOutcome = { inserted: true } | { inserted: false; reason: string };
+/** Where an utterance went at one cursor: its offset once inserted, the text, and the selection it replaced. */
+export interface InsertedPiece {
+  offset: number;
+  text: string;
+  replaced: string;
+}
+
+export type InsertOutcome = { inserted: true; pieces: InsertedPiece[] } | { inserted: false; reason: string };
 
 /** Inserts `text` into `editor` at each selection (replacing selected text). */
-export async function insertAtCursor(editor: vscode.TextEditor, text: string): Promise<InsertOutcome> {
+export async function insertAtCursor(editor: vscode.TextEditor, text: string, options: { join?: boolean } = {}): Promise<InsertOutcome> {
   if (editor.document.isClosed) return { inserted: false, reason: 'the editor was closed' };
   const doc = editor.document;
   const charAt = (pos: vscode.Position, delta: -1 | 1): string => {
@@ -31,12 +41,14 @@ export async function insertAtCursor(editor: vscode.TextEditor, text: string): P
     return doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + 1)));
   };
   const version = doc.version;
+  const planned: InsertedPiece[] = [];
   let ok: boolean;
   try {
     ok = await editor.edit(
       (edit) => {
         for (const sel of editor.selections) {
-          const piece = spaced(text, charAt(sel.start, -1), charAt(sel.end, 1));
+          const piece = spaced(text, charAt(sel.start, -1), charAt(sel.end, 1), options.join);
+          planned.push({ offset: doc.offsetAt(sel.start), text: piece, replaced: doc.getText(sel) });
           if (sel.isEmpty) edit.insert(sel.start, piece);
           else edit.replace(sel, piece);
         }
@@ -49,5 +61,12 @@ export async function insertAtCursor(editor: vscode.TextEditor, text: string): P
   if (!ok) return { inserted: false, reason: 'the editor did not accept the edit' };
   // A read-only editor (a read-only file system, a diff's left side) can report success and change nothing.
   if (doc.version === version) return { inserted: false, reason: 'the editor is read-only' };
-  return { inserted: true };
+  // Offsets after the edit: each piece moves by what the pieces before it added.
+  let shift = 0;
+  const pieces = planned.sort((a, b) => a.offset - b.offset).map((p) => {
+    const placed = { ...p, offset: p.offset + shift };
+    shift += p.text.length - p.replaced.length;
+    return placed;
+  });
+  return { inserted: true, pieces };
 }

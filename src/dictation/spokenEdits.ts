@@ -1,0 +1,108 @@
+/**
+ * The spoken grammar in the editor: inserts what an utterance means (spacing across utterances: a "comma" said alone
+ * attaches to the text before it, "no space" joins the next one) and carries out the voice commands on the
+ * utterances it placed, wherever the focus went since.
+ */
+import * as vscode from 'vscode';
+import { GrammarResult } from '../grammar/grammar';
+import { VoiceCommand } from '../grammar/tables';
+import { insertAtCursor, InsertOutcome } from './insertion';
+import { capitalizeWords, InsertionTrail, TrailEntry } from './insertionTrail';
+
+export type CommandOutcome = { done: true } | { done: false; reason: string };
+
+export class SpokenEdits implements vscode.Disposable {
+  private readonly trail = new InsertionTrail();
+  /** The next utterance attaches without a space ("no space", or one that ended with "(" or "_"). */
+  private joinNext = false;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly stopDictation: () => void) {
+    this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0) return;
+      this.trail.change(
+        e.document.uri.toString(),
+        e.document.version,
+        e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, textLength: c.text.length })),
+      );
+    });
+  }
+
+  /** Inserts an utterance's text (`meaning` from the grammar; undefined when the grammar is off). */
+  async insert(editor: vscode.TextEditor, text: string, meaning?: Extract<GrammarResult, { kind: 'insert' }>): Promise<InsertOutcome> {
+    const outcome = await insertAtCursor(editor, text, { join: this.joinNext || !!meaning?.glueLeft });
+    if (outcome.inserted) {
+      this.trail.push({ uri: editor.document.uri.toString(), version: editor.document.version, pieces: outcome.pieces });
+      this.joinNext = !!meaning?.glueRight;
+    }
+    return outcome;
+  }
+
+  /** Carries out a voice command; `editor` is where dictation would insert now (undefined: none). */
+  async run(command: VoiceCommand, editor: vscode.TextEditor | undefined): Promise<CommandOutcome> {
+    switch (command) {
+      case 'no space':
+        this.joinNext = true;
+        return { done: true };
+      case 'stop dictation':
+        this.stopDictation();
+        return { done: true };
+      case 'undo that':
+      case 'redo that':
+        if (!editor) return { done: false, reason: 'no text editor is active' };
+        // The built-in commands act on the focused editor: focus the one dictation writes into first.
+        await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+        await vscode.commands.executeCommand(command === 'undo that' ? 'undo' : 'redo');
+        return { done: true };
+      case 'scratch that':
+        return this.scratch();
+      case 'cap that':
+        return this.capitalize();
+    }
+  }
+
+  /** Removes the last utterance from its document (the selection it replaced comes back), as one undo step. */
+  private async scratch(): Promise<CommandOutcome> {
+    const entry = this.trail.pop();
+    if (!entry) return { done: false, reason: 'there is no dictated text left to scratch (or it was edited since)' };
+    this.joinNext = false;
+    return this.rewrite(entry, (p) => p.replaced);
+  }
+
+  private async capitalize(): Promise<CommandOutcome> {
+    const entry = this.trail.pop();
+    if (!entry) return { done: false, reason: 'there is no dictated text to capitalize (or it was edited since)' };
+    const outcome = await this.rewrite(entry, (p) => capitalizeWords(p.text));
+    if (outcome.done) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === entry.uri);
+      let shift = 0;
+      const pieces = entry.pieces.map((p) => {
+        const text = capitalizeWords(p.text);
+        const placed = { ...p, offset: p.offset + shift, text };
+        shift += text.length - p.text.length;
+        return placed;
+      });
+      this.trail.push({ uri: entry.uri, version: doc?.version ?? entry.version, pieces });
+    } else {
+      this.trail.push(entry);
+    }
+    return outcome;
+  }
+
+  /** Replaces each piece of `entry` in its document, open in an editor or not. */
+  private async rewrite(entry: TrailEntry, replacement: (p: TrailEntry['pieces'][number]) => string): Promise<CommandOutcome> {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === entry.uri);
+    if (!doc || doc.isClosed) return { done: false, reason: 'the document it went into is closed' };
+    const edit = new vscode.WorkspaceEdit();
+    for (const p of entry.pieces) {
+      const range = new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.text.length));
+      if (doc.getText(range) !== p.text) return { done: false, reason: 'the dictated text was changed since' };
+      edit.replace(doc.uri, range, replacement(p));
+    }
+    return (await vscode.workspace.applyEdit(edit)) ? { done: true } : { done: false, reason: 'the editor did not accept the edit' };
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
