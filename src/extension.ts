@@ -9,6 +9,7 @@ import { DictationController } from './dictation/dictationController';
 import { EngineHost } from './dictation/engineHost';
 import { DictationHistory, HistoryEntry } from './dictation/history';
 import { insertAtCursor } from './dictation/insertion';
+import { reportMarkdown } from './performanceReport';
 import { ModelName, MODEL_NAMES } from './protocol';
 import { PanelSnapshot } from './views/panelProtocol';
 import { GhostText } from './views/ghostText';
@@ -57,15 +58,29 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     });
   const performance = new PerformancePanel(context.extensionUri, {
     metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),
-    toggleDictation: () => void dictation.toggle(),
-    model: () => engineHost.initResult?.model ?? readSettings().model,
+    // The panel has the focus when its button is clicked: back to the editor the user last used, then start.
+    toggleDictation: () => void toggleFromPanel(),
+    copyReport: () => void vscode.commands.executeCommand('voiceflow.copyPerformanceReport'),
+    model: () => readSettings().model,
     encoderWindow: () => readSettings().encoderWindow,
     profile: () => readSettings().profile,
+    hangoverMs: () => readSettings().hangoverMs,
+    warningMs: () => readSettings().latencyWarningMs,
     enginePid: () => engineHost.pid,
   });
+  const toggleFromPanel = async () => {
+    const editor = dictation.targetEditor();
+    if (!dictation.dictating && editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    await dictation.toggle();
+  };
+  const copyReport = async () => {
+    await vscode.env.clipboard.writeText(reportMarkdown(await performance.report()));
+    void vscode.window.showInformationMessage('VoiceFlow: performance report copied to the clipboard (Markdown).');
+  };
   context.subscriptions.push(
     log, ghost, dictation, statusBar, performance,
     engineHost.onDidLevel((n) => performance.level(n)),
+    engineHost.onDidPartial((n) => performance.partial(n)),
     dictation.listen(statusBar),
     dictation.listen(ghost),
     dictation.listen(modelProgress),
@@ -74,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     vscode.commands.registerCommand('voiceflow.stopDictation', () => dictation.stop()),
     vscode.commands.registerCommand('voiceflow.toggleDictation', () => dictation.toggle()),
     vscode.commands.registerCommand('voiceflow.showPerformance', () => performance.show()),
+    vscode.commands.registerCommand('voiceflow.copyPerformanceReport', () => copyReport()),
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
     vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel(prepareModel)),
     vscode.commands.registerCommand('voiceflow.showHistory', () => showHistory(history)),

@@ -1,37 +1,43 @@
 /**
- * The performance panel: per-stage percentiles, end-of-speech-to-text latency over time, real-time factor, engine
- * CPU and RSS, a live input level and VAD meter, and the last utterances with their timings. Strict CSP with a
- * nonce, theme colours, no remote resources. It is rebuilt from the extension's state whenever it is shown again.
- * The page is src/views/panelHtml.ts, its script src/views/webview/ (bundled to dist/webview/panel.js).
+ * The performance panel: what the user waits (felt latency) and where the time goes (per-stage percentiles over the
+ * utterances since the model was last chosen), real-time factor, engine CPU and RSS, a live input level and VAD meter,
+ * and the last utterances. Strict CSP with a nonce, theme colours, no remote resources. It is rebuilt from the
+ * extension's state whenever it is shown again. The page is src/views/panelHtml.ts, its script src/views/webview/
+ * (bundled to dist/webview/panel.js); the statistics are panelStatistics.ts.
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { summarize } from '../percentiles';
-import { LevelNotification, MetricsResult, Percentiles } from '../protocol';
+import { LevelNotification, MetricsResult, PartialNotification, Percentiles } from '../protocol';
 import { DictationListener, DictationState, UtteranceRecord } from '../dictation/dictationController';
+import { machineInfo, type PerformanceReport } from '../performanceReport';
 import { panelHtml } from './panelHtml';
-import { PanelCommand, PanelNotification, PanelSnapshot, PanelStage, PanelUtterance } from './panelProtocol';
+import { PanelCommand, PanelNotification, PanelSnapshot, PanelUtterance } from './panelProtocol';
+import { modelKey, sinceModelChange, utteranceStatistics } from './panelStatistics';
 
-const KEEP_UTTERANCES = 100;
+/** Utterances kept for the statistics (the table shows the newest few). */
+const KEEP_UTTERANCES = 500;
+/** Utterances sent to the page (table and chart). */
+const SENT_UTTERANCES = 100;
 const POLL_MS = 1000;
-/** Engine stage names in `metrics` -> the panel's stage names. */
-const ENGINE_STAGES: Array<[string, PanelStage]> = [
-  ['captureMs', 'capture'], ['vadMs', 'vad'], ['melMs', 'mel'], ['encoderMs', 'encoder'], ['decoderMs', 'decoder'], ['processingMs', 'processing'],
-  ['firstPartialMs', 'first partial'],
-];
 
 export interface PanelSources {
   metrics(): Promise<MetricsResult | undefined>;
+  /** Starts or stops dictation, into the text editor the user last used. */
   toggleDictation(): void;
+  copyReport(): void;
   model(): string | undefined;
   encoderWindow(): string;
   profile(): string;
+  hangoverMs(): number;
+  warningMs(): number;
   enginePid(): number | undefined;
 }
 
 export class PerformancePanel implements DictationListener, vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private readonly utterances: PanelUtterance[] = [];
+  /** The first partial of the utterance being spoken (session and utterance id). */
+  private firstPartial?: { sessionId: number; utteranceId: number; ms: number };
   private state: DictationState = 'idle';
   private detail?: string;
   private lastMetrics?: MetricsResult;
@@ -74,23 +80,34 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
     this.sendSnapshot();
   }
 
+  partial(n: PartialNotification): void {
+    const f = this.firstPartial;
+    if (f && f.sessionId === n.sessionId && f.utteranceId === n.utteranceId) return;
+    this.firstPartial = { sessionId: n.sessionId, utteranceId: n.utteranceId, ms: n.sinceSpeechStartMs };
+  }
+
   onUtterance(u: UtteranceRecord): void {
+    const f = this.firstPartial;
     this.utterances.push({
       id: u.utteranceId,
       text: u.text,
       at: Date.now(),
+      model: this.currentModel(),
       audioMs: u.endMs - u.startMs,
-      endOfSpeechToTextMs: u.endOfSpeechToTextMs + u.insertMs,
-      latencyMs: u.latencyMs,
+      feltMs: u.feltMs,
+      processingMs: u.timings.processingMs,
+      speculative: u.timings.speculative === 1,
+      vadMs: u.timings.vadMs,
       melMs: u.timings.melMs,
       encoderMs: u.timings.encoderMs,
       decoderMs: u.timings.decoderMs,
       insertMs: u.insertMs,
+      firstPartialMs: f && f.sessionId === u.sessionId && f.utteranceId === u.utteranceId ? f.ms : undefined,
       tokens: u.timings.tokens,
       inserted: u.inserted,
     });
     if (this.utterances.length > KEEP_UTTERANCES) this.utterances.shift();
-    this.post({ type: 'utterances', utterances: this.utterances });
+    this.sendUtterances();
     void this.poll();
   }
 
@@ -98,48 +115,85 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
     if (this.panel?.visible) this.post({ type: 'level', rms: n.rms, speechProbability: n.speechProbability, speaking: n.speaking });
   }
 
+  private currentModel(): string {
+    return modelKey(this.sources.model(), this.sources.encoderWindow());
+  }
+
   /** What the panel shows now, also for tests. */
   snapshot(): PanelSnapshot {
-    const stages: Record<string, Percentiles> = {};
-    for (const [from, to] of ENGINE_STAGES) {
-      const p = this.lastMetrics?.stages[from];
-      if (p) stages[to] = p;
-    }
-    if (this.utterances.length > 0) stages.insert = summarize(this.utterances.map((u) => u.insertMs));
-    const rtf = this.utterances.filter((u) => u.audioMs > 0).map((u) => (u.melMs + u.encoderMs + u.decoderMs) / u.audioMs);
+    const current = sinceModelChange(this.utterances, this.currentModel());
+    const { stages, realTimeFactor } = utteranceStatistics(current);
+    // The capture wait is timed per frame in the engine, whatever the model.
+    const capture: Percentiles | undefined = this.lastMetrics?.stages.captureMs;
     return {
       state: this.state,
       detail: this.detail,
       model: this.sources.model(),
       encoderWindow: this.sources.encoderWindow(),
       profile: this.sources.profile(),
-      stages,
-      realTimeFactor: rtf.length ? summarize(rtf).p50 : undefined,
+      toggleKey: process.platform === 'darwin' ? 'Ctrl+Cmd+D' : 'Ctrl+Alt+D',
+      hangoverMs: this.sources.hangoverMs(),
+      warningMs: this.sources.warningMs(),
+      utterances: current.length,
+      since: current[0]?.at,
+      stages: capture?.count ? { capture, ...stages } : stages,
+      realTimeFactor,
       cpuPercent: this.lastMetrics?.recentCpuPercent,
       rssBytes: this.lastMetrics?.rssBytes,
       enginePid: this.sources.enginePid(),
     };
   }
 
-  private async poll(): Promise<void> {
-    if (!this.panel) return;
+  /** The figures for VoiceFlow: Copy Performance Report. */
+  async report(): Promise<PerformanceReport> {
+    await this.refreshMetrics();
+    const s = this.snapshot();
+    const { 'felt latency': felt, ...stages } = s.stages;
+    return {
+      generatedAt: Date.now(),
+      machine: machineInfo(),
+      model: s.model,
+      encoderWindow: s.encoderWindow,
+      profile: s.profile,
+      scope: s.utterances
+        ? `${s.utterances} utterance${s.utterances === 1 ? '' : 's'} dictated with this model since ${new Date(s.since!).toLocaleString()}`
+        : 'no utterance dictated with this model yet',
+      stages,
+      felt,
+      realTimeFactor: s.realTimeFactor,
+      cpuPercent: s.cpuPercent,
+      rssBytes: s.rssBytes,
+    };
+  }
+
+  private async refreshMetrics(): Promise<void> {
     try {
       const m = await this.sources.metrics();
       if (m) this.lastMetrics = m;
     } catch {
       /* the engine may be restarting; the next poll catches up */
     }
+  }
+
+  private async poll(): Promise<void> {
+    if (!this.panel) return;
+    await this.refreshMetrics();
     this.sendSnapshot();
   }
 
   private onCommand(m: PanelCommand): void {
     if (m.type === 'ready') this.sendAll();
     else if (m.type === 'toggleDictation') this.sources.toggleDictation();
+    else if (m.type === 'copyReport') this.sources.copyReport();
   }
 
   private sendAll(): void {
     this.sendSnapshot();
-    this.post({ type: 'utterances', utterances: this.utterances });
+    this.sendUtterances();
+  }
+
+  private sendUtterances(): void {
+    this.post({ type: 'utterances', utterances: this.utterances.slice(-SENT_UTTERANCES) });
   }
 
   private sendSnapshot(): void {

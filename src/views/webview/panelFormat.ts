@@ -3,7 +3,9 @@
  * them into the DOM. No DOM here, so the unit tests run it in Node.
  */
 import type { Percentiles } from '../../protocol';
-import { PANEL_STAGES, type PanelSnapshot, type PanelUtterance } from '../panelProtocol';
+import { formatDuration } from '../duration';
+import { PANEL_STAGES, STAGE_EXPLANATIONS, type PanelSnapshot, type PanelUtterance } from '../panelProtocol';
+import { clockTime } from './latencyChart';
 
 /** Shown for a figure that has no value yet. */
 export const NO_VALUE = '–';
@@ -15,7 +17,8 @@ export const LEVEL_FLOOR_DBFS = -60;
 const MIN_RMS = 1e-6;
 const BYTES_PER_MB = 1048576;
 
-export const formatMs = (v: number | undefined | null): string => (v === undefined || v === null ? NO_VALUE : `${Math.round(v)} ms`);
+/** A duration: "712 ms" under a second, "3.6 s" above; a dash when there is none. */
+export const formatMs = (v: number | undefined | null): string => (v === undefined || v === null ? NO_VALUE : formatDuration(v));
 
 export const formatRealTimeFactor = (v: number | undefined): string => (v === undefined ? NO_VALUE : `${v.toFixed(3)}x`);
 
@@ -23,54 +26,93 @@ export const formatCpuPercent = (v: number | undefined): string => (v === undefi
 
 export const formatRss = (bytes: number | undefined): string => (bytes === undefined ? NO_VALUE : `${Math.round(bytes / BYTES_PER_MB)} MB`);
 
-/** The dictation state with its detail, e.g. "error (engine exited)". */
-export const stateText = (s: PanelSnapshot): string => (s.detail ? `${s.state} (${s.detail})` : s.state);
+const STATE_WORDS: Record<string, string> = {
+  idle: 'Idle',
+  starting: 'Starting',
+  loading: 'Loading model',
+  listening: 'Listening',
+  speech: 'Hearing speech',
+  transcribing: 'Transcribing',
+  error: 'Error',
+};
+
+/** The state in a word for the header (its detail goes on a line of its own, detailText). */
+export const stateText = (s: PanelSnapshot): string => STATE_WORDS[s.state] ?? s.state;
+
+/** The line under the header: the device listened to, or what went wrong ('' when nothing). */
+export const detailText = (s: PanelSnapshot): string =>
+  !s.detail ? '' : s.state === 'error' ? s.detail : isDictating(s.state) ? `Listening on ${s.detail}` : s.detail;
 
 /** Whether the toggle button stops dictation (anything but idle or error is a running session). */
 export const isDictating = (state: string): boolean => state !== 'idle' && state !== 'error';
 
 export const toggleLabel = (state: string): string => (isDictating(state) ? 'Stop dictation' : 'Start dictation');
 
-/** The Profile card's value: the profile, else the model. */
-export const profileText = (s: PanelSnapshot): string => s.profile || s.model || NO_VALUE;
+/** The model line under the title, e.g. "Whisper tiny · variable window · profile fast". */
+export const modelLine = (s: PanelSnapshot): string =>
+  [s.model ? `Whisper ${s.model}` : '', s.encoderWindow ? `${s.encoderWindow} window` : '', s.profile ? `profile ${s.profile}` : '']
+    .filter(Boolean)
+    .join(' · ');
 
-/** The Profile card's line below it, e.g. "tiny, variable window" (empty when neither is known). */
-export const profileDetail = (s: PanelSnapshot): string =>
-  [s.model, s.encoderWindow ? `${s.encoderWindow} window` : ''].filter(Boolean).join(', ');
+/** What to do when there is nothing to show yet (with this model). */
+export function emptyText(s: PanelSnapshot, otherModels: boolean): string {
+  const what = `Start dictation (${s.toggleKey}) and speak: figures appear here.`;
+  return otherModels && s.model ? `No utterance with Whisper ${s.model} yet. ${what}` : what;
+}
 
-/** The Stages table: one row per stage that has timings, in PANEL_STAGES order: stage, p50, p95, p99, n. */
-export function stageRows(stages: Record<string, Percentiles>): string[][] {
+/** The stages heading: the model and the utterances the figures come from. */
+export const stagesTitle = (s: PanelSnapshot): string =>
+  `Stages with Whisper ${s.model ?? '?'}: ${s.utterances} utterance${s.utterances === 1 ? '' : 's'}${s.since ? ` since ${clockTime(s.since)}` : ''}`;
+
+/** The felt-latency card's line: the percentiles over the current model's utterances. */
+export const feltSub = (s: PanelSnapshot): string => {
+  const p = s.stages['felt latency'];
+  return p ? `end of speech to text · p50 ${formatMs(p.p50)}, p95 ${formatMs(p.p95)}` : 'end of speech to text in the editor';
+};
+
+/** The processing card's line. */
+export const processingSub = (s: PanelSnapshot): string =>
+  s.hangoverMs === undefined ? 'after the pause that ends speech' : `after the ${formatMs(s.hangoverMs)} pause that ends speech`;
+
+export interface StageRow {
+  name: string;
+  /** The stage name's hover text. */
+  title: string;
+  /** p50, p95, p99, n. */
+  cells: string[];
+}
+
+/** The Stages table: one row per stage that has timings, in PANEL_STAGES order. */
+export function stageRows(stages: Record<string, Percentiles>): StageRow[] {
   return PANEL_STAGES.filter((n) => stages[n]).map((n) => {
     const p = stages[n];
-    return [n, formatMs(p.p50), formatMs(p.p95), formatMs(p.p99), String(p.count)];
+    return { name: n, title: STAGE_EXPLANATIONS[n], cells: [formatMs(p.p50), formatMs(p.p95), formatMs(p.p99), String(p.count)] };
   });
 }
 
 export interface UtteranceRow {
-  /** text, audio, mel, encoder, decoder, insert, latency. */
+  /** text, audio, encoder, decoder, processing, felt. */
   cells: string[];
   inserted: boolean;
-  /** The row's tooltip: the whole text, and why it is not in the editor when it is not. */
+  /** The row's tooltip: the whole text, the model, and why it is not in the editor when it is not. */
   title: string;
 }
 
 /** The Last utterances table: the newest SHOWN_UTTERANCES, newest first. */
-export function utteranceRows(list: PanelUtterance[]): UtteranceRow[] {
+export function utteranceRows(list: readonly PanelUtterance[]): UtteranceRow[] {
   return list
     .slice(-SHOWN_UTTERANCES)
     .reverse()
     .map((u) => ({
-      cells: [
-        u.text,
-        formatMs(u.audioMs),
-        formatMs(u.melMs),
-        formatMs(u.encoderMs),
-        formatMs(u.decoderMs),
-        formatMs(u.insertMs),
-        formatMs(u.latencyMs),
-      ],
+      cells: [u.text, formatMs(u.audioMs), formatMs(u.encoderMs), formatMs(u.decoderMs), formatMs(u.processingMs), formatMs(u.feltMs)],
       inserted: u.inserted,
-      title: u.inserted ? u.text : `${u.text} (not inserted: kept on the clipboard and in the history)`,
+      title: [
+        u.text,
+        `Whisper ${u.model}${u.speculative ? '; ready when the pause ended (speculative pass)' : ''}`,
+        u.inserted ? '' : 'Not inserted: kept on the clipboard and in the history.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
     }));
 }
 
