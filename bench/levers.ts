@@ -5,7 +5,8 @@
  */
 import { ENGINE_EXEC_ARGV } from '../src/engineClient';
 import { ENGINE_ENV } from '../src/engineEnv';
-import { DEFAULT_LEVERS, EngineConfig, EngineLevers, ModelName } from '../src/protocol';
+import { EngineConfig, EngineLevers, ModelName } from '../src/protocol';
+import { abValues, AnySpec, DEFAULT_LEVERS, ENGINE_SETTINGS, LEVER_SETTINGS as LEVER_TABLE } from '../src/settings';
 import { Clip, ClipKind } from './clips';
 import { Contention } from './contention';
 import { EngineRunner } from './engineRunner';
@@ -38,15 +39,19 @@ export const LEVER_SETTINGS: readonly LeverSetting[] = [
     defaultSetting: '',
     config: {},
   },
-  { lever: 'encoderWindow', setting: 'full', defaultSetting: 'variable', config: { encoderWindow: 'full' } },
-  ...([
-    { timestamps: false }, { projection: 'fp32' }, { projection: 'export' }, { memoryArena: 'none' }, { memoryArena: 'all' },
-    { spinning: true }, { threads: 1 }, { mappedWeights: false }, { reclaim: false }, { vadSequence: false },
-  ] satisfies EngineLevers[])
-    .map((levers: EngineLevers) => {
-      const [key, value] = Object.entries(levers)[0] as [keyof EngineLevers, unknown];
-      return { lever: key, setting: String(value), defaultSetting: String(DEFAULT_LEVERS[key]), config: { levers } };
-    }),
+  // From the settings table (src/settings.ts), one at a time: the configuration fields that name values to try
+  // (`ab`), then every lever (its `ab`, else its other choices).
+  ...Object.entries(ENGINE_SETTINGS).filter(([, spec]) => 'ab' in spec).flatMap(([key, spec]) =>
+    abValues(spec as AnySpec).map((value) => ({ lever: key, setting: String(value), defaultSetting: String(spec.default), config: { [key]: value } as EngineConfig })),
+  ),
+  ...Object.entries(LEVER_TABLE).flatMap(([key, spec]) =>
+    abValues(spec as AnySpec).map((value) => ({
+      lever: key,
+      setting: String(value),
+      defaultSetting: String(DEFAULT_LEVERS[key as keyof EngineLevers]),
+      config: { levers: { [key]: value } as EngineLevers },
+    })),
+  ),
   ...(['MALLOC_MMAP_THRESHOLD_', 'MALLOC_ARENA_MAX'] as const).map((name) => ({
     lever: name,
     setting: `${MALLOC_ALTERNATIVE[name]} (glibc)`,

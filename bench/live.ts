@@ -6,13 +6,14 @@
  */
 import { FakeMicrophone, sleep } from '../eval/fakeMicrophone';
 import { ErrorNotification, ModelName, SessionEndNotification } from '../src/protocol';
+import { ENGINE_SETTINGS } from '../src/settings';
 import { Clip, LEAD_IN_MS, PAUSE_MS, loadAudio16k } from './clips';
 import { Contention } from './contention';
 import { DictationFigures, LiveUtterance, SessionRecorder, dictationFigures } from './dictation';
 import { EngineRunner, withStderr } from './engineRunner';
 
-/** The engine's default hangover (src/engine/engine.ts); the live engines are initialized with defaults only. */
-export const LIVE_HANGOVER_MS = 600;
+/** The engine's default hangover (src/settings.ts); the live engines are initialized with defaults only. */
+export const LIVE_HANGOVER_MS = ENGINE_SETTINGS.hangoverMs.default;
 const SESSION_END_TIMEOUT_MS = 10000;
 
 export interface LiveResult extends DictationFigures {

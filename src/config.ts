@@ -1,66 +1,63 @@
-/** The extension's settings (package.json contributes.configuration), read in one place. */
+/** The extension's settings (package.json contributes.configuration), read in one place; the table is src/settings.ts. */
 import * as vscode from 'vscode';
-import { CaptureBackend, EncoderWindowMode, EngineConfig, ModelName } from './protocol';
+import { EngineConfig } from './protocol';
+import { AnySpec, ENGINE_USER_SETTINGS, PROFILES, Profile, USER_SETTINGS, UserSettingValues } from './settings';
+
+export { PROFILES, type Profile } from './settings';
 
 export const SECTION = 'voiceflow';
 
-export type Profile = 'fast' | 'balanced' | 'accurate' | 'custom';
-
-/** What each profile sets; 'custom' takes voiceflow.model and voiceflow.encoderWindow as they are. */
-export const PROFILES: Record<Exclude<Profile, 'custom'>, { model: ModelName; encoderWindow: EncoderWindowMode }> = {
-  fast: { model: 'tiny', encoderWindow: 'variable' },
-  balanced: { model: 'tiny', encoderWindow: 'full' },
-  accurate: { model: 'base', encoderWindow: 'variable' },
-};
-
-export interface DictationSettings {
-  profile: Profile;
-  model: ModelName;
-  language: string;
-  microphone: number;
-  captureBackend: CaptureBackend;
-  vadThreshold: number;
-  hangoverMs: number;
-  encoderWindow: EncoderWindowMode;
-  latencyWarningMs: number;
-  latencyErrorMs: number;
-  /** A WAV file to dictate from instead of the microphone (tests, demos); empty for the microphone. */
-  audioSource: string;
-  audioSourceRealtime: boolean;
-  partials: boolean;
-}
+export type DictationSettings = UserSettingValues;
 
 /**
- * Each setting's type, default and bounds, as package.json declares them (a unit test holds the two together).
- * VS Code hands back whatever settings.json holds, of any type, and its bounds are only hints in the editor: a value
- * that does not fit falls back to the default, with a warning in the log.
+ * Each setting's check, derived from its row in USER_SETTINGS. VS Code hands back whatever settings.json holds, of
+ * any type, and its bounds are only hints in the editor: a value that does not fit falls back to the default, with a
+ * warning in the log.
  */
 type Rule<T> = { default: T; check: (v: unknown) => v is T; expect: string };
 
-const oneOf = <T extends string>(values: readonly T[]): Rule<T>['check'] => (v: unknown): v is T => typeof v === 'string' && (values as readonly string[]).includes(v);
-const integer = (min: number, max = Infinity): Rule<number>['check'] => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-const number = (min: number, max: number): Rule<number>['check'] => (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-const string = (v: unknown): v is string => typeof v === 'string';
-const boolean = (v: unknown): v is boolean => typeof v === 'boolean';
-const rule = <T>(def: T, check: (v: unknown) => v is T, expect: string): Rule<T> => ({ default: def, check, expect });
+const either = (values: readonly unknown[]) => `${values.slice(0, -1).join(', ')} or ${String(values[values.length - 1])}`;
 
-export const SETTINGS: { [K in keyof DictationSettings]: Rule<DictationSettings[K]> } = {
-  profile: rule<Profile>('fast', oneOf(['fast', 'balanced', 'accurate', 'custom']), 'fast, balanced, accurate or custom'),
-  model: rule<ModelName>('tiny', oneOf(['tiny', 'base']), 'tiny or base'),
-  language: rule('en', (v: unknown): v is string => typeof v === 'string' && v.trim() !== '', 'a language code such as en, or auto'),
-  microphone: rule(-1, integer(-1), 'a device index (-1 for the system default)'),
-  captureBackend: rule<CaptureBackend>('pvrecorder', oneOf(['pvrecorder', 'naudiodon']), 'pvrecorder or naudiodon'),
-  vadThreshold: rule(0.5, number(0.05, 0.95), 'a number from 0.05 to 0.95'),
-  hangoverMs: rule(600, integer(200, 3000), 'a whole number of ms from 200 to 3000'),
-  encoderWindow: rule<EncoderWindowMode>('variable', oneOf(['variable', 'full']), 'variable or full'),
-  latencyWarningMs: rule(500, integer(0), 'a whole number of ms, 0 or more'),
-  latencyErrorMs: rule(1500, integer(0), 'a whole number of ms, 0 or more'),
-  audioSource: rule('', string, 'the path of a WAV file, or empty'),
-  audioSourceRealtime: rule(true, boolean, 'true or false'),
-  partials: rule(true, boolean, 'true or false'),
+function ruleOf<T>(spec: AnySpec): Rule<T> {
+  const { type, min = -Infinity, max = Infinity } = spec;
+  const unit = spec.unit ? ` of ${spec.unit}` : '';
+  const range = Number.isFinite(max) ? ` from ${min} to ${max}` : Number.isFinite(min) ? `, ${min} or more` : '';
+  const check = (v: unknown): boolean => {
+    switch (type) {
+      case 'enum': return (spec.values ?? []).includes(v);
+      case 'boolean': return typeof v === 'boolean';
+      case 'integer': return Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+      case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+      case 'string': return typeof v === 'string' && (!spec.nonBlank || v.trim() !== '');
+    }
+  };
+  const expect =
+    type === 'enum' ? either(spec.values ?? [])
+    : type === 'boolean' ? 'true or false'
+    : type === 'integer' ? `a whole number${unit}${range}`
+    : type === 'number' ? `a number${unit}${range}`
+    : (spec.expect ?? 'a string');
+  return { default: spec.default as T, check: check as (v: unknown) => v is T, expect };
+}
+
+export const SETTINGS = Object.fromEntries(
+  Object.entries(USER_SETTINGS).map(([k, spec]) => [k, ruleOf(spec as AnySpec)]),
+) as { [K in keyof DictationSettings]: Rule<DictationSettings[K]> };
+
+/**
+ * Values earlier versions wrote that mean something else now: read as the default, with a note to the user once.
+ * The microphone was a device index, which changes when devices come and go; it is a name now.
+ */
+const LEGACY: Partial<Record<keyof DictationSettings, (v: unknown) => string | undefined>> = {
+  microphone: (v) =>
+    typeof v === 'number'
+      ? `The microphone setting holds device number ${v} from an earlier version; VoiceFlow now remembers a microphone ` +
+        'by name. Using the system default: choose one with VoiceFlow: Select Microphone.'
+      : undefined,
 };
 
 let warnSink: (message: string) => void = (message) => console.warn(message);
+let noteSink: (message: string) => void = (message) => console.info(message);
 /** Values already warned about: settings are read often, the warning is given once per wrong value. */
 const warned = new Set<string>();
 
@@ -69,37 +66,37 @@ export function onSettingsWarning(sink: (message: string) => void): void {
   warnSink = sink;
 }
 
+/** Where notes to the user about settings go (a value from an earlier version, read as the default). */
+export function onSettingsNote(sink: (message: string) => void): void {
+  noteSink = sink;
+}
+
 /** The settings from `get` (a setting's raw value, undefined when unset), each checked against SETTINGS. */
-export function checkSettings(get: (key: string) => unknown, warn: (message: string) => void = warnSink): DictationSettings {
+export function checkSettings(
+  get: (key: string) => unknown,
+  warn: (message: string) => void = warnSink,
+  note: (message: string) => void = noteSink,
+): DictationSettings {
+  const once = (message: string, to: (message: string) => void) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    to(message);
+  };
   const read = <K extends keyof DictationSettings>(key: K): DictationSettings[K] => {
     const r = SETTINGS[key];
     const v = get(key);
     if (v === undefined || v === null) return r.default;
     if (r.check(v)) return v;
-    const message = `Setting ${SECTION}.${key} is ${JSON.stringify(v)}, not ${r.expect}: using ${JSON.stringify(r.default)}.`;
-    if (!warned.has(message)) {
-      warned.add(message);
-      warn(message);
-    }
+    const legacy = LEGACY[key]?.(v);
+    if (legacy) once(legacy, note);
+    else once(`Setting ${SECTION}.${key} is ${JSON.stringify(v)}, not ${r.expect}: using ${JSON.stringify(r.default)}.`, warn);
     return r.default;
   };
-  const profile = read('profile');
+  const profile: Profile = read('profile');
   const chosen = profile === 'custom' ? { model: read('model'), encoderWindow: read('encoderWindow') } : PROFILES[profile];
-  return {
-    profile,
-    model: chosen.model,
-    language: read('language'),
-    microphone: read('microphone'),
-    captureBackend: read('captureBackend'),
-    vadThreshold: read('vadThreshold'),
-    hangoverMs: read('hangoverMs'),
-    encoderWindow: chosen.encoderWindow,
-    latencyWarningMs: read('latencyWarningMs'),
-    latencyErrorMs: read('latencyErrorMs'),
-    audioSource: read('audioSource'),
-    audioSourceRealtime: read('audioSourceRealtime'),
-    partials: read('partials'),
-  };
+  const settings = { profile, ...chosen } as Record<keyof DictationSettings, unknown>;
+  for (const key of Object.keys(SETTINGS) as (keyof DictationSettings)[]) if (!(key in settings)) settings[key] = read(key);
+  return settings as DictationSettings;
 }
 
 export function readSettings(): DictationSettings {
@@ -107,19 +104,13 @@ export function readSettings(): DictationSettings {
   return checkSettings((key) => c.get<unknown>(key));
 }
 
-/** What the engine needs from the settings. */
+/** What the engine needs from the settings: those that apply to the engine and are fields of its configuration. */
 export function engineConfig(s: DictationSettings): EngineConfig {
-  return {
-    model: s.model,
-    language: s.language,
-    vadThreshold: s.vadThreshold,
-    hangoverMs: s.hangoverMs,
-    encoderWindow: s.encoderWindow,
-    partials: s.partials,
-  };
+  const fields = ENGINE_USER_SETTINGS.filter((k): k is keyof DictationSettings & keyof EngineConfig => k !== 'profile');
+  return Object.fromEntries(fields.map((k) => [k, s[k]])) as EngineConfig;
 }
 
 /** Settings whose change the engine must hear about (the rest are read when used). */
 export function affectsEngine(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['profile', 'model', 'language', 'vadThreshold', 'hangoverMs', 'encoderWindow', 'partials'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return ENGINE_USER_SETTINGS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
 }

@@ -4,13 +4,15 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { affectsEngine, engineConfig, onSettingsWarning, Profile, readSettings, SECTION } from './config';
+import { affectsEngine, engineConfig, onSettingsNote, onSettingsWarning, Profile, readSettings, SECTION } from './config';
 import { DictationController } from './dictation/dictationController';
 import { EngineHost } from './dictation/engineHost';
 import { DictationHistory, HistoryEntry } from './dictation/history';
+import { HoldToTalk } from './dictation/holdToTalk';
 import { insertAtCursor } from './dictation/insertion';
 import { reportMarkdown } from './performanceReport';
 import { ModelName, MODEL_NAMES } from './protocol';
+import { profileDescription } from './settings';
 import { PanelSnapshot } from './views/panelProtocol';
 import { GhostText } from './views/ghostText';
 import { ModelProgress } from './views/modelProgress';
@@ -34,6 +36,10 @@ let host: EngineHost | undefined;
 export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   const log = vscode.window.createOutputChannel('VoiceFlow', { log: true });
   onSettingsWarning((message) => log.warn(message));
+  onSettingsNote((message) => {
+    log.info(message);
+    void vscode.window.showInformationMessage(`VoiceFlow: ${message}`);
+  });
   const history = new DictationHistory(context.workspaceState);
   const engineSettings = () => ({
     ...engineConfig(readSettings()),
@@ -56,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
       const engine = await engineHost.engine();
       if (running) engineHost.initResult = await engine.initialize(engineSettings());
     });
+  const toggleKey = new HoldToTalk({ dictating: () => dictation.dictating, start: () => void dictation.start(), stop: () => void dictation.stop() });
   const performance = new PerformancePanel(context.extensionUri, {
     metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),
     // The panel has the focus when its button is clicked: back to the editor the user last used, then start.
@@ -78,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     void vscode.window.showInformationMessage('VoiceFlow: performance report copied to the clipboard (Markdown).');
   };
   context.subscriptions.push(
-    log, ghost, dictation, statusBar, performance,
+    log, ghost, dictation, statusBar, performance, toggleKey,
     engineHost.onDidLevel((n) => performance.level(n)),
     engineHost.onDidPartial((n) => performance.partial(n)),
     dictation.listen(statusBar),
@@ -87,7 +94,8 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     dictation.listen(performance),
     vscode.commands.registerCommand('voiceflow.startDictation', () => dictation.start()),
     vscode.commands.registerCommand('voiceflow.stopDictation', () => dictation.stop()),
-    vscode.commands.registerCommand('voiceflow.toggleDictation', () => dictation.toggle()),
+    // The toggle key: a tap starts or stops dictation, holding it dictates until it is released.
+    vscode.commands.registerCommand('voiceflow.toggleDictation', () => toggleKey.press()),
     vscode.commands.registerCommand('voiceflow.showPerformance', () => performance.show()),
     vscode.commands.registerCommand('voiceflow.copyPerformanceReport', () => copyReport()),
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
@@ -125,18 +133,21 @@ async function selectMicrophone(host: EngineHost): Promise<void> {
     return;
   }
   const pick = await vscode.window.showQuickPick(
-    devices.map((d) => ({ label: d.name, description: d.index === settings.microphone ? 'current' : undefined, index: d.index })),
-    { title: 'VoiceFlow: Select Microphone', placeHolder: `Input devices seen by ${settings.captureBackend}` },
+    [{ label: 'System default', name: '' }, ...devices.map((d) => ({ label: d.name, name: d.name }))].map((i) => ({
+      ...i,
+      description: i.name === settings.microphone ? 'current' : undefined,
+    })),
+    { title: 'VoiceFlow: Select Microphone', placeHolder: `Input devices seen by ${settings.captureBackend}; remembered by name` },
   );
-  if (pick) await vscode.workspace.getConfiguration(SECTION).update('microphone', pick.index, vscode.ConfigurationTarget.Global);
+  if (pick) await vscode.workspace.getConfiguration(SECTION).update('microphone', pick.name, vscode.ConfigurationTarget.Global);
 }
 
 async function selectModel(prepare: () => Promise<void>): Promise<void> {
   const current = readSettings().profile;
   const items: Array<vscode.QuickPickItem & { profile: Profile; model?: ModelName }> = [
-    { label: 'Fast', detail: 'Whisper tiny, window cut to the utterance: the lowest latency', profile: 'fast' },
-    { label: 'Balanced', detail: 'Whisper tiny on its full 30 s window: the model as trained', profile: 'balanced' },
-    { label: 'Accurate', detail: 'Whisper base, window cut to the utterance: more accurate, about twice the work', profile: 'accurate' },
+    { label: 'Fast', detail: profileDescription('fast'), profile: 'fast' },
+    { label: 'Balanced', detail: profileDescription('balanced'), profile: 'balanced' },
+    { label: 'Accurate', detail: profileDescription('accurate'), profile: 'accurate' },
     ...MODEL_NAMES.map((m) => ({ label: `Custom: ${m}`, detail: 'with voiceflow.encoderWindow as set', profile: 'custom' as const, model: m })),
   ];
   for (const i of items) if (i.profile === current && (current !== 'custom' || i.model === readSettings().model)) i.description = 'current';

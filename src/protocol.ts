@@ -33,24 +33,25 @@ export enum EngineErrorCode {
   Internal = -32603,
 }
 
+/** Each field's default, range and description: ENGINE_SETTINGS in src/settings.ts (the one table of settings). */
 export interface EngineConfig {
-  /** Whisper model; default 'tiny'. */
+  /** Whisper model. */
   model?: ModelName;
-  /** Language code ('en', 'de', ...) or 'auto' to detect; default 'en'. */
+  /** Language code ('en', 'de', ...) or 'auto' to detect. */
   language?: string;
   /** Folder holding `<model>/...` files laid out as the sts-whisper packages; default: the npm packages. */
   modelDir?: string;
-  /** Silero speech probability that opens an utterance (0..1); default 0.5. */
+  /** Silero speech probability that opens an utterance (0..1). */
   vadThreshold?: number;
-  /** Silence after speech that closes an utterance, ms; default 600. */
+  /** Silence after speech that closes an utterance, ms. */
   hangoverMs?: number;
-  /** Audio kept from before speech starts, ms; default 300. */
+  /** Audio kept from before speech starts, ms. */
   preRollMs?: number;
-  /** Speech longer than this is cut at its quietest point of the last 3 s, ms; default 24000 (at most 28000: Whisper sees 30 s). */
+  /** Speech longer than this is cut at its quietest point of the last 3 s, ms (at most 28000: Whisper sees 30 s). */
   maxUtteranceMs?: number;
-  /** Interim text while speaking (default true). */
+  /** Interim text while speaking. */
   partials?: boolean;
-  /** Transcribe during the hangover so the final is ready when the utterance closes (default true). */
+  /** Transcribe during the hangover so the final is ready when the utterance closes. */
   speculative?: boolean;
   /**
    * 'variable' (default): the encoder runs on the audio plus padding (at least a floor per model) and decoding
@@ -62,15 +63,15 @@ export interface EngineConfig {
    * VOICEFLOW_CACHE_DIR, else ~/.cache/voiceflow. The extension uses its global storage.
    */
   cacheDir?: string;
-  /** The fast path's inference switches, each on by default; the benchmark turns them off one at a time (A/B). */
+  /** The fast path's inference switches; the benchmark turns them one at a time (A/B). */
   levers?: EngineLevers;
 }
 
 export type EncoderWindowMode = 'variable' | 'full';
 
 /**
- * Inference switches (src/engine/models/sessions.ts, src/engine/whisper/). Defaults are the measured best on 2 cores; `npm run bench`
- * prints each one's A/B row.
+ * Inference switches (src/engine/models/sessions.ts, src/engine/whisper/). Defaults (the measured best on 2 cores) and
+ * the values the bench's A/B tries: LEVER_SETTINGS in src/settings.ts; `npm run bench` prints each one's A/B row.
  */
 export interface EngineLevers {
   /**
@@ -79,7 +80,7 @@ export interface EngineLevers {
    * exported: transpose and dequantize the table on every step).
    */
   projection?: ProjectionLever;
-  /** With the variable window: decode timestamp tokens and stop at a segment that starts where the audio ends (default true). */
+  /** With the variable window: decode timestamp tokens and stop at a segment that starts where the audio ends. */
   timestamps?: boolean;
   /**
    * onnxruntime's CPU memory arena, per model. 'decoder' (default): for the decoder's many small per-step tensors,
@@ -87,7 +88,7 @@ export interface EngineLevers {
    * one 28 s utterance). 'all' and 'none' for the A/B.
    */
   memoryArena?: MemoryArenaLever;
-  /** Threads per inference (default 2). */
+  /** Threads per inference. */
   threads?: number;
   /**
    * Let onnxruntime's threads spin-wait for work between operators instead of sleeping (default false: no faster
@@ -112,16 +113,6 @@ export interface EngineLevers {
 }
 export type ProjectionLever = 'int8' | 'fp32' | 'export';
 export type MemoryArenaLever = 'none' | 'decoder' | 'all';
-export const DEFAULT_LEVERS: Required<EngineLevers> = {
-  projection: 'int8',
-  timestamps: true,
-  memoryArena: 'decoder',
-  threads: 2,
-  spinning: false,
-  mappedWeights: true,
-  reclaim: true,
-  vadSequence: true,
-};
 
 export interface InitializeParams {
   config: EngineConfig;

@@ -11,6 +11,7 @@ import { EngineHost } from './engineHost';
 import { feltLatencyMs } from './feltLatency';
 import { DictationHistory } from './history';
 import { insertAtCursor } from './insertion';
+import { DEFAULT_DEVICE, resolveMicrophone } from './microphone';
 import { GhostText } from '../views/ghostText';
 
 export const DICTATING_CONTEXT = 'voiceflow.dictating';
@@ -40,6 +41,8 @@ export class DictationController implements vscode.Disposable {
   /** Serializes insertions so utterances land in the order they were spoken. */
   private inserting: Promise<void> = Promise.resolve();
   private readonly subscriptions: vscode.Disposable[];
+  /** Microphone notices already shown (a missing device is named once, not at every start). */
+  private readonly toldMicrophone = new Set<string>();
   /** The text editor the user last worked in: the target when a webview (the performance panel) has the focus. */
   private lastEditor?: vscode.TextEditor = vscode.window.activeTextEditor;
 
@@ -98,11 +101,22 @@ export class DictationController implements vscode.Disposable {
     const settings = readSettings();
     this.source = settings.audioSource
       ? { kind: 'file', path: settings.audioSource, realtime: settings.audioSourceRealtime }
-      : { kind: 'microphone', device: settings.microphone, backend: settings.captureBackend };
+      : { kind: 'microphone', device: DEFAULT_DEVICE, backend: settings.captureBackend };
     this.emitState('starting');
     await setContext(true);
     try {
       const engine = await this.host.engine();
+      if (this.source.kind === 'microphone' && settings.microphone) {
+        const { devices } = await engine.listDevices({ backend: settings.captureBackend });
+        const choice = resolveMicrophone(settings.microphone, devices);
+        this.source.device = choice.device;
+        // Said once per missing device, not at every start.
+        if (choice.notice && !this.toldMicrophone.has(choice.notice)) {
+          this.toldMicrophone.add(choice.notice);
+          this.log.warn(choice.notice);
+          void vscode.window.showWarningMessage(`VoiceFlow: ${choice.notice}`);
+        }
+      }
       const { sessionId, device } = await engine.start({ source: this.source });
       this.sessionId = sessionId;
       this.log.info(`Dictation started on ${device} (session ${sessionId}).`);

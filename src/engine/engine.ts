@@ -6,14 +6,14 @@
  */
 import { CaptureHost } from './live/capture/captureHost';
 import {
-  DEFAULT_CAPTURE_BACKEND, DEFAULT_LEVERS, EngineConfig, EngineErrorCode, EngineState, ErrorNotification,
+  DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineState, ErrorNotification,
   FinalNotification, InitializeResult, LevelNotification, ListDevicesResult, LogLevel, MetricsResult, ModelName,
   PartialNotification, PROTOCOL_VERSION, SessionEndNotification, StartResult, TranscribeFileResult,
 } from '../protocol';
+import { DEFAULT_LEVERS, defaults, ENGINE_SETTINGS } from '../settings';
 import { EngineError } from './errors';
 import { readAudioFile, transcribeFile } from './fileTranscriber';
 import { ListenSession } from './live/session';
-import { MAX_UTTERANCE_MS } from './live/segmenter';
 import { EngineMetrics } from './metrics';
 import { defaultCacheDir } from './models/preparedCache';
 import { reverifyTrusted } from './models/fileStamp';
@@ -22,17 +22,10 @@ import { checkConfig, checkInitialize, checkListDevices, checkStart, checkTransc
 import { SileroVad } from './live/vad';
 import { encoderWindow, Whisper } from './whisper/whisper';
 
-export const DEFAULT_CONFIG: Required<Omit<EngineConfig, 'modelDir' | 'cacheDir'>> & { modelDir?: string; cacheDir?: string } = {
-  model: 'tiny',
-  language: 'en',
-  vadThreshold: 0.5,
-  hangoverMs: 600,
-  preRollMs: 300,
-  maxUtteranceMs: MAX_UTTERANCE_MS,
-  encoderWindow: 'variable',
-  partials: true,
-  speculative: true,
-  levers: {},
+/** The configuration before any initialize: the settings table's defaults; levers at theirs (DEFAULT_LEVERS), merged where used. */
+export const DEFAULT_CONFIG = { ...defaults(ENGINE_SETTINGS), levers: {} } as Required<Omit<EngineConfig, 'modelDir' | 'cacheDir'>> & {
+  modelDir?: string;
+  cacheDir?: string;
 };
 type Config = typeof DEFAULT_CONFIG;
 

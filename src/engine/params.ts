@@ -7,12 +7,10 @@ import {
   CAPTURE_BACKENDS, EngineConfig, EngineErrorCode, EngineLevers, ListDevicesParams, MODEL_NAMES, StartParams,
   TranscribeFileParams,
 } from '../protocol';
+import { AnySpec, ENGINE_SETTINGS, LEVER_SETTINGS, MAX_PATH_CHARS } from '../settings';
 import { EngineError } from './errors';
 
-/** Longest path accepted (Linux's PATH_MAX). */
-export const MAX_PATH_CHARS = 4096;
-/** Longest language code accepted ('en', 'haw', 'auto', ...). */
-const MAX_LANGUAGE_CHARS = 16;
+export { MAX_PATH_CHARS } from '../settings';
 /** Longest prefix of a bad value quoted in an error. */
 const QUOTE_CHARS = 40;
 /** Highest device index accepted (devices are listed 0..n-1; -1 is the default). */
@@ -46,9 +44,9 @@ const number = (min: number, max: number, unit = '', integer = false): Check => 
     throw invalid(`${name} must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}${unit}, not ${quote(v)}.`);
   }
 };
-/** Strictly between 0 and 1. */
-const probability: Check = (v, name) => {
-  if (typeof v !== 'number' || !(v > 0 && v < 1)) throw invalid(`${name} must be between 0 and 1, not ${quote(v)}.`);
+/** Strictly between the bounds (a probability: 0 and 1). */
+const between = (min: number, max: number): Check => (v, name) => {
+  if (typeof v !== 'number' || !(v > min && v < max)) throw invalid(`${name} must be between ${min} and ${max}, not ${quote(v)}.`);
 };
 const text = (maxChars: number): Check => (v, name) => {
   if (typeof v !== 'string' || v.length === 0) throw invalid(`${name} must be a non-empty string, not ${quote(v)}.`);
@@ -69,40 +67,35 @@ function checkObject(value: unknown, name: string, fields: Record<string, Check>
   for (const key of required) if (record[key] === undefined) throw invalid(`${name === 'params' ? '' : `${name}.`}${key} is required.`);
 }
 
-/** EngineLevers, field by field. */
-export const LEVER_CHECKS: Record<keyof EngineLevers, Check> = {
-  projection: oneOf(['int8', 'fp32', 'export']),
-  timestamps: bool,
-  memoryArena: oneOf(['none', 'decoder', 'all']),
-  threads: number(1, 64, '', true),
-  spinning: bool,
-  mappedWeights: bool,
-  reclaim: bool,
-  vadSequence: bool,
-};
+/** The check of one field, from its row in the settings table (src/settings.ts). */
+function checkOf(spec: AnySpec): Check {
+  switch (spec.type) {
+    case 'enum': return oneOf(spec.values ?? []);
+    case 'boolean': return bool;
+    case 'integer':
+    case 'number':
+      if (spec.open) return between(spec.min ?? -Infinity, spec.max ?? Infinity);
+      return number(spec.min ?? -Infinity, spec.max ?? Infinity, spec.unit ? ` ${spec.unit}` : '', spec.type === 'integer');
+    case 'string': return text(spec.maxChars ?? MAX_PATH_CHARS);
+  }
+}
+const checksOf = <K extends string>(table: Record<K, unknown>): Record<K, Check> =>
+  Object.fromEntries(Object.entries(table).map(([k, spec]) => [k, checkOf(spec as AnySpec)])) as Record<K, Check>;
 
-/**
- * EngineConfig, field by field. maxUtteranceMs stays within Whisper's 30 s window and above a second (0 cut every
- * frame into an utterance of its own); hangoverMs and preRollMs within what a dictation can use.
- */
+/** EngineLevers, field by field. */
+export const LEVER_CHECKS: Record<keyof EngineLevers, Check> = checksOf(LEVER_SETTINGS);
+
+/** A model outside the list is its own error (the client may offer the models there are). */
 const modelName: Check = (v, name) => {
   if (!(MODEL_NAMES as readonly unknown[]).includes(v)) {
     throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model ${quote(v)} (${name}): choose ${MODEL_NAMES.join(' or ')}.`);
   }
 };
 
+/** EngineConfig, field by field. */
 export const CONFIG_CHECKS: Record<keyof EngineConfig, Check> = {
+  ...checksOf(ENGINE_SETTINGS),
   model: modelName,
-  language: text(MAX_LANGUAGE_CHARS),
-  modelDir: pathText,
-  cacheDir: pathText,
-  vadThreshold: probability,
-  hangoverMs: number(100, 10000, ' ms'),
-  preRollMs: number(0, 2000, ' ms'),
-  maxUtteranceMs: number(1000, 28000, ' ms'),
-  partials: bool,
-  speculative: bool,
-  encoderWindow: oneOf(['variable', 'full']),
   levers: (v, name) => checkObject(v, name, LEVER_CHECKS),
 };
 

@@ -4,15 +4,14 @@
  * a hangover of silence before closing, and a forced cut at the quietest point before the maximum length.
  * Pure state machine; its buffers are allocated once.
  */
+import { ENGINE_SETTINGS } from '../../settings';
+
 export const SAMPLE_RATE = 16000;
-export const PRE_ROLL_MS = 300;
-export const HANGOVER_MS = 600;
-/**
- * Longest utterance before a forced cut. Not 28 s: on 26-28 s of continuous speech whisper-tiny's variable window
- * drops the last sentence (measured on ten ~60 s recordings of back-to-back prompts: 45 words lost at 28 s, 24 at
- * 24 s, 34 at 20 s where more cuts cost more).
- */
-export const MAX_UTTERANCE_MS = 24000;
+/** The defaults of the options below, from the settings table (src/settings.ts). */
+export const PRE_ROLL_MS = ENGINE_SETTINGS.preRollMs.default;
+export const HANGOVER_MS = ENGINE_SETTINGS.hangoverMs.default;
+/** Longest utterance before a forced cut: past ~26 s tiny drops the last sentence (docs/decisions.md). */
+export const MAX_UTTERANCE_MS = ENGINE_SETTINGS.maxUtteranceMs.default;
 /** Speech shorter than this in voiced frames is a click or a cough, not an utterance. */
 export const MIN_SPEECH_MS = 150;
 /** Silence kept after the last voiced frame, so Whisper hears the word end. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
-import { DEFAULT_LEVERS, EngineErrorCode, EngineLevers } from '../../protocol';
+import { EngineErrorCode, EngineLevers } from '../../protocol';
+import { DEFAULT_LEVERS } from '../../settings';
 import { EngineError } from '../errors';
 import { loadSession } from '../models/sessions';
 import { SILERO_V5, sileroFile, verifyFile } from '../models/pins';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_LEVERS, EncoderWindowMode, EngineErrorCode, EngineLevers, ModelName, StageTimings } from '../../protocol';
+import { EncoderWindowMode, EngineErrorCode, EngineLevers, ModelName, StageTimings } from '../../protocol';
+import { DEFAULT_LEVERS } from '../../settings';
 import { EngineError } from '../errors';
 import { reclaim } from '../memory';
 import { ModelEditor, prepareModel } from '../models/preparedCache';
