@@ -11,13 +11,19 @@
  * (its inner pauses are 1.0-1.3 s), as in the engine's integration tests.
  *
  * Checks, in order (each waits on conditions with its own timeout, never on fixed sleeps):
- *   a. F1, "VoiceFlow: Start Dictation", Enter: the status bar item goes through listening/transcribing, then shows
- *      "VoiceFlow NNN ms"; the text is in the editor (Monaco's DOM) and, after Ctrl+S, in the file on disk.
+ *   a. F1, "VoiceFlow: Start Dictation", Enter: the status bar item says "Listening" while dictating, then shows the
+ *      felt latency ("VoiceFlow 1.6 s": end of speech to text, the 1.5 s pause included); the text is in the editor
+ *      (Monaco's DOM) and, after Ctrl+S, in the file on disk.
  *   b. Ctrl+Alt+D starts and stops dictation; Escape stops it while dictating.
- *   c. "VoiceFlow: Show Performance": the webview (nested iframes) shows an encoder p50 in ms > 0 and profile "fast".
+ *   c. "VoiceFlow: Show Performance": the webview (nested iframes) shows an encoder p50 > 0, the felt latency, the
+ *      model, stage names explained on hover, and no horizontal scrollbar.
+ *   e. "Preferences: Color Theme" Default Light Modern, then the panel's Start button: the text goes into the editor
+ *      beside it (not to the clipboard), and the panel counts two utterances with Whisper tiny.
  *   d. "Preferences: Open Default Keyboard Shortcuts (JSON)": no VS Code default binds ctrl+alt+d (the text is read
  *      through Select All + Copy).
- * Screenshots: .test-artifacts/vscode/editor.png (after a), panel.png (after c), ui-failure-N.png for a failed check;
+ * Screenshots: .test-artifacts/vscode/editor.png (after a, dark theme), panel.png (after c, dark), dictating-light.png
+ * (during e: the microphone and interim text at the cursor), editor-light.png and panel-light.png (after e),
+ * ui-failure-N.png for a failed check;
  * also ui-code-server.log, ui-browser-console.log and ui-vscode-logs/. Last line: "ui: N passed, N failed".
  *
  * Env: VOICEFLOW_CHROMIUM (default /usr/bin/chromium), VOICEFLOW_CODE_SERVER_DIR (codeServer.ts),
@@ -48,7 +54,19 @@ const CLIP_TRANSCRIPT = 'And so my fellow Americans, ask not what your country c
 const FILE = 'notes.txt';
 const FILE_CONTENT = 'UI test:\n';
 const TOGGLE_FILE = 'toggle.txt';
+const HOLD_FILE = 'hold.txt';
+/**
+ * Hold to talk: the OS's auto-repeat, as chromium gets it from X11 at its defaults (660 ms, then 25 Hz) or Windows'
+ * (500 ms, ~30 Hz): playwright's keyboard.down does not repeat by itself, so the test sends the repeated keydowns
+ * (each later down of a held key carries repeat: true), 500 ms after the press, then every 33 ms.
+ */
+const REPEAT_DELAY_MS = 500;
+const REPEAT_INTERVAL_MS = 33;
+/** How long the key is held: past the clip's first phrase, well before its end. */
+const HOLD_MS = 6000;
 const CHECK_TIMEOUT_MS = 150_000;
+/** voiceflow.hangoverMs here: jfk's inner pauses (1.0-1.3 s) stay inside one utterance. */
+const HANGOVER_MS = 1500;
 
 const t0 = Date.now();
 const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
@@ -186,6 +204,22 @@ async function pick(page: Page, key: string, text: string, rowLabel: string | Re
 
 const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title, `command ${title}`);
 
+/** "Preferences: Color Theme" and the theme's row, as a person picks it (two quick inputs in a row). */
+async function chooseTheme(page: Page, theme: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const focusedRow = () => widget.evaluate((w) => (w.querySelector('.monaco-list-row.focused')?.getAttribute('aria-label') ?? '').replace(/\u00a0/g, ' '));
+  await page.keyboard.press('F1');
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type('Preferences: Color Theme', { delay: 10 });
+  await until('"Preferences: Color Theme" in the command palette', async () => (await focusedRow()).includes('Preferences: Color Theme'), 30_000);
+  await page.keyboard.press('Enter');
+  await until('the theme list', async () => (await widget.locator('input.input').inputValue()) === '' && (await focusedRow()) !== '', 15_000);
+  await page.keyboard.type(theme, { delay: 10 });
+  await until(`"${theme}" in the theme list`, async () => (await focusedRow()).includes(theme), 15_000, () => 'another row');
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
 async function openFile(page: Page, name: string): Promise<void> {
   await pick(page, 'Control+P', name, name, `open ${name}`);
   await until(`${name} to be the active editor`, async () => (await activeTabLabel(page)).includes(name), 15_000, () => 'other tab');
@@ -197,7 +231,7 @@ async function openFile(page: Page, name: string): Promise<void> {
 async function panelFrame(page: Page): Promise<Frame | undefined> {
   for (const f of page.frames()) {
     const has = await f
-      .evaluate(() => [...document.querySelectorAll('h2')].some((h) => h.textContent === 'Stages (ms)') && !!document.getElementById('stages'))
+      .evaluate(() => !!document.getElementById('stages-title') && !!document.getElementById('stages'))
       .catch(() => false);
     if (has) return f;
   }
@@ -207,11 +241,16 @@ async function panelFrame(page: Page): Promise<Frame | undefined> {
 interface PanelReading {
   encoderP50: string;
   decoderP50: string;
-  profile: string;
-  window: string;
-  lastLatency: string;
+  modelLine: string;
+  stagesTitle: string;
+  felt: string;
   rss: string;
   utterances: number;
+  /** Stage names without a hover explanation. */
+  unexplained: string[];
+  /** The page is wider than the panel (a horizontal scrollbar). */
+  overflowX: boolean;
+  empty: boolean;
 }
 
 async function readPanel(frame: Frame): Promise<PanelReading> {
@@ -219,21 +258,26 @@ async function readPanel(frame: Frame): Promise<PanelReading> {
     const text = (id: string) => (document.getElementById(id)?.textContent ?? '').trim();
     const rows = [...document.querySelectorAll('#stages tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
     const stage = (name: string) => rows.find((r) => r[0] === name)?.[1] ?? '';
+    const root = document.documentElement;
     return {
       encoderP50: stage('encoder'),
       decoderP50: stage('decoder'),
-      profile: text('model'),
-      window: text('window'),
-      lastLatency: text('last-latency'),
+      modelLine: text('model-line'),
+      stagesTitle: text('stages-title'),
+      felt: text('felt'),
       rss: text('rss'),
       utterances: document.querySelectorAll('#utterances tbody tr').length,
+      unexplained: [...document.querySelectorAll('#stages tbody tr td:first-child')].filter((td) => !(td.getAttribute('title') ?? '')).map((td) => td.textContent),
+      overflowX: root.scrollWidth > root.clientWidth + 1,
+      empty: document.body.classList.contains('empty'),
     };
   });
 }
 
+/** "712 ms" or "1.6 s" (src/views/duration.ts) in ms; NaN for anything else. */
 const msValue = (cell: string) => {
-  const m = /^(\d+(?:\.\d+)?) ms$/.exec(cell.trim());
-  return m ? Number(m[1]) : NaN;
+  const m = /(\d+(?:\.\d+)?) (ms|s)$/.exec(cell.trim());
+  return m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
 };
 
 function vscodeLogFiles(server: CodeServer, name: RegExp): string[] {
@@ -264,16 +308,19 @@ const CHECKS: Check[] = [
       // First use: the extension activates, the engine starts and loads Whisper.
       const active = await waitStatus(page, 'listening or transcribing', (s) => ACTIVE.has(s.state), 60_000, seen);
       say(`  status: ${showStatus(active)} ${secs(startedAt)} after Enter`);
+      if (!/Listening/.test(active.text)) throw new Error(`the status bar does not say "Listening" while dictating: "${active.text}"`);
       const done = await waitStatus(
         page,
-        'idle with a latency "VoiceFlow NNN ms" once the clip has been dictated',
-        (s) => s.state === 'idle' && /VoiceFlow \d+ ms/.test(s.text),
+        'idle with the felt latency ("VoiceFlow 1.6 s") once the clip has been dictated',
+        (s) => s.state === 'idle' && !isNaN(msValue(s.text)),
         (CLIP_SECONDS + 60) * 1000,
         seen,
       );
       say(`  status: ${seen.join(' -> ')}`);
-      const latency = Number(/VoiceFlow (\d+) ms/.exec(done.text)![1]);
-      if (!(latency > 0)) throw new Error(`latency ${latency} ms is not a positive number: "${done.text}"`);
+      const latency = msValue(done.text);
+      // Felt: from the end of speech, so the 1.5 s pause (voiceflow.hangoverMs) is in it.
+      if (!(latency > HANGOVER_MS && latency < HANGOVER_MS + 5000)) throw new Error(`felt latency ${latency} ms is not the ${HANGOVER_MS} ms pause plus the work: "${done.text}"`);
+      say(`  felt latency shown: ${latency} ms`);
       const expected = words(`${FILE_CONTENT} ${CLIP_TRANSCRIPT}`);
       const onScreen = await until('the dictated text in the editor', async () => {
         const t = await editorText(page);
@@ -305,6 +352,64 @@ const CHECKS: Check[] = [
     async ({ page }) => startThenStopWith(page, 'Escape', 'Escape'),
   ],
   [
+    'b. holding Ctrl+Alt+D dictates until it is released; the last words follow the release',
+    async ({ page }) => {
+      await openFile(page, HOLD_FILE);
+      await page.keyboard.press('Control+End');
+      await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
+      const before = await editorText(page);
+      const seen: string[] = [];
+      await page.keyboard.down('Control');
+      await page.keyboard.down('Alt');
+      await page.keyboard.down('KeyD');
+      const pressedAt = Date.now();
+      let repeats = 0;
+      let lateRepeats = 0;
+      // The repeats, paced by the clock (not by the round trips), while the status bar is watched.
+      for (let next = pressedAt + REPEAT_DELAY_MS; next < pressedAt + HOLD_MS; next += REPEAT_INTERVAL_MS) {
+        await sleep(Math.max(0, next - Date.now()));
+        if (Date.now() - next > REPEAT_INTERVAL_MS) lateRepeats++;
+        await page.keyboard.down('KeyD');
+        repeats++;
+        if (repeats % 10 === 0) {
+          const s = await readStatus(page);
+          if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
+          if (Date.now() - pressedAt > 3000 && !ACTIVE.has(s.state)) throw new Error(`dictation is not on while the key is held: ${seen.join(' -> ')}`);
+        }
+      }
+      await page.keyboard.up('KeyD');
+      const releasedAt = Date.now();
+      await page.keyboard.up('Alt');
+      await page.keyboard.up('Control');
+      // Watch the editor until dictation is idle and the text has stood still for 2 s: the last change is the last insert.
+      let text = await editorText(page);
+      let lastChange = releasedAt;
+      let idleAt = 0;
+      while (Date.now() - releasedAt < 20_000) {
+        const [t, s] = await Promise.all([editorText(page), readStatus(page)]);
+        if (t !== text) {
+          text = t;
+          lastChange = Date.now();
+        }
+        if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
+        if (s.state === 'idle' && !idleAt) idleAt = Date.now();
+        if (idleAt && Date.now() - Math.max(idleAt, lastChange) > 2000) break;
+        await sleep(20);
+      }
+      say(`  status: ${seen.join(' -> ')}`);
+      say(`  ${repeats} repeats (${lateRepeats} late) over ${HOLD_MS} ms; idle ${idleAt ? idleAt - releasedAt : 'never'} ms and the last words ${lastChange - releasedAt} ms after the release`);
+      say(`  editor: ${JSON.stringify(text)}`);
+      fs.appendFileSync(path.join(ARTIFACTS, 'hold-to-talk.txt'), `${JSON.stringify({ at: new Date().toISOString(), holdMs: HOLD_MS, repeats, lateRepeats, releaseToIdleMs: idleAt - releasedAt, releaseToLastInsertMs: lastChange - releasedAt, text })}\n`);
+      if (!idleAt) throw new Error('dictation went on after the key was released');
+      if (idleAt - pressedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(pressedAt)} after the press: the clip may have ended by itself`);
+      const added = words(text).split(' ').length - words(before).split(' ').length;
+      if (added < 3) throw new Error(`the words spoken while the key was held were not inserted: ${JSON.stringify(text)}`);
+      if (!words(CLIP_TRANSCRIPT).startsWith(words(text.slice(before.length)).split(' ').slice(0, 3).join(' '))) {
+        throw new Error(`the inserted words are not the clip's: ${JSON.stringify(text)}`);
+      }
+    },
+  ],
+  [
     'c. VoiceFlow: Show Performance opens the panel with real numbers',
     async ({ page }) => {
       await runCommand(page, 'VoiceFlow: Show Performance');
@@ -312,10 +417,10 @@ const CHECKS: Check[] = [
       const frame = await until('the panel\'s page (the frame with the "Stages (ms)" table)', () => panelFrame(page), 30_000);
       let reading: PanelReading | undefined;
       await until(
-        'an encoder p50 in ms and the profile in the panel',
+        'an encoder p50 in ms and the model in the panel',
         async () => {
           reading = await readPanel(frame);
-          return msValue(reading.encoderP50) > 0 && reading.profile !== '–' && reading.profile !== '' && reading.utterances > 0;
+          return msValue(reading.encoderP50) > 0 && reading.modelLine !== '' && reading.utterances > 0;
         },
         20_000,
         () => JSON.stringify(reading),
@@ -324,9 +429,11 @@ const CHECKS: Check[] = [
       say(`  panel: ${JSON.stringify(r)}`);
       if (!(msValue(r.encoderP50) > 0)) throw new Error(`encoder p50 "${r.encoderP50}"`);
       if (!(msValue(r.decoderP50) > 0)) throw new Error(`decoder p50 "${r.decoderP50}"`);
-      if (r.profile !== 'fast') throw new Error(`the Profile card says "${r.profile}", expected "fast"`);
-      if (!/tiny/.test(r.window)) throw new Error(`the Profile card's detail says "${r.window}", expected the tiny model`);
-      if (!(msValue(r.lastLatency) > 0)) throw new Error(`last latency "${r.lastLatency}"`);
+      if (r.modelLine !== 'Whisper tiny · variable window · profile fast') throw new Error(`the model line says "${r.modelLine}"`);
+      if (!/^Stages with Whisper tiny: 1 utterance since/.test(r.stagesTitle)) throw new Error(`the stages heading says "${r.stagesTitle}"`);
+      if (!(msValue(r.felt) > HANGOVER_MS)) throw new Error(`felt latency "${r.felt}"`);
+      if (r.unexplained.length) throw new Error(`stages without an explanation on hover: ${r.unexplained.join(', ')}`);
+      if (r.overflowX) throw new Error('the panel scrolls sideways');
       if (!/^\d+ MB$/.test(r.rss) || parseInt(r.rss, 10) <= 0) throw new Error(`engine memory "${r.rss}"`);
       await page.mouse.move(0, 0); // no hover tooltip in the picture
       await page.screenshot({ path: path.join(ARTIFACTS, 'panel.png') });
@@ -364,6 +471,45 @@ const CHECKS: Check[] = [
       if (others.length > 0) throw new Error(`ctrl+alt+d collides with VS Code defaults: ${JSON.stringify(others)}`);
     },
   ],
+  [
+    "e. light theme: the panel's Start button dictates into the editor beside it; the panel counts per model",
+    async ({ page, workspace }) => {
+      await chooseTheme(page, 'Default Light Modern');
+      await until('a light workbench', () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs')), 15_000);
+      await page.keyboard.press('Control+1');
+      await openFile(page, FILE);
+      await page.keyboard.press('Control+End');
+      await runCommand(page, 'VoiceFlow: Show Performance');
+      const frame = await until('the panel\'s page', () => panelFrame(page), 30_000);
+      await until('the panel to show its Start button', () => frame.evaluate(() => document.getElementById('toggle')?.textContent === 'Start dictation'), 10_000);
+      const seen: string[] = [];
+      await frame.click('#toggle');
+      await waitStatus(page, 'speech after the panel\'s Start button', (s) => s.state === 'speech', 30_000, seen);
+      // A few words in: the microphone and the interim text at the cursor.
+      await sleep(4000);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'dictating-light.png') });
+      const done = await waitStatus(page, 'idle with the felt latency', (s) => s.state === 'idle' && !isNaN(msValue(s.text)), (CLIP_SECONDS + 60) * 1000, seen);
+      say(`  status: ${seen.join(' -> ')}`);
+      say(`  felt latency shown: ${msValue(done.text)} ms`);
+      const expected = words(`${FILE_CONTENT} ${CLIP_TRANSCRIPT} ${CLIP_TRANSCRIPT}`);
+      await page.keyboard.press('Control+S');
+      const file = path.join(workspace, FILE);
+      await until('the dictated text in notes.txt (the editor beside the panel), not on the clipboard', async () => words(fs.readFileSync(file, 'utf8')) === expected, 15_000, () =>
+        JSON.stringify(fs.readFileSync(file, 'utf8')),
+      );
+      let reading: PanelReading | undefined;
+      await until('two utterances with Whisper tiny in the panel', async () => {
+        reading = await readPanel(frame);
+        return /^Stages with Whisper tiny: 2 utterances since/.test(reading.stagesTitle) && reading.utterances === 2;
+      }, 15_000, () => JSON.stringify(reading));
+      say(`  panel: ${JSON.stringify(reading)}`);
+      if (reading!.overflowX) throw new Error('the panel scrolls sideways');
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'editor-light.png') });
+      await page.locator('.editor-group-container', { has: page.locator('.webview, iframe') }).first().screenshot({ path: path.join(ARTIFACTS, 'panel-light.png') });
+    },
+  ],
 ];
 
 // ---- Running ---------------------------------------------------------------------------------------------------
@@ -387,13 +533,14 @@ async function main(): Promise<{ passed: number; failed: number }> {
   }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   for (const f of fs.readdirSync(ARTIFACTS)) {
-    if (/^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
+    if (/^(editor|panel|editor-light|panel-light|dictating-light|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vf-ui-'));
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace);
   fs.writeFileSync(path.join(workspace, FILE), FILE_CONTENT);
   fs.writeFileSync(path.join(workspace, TOGGLE_FILE), 'Toggle:\n');
+  fs.writeFileSync(path.join(workspace, HOLD_FILE), 'Hold:\n');
   const browserHome = path.join(tmp, 'browser', 'home');
   fs.mkdirSync(browserHome, { recursive: true });
   const browserLog = path.join(tmp, 'browser-console.log');
@@ -429,8 +576,10 @@ async function main(): Promise<{ passed: number; failed: number }> {
       settings: {
         'voiceflow.audioSource': audio,
         'voiceflow.audioSourceRealtime': true,
-        'voiceflow.hangoverMs': 1500,
+        'voiceflow.hangoverMs': HANGOVER_MS,
         // A person's workbench, but no popups over what the screenshots should show.
+        // The first checks in the dark theme; check e switches to the light one (both screenshots are looked at).
+        'workbench.colorTheme': 'Default Dark Modern',
         'workbench.editor.enablePreview': false,
         'editor.minimap.enabled': false,
         'window.commandCenter': false,
