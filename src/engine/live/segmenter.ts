@@ -77,8 +77,23 @@ export interface Utterance {
   closedAt: number;
 }
 
+/**
+ * What the segmenter tells its listeners as frames go in (ricky0123/vad's FrameProcessor style): the session,
+ * the streaming passes and the metering subscribe instead of reading getters after each frame. Within one `push`,
+ * `closed` comes before the `speechStart` of the utterance that continues a forced cut.
+ */
+export interface SegmenterListener {
+  /** An utterance opened: speech began, or the rest of a cut utterance goes on as the next. */
+  speechStart?(utteranceId: number): void;
+  /** A frame of the open utterance counted as speech; `endSample` is its end in the stream. */
+  voiced?(endSample: number): void;
+  /** The open utterance ended: `utterance` when it is kept, undefined when it was a blip or a held tone. */
+  closed?(utteranceId: number, utterance: Utterance | undefined): void;
+}
+
 export class UtteranceSegmenter {
   readonly threshold: number;
+  private readonly listeners: SegmenterListener[] = [];
   private readonly negThreshold: number;
   private readonly hangoverSamples: number;
   private readonly preRollSamples: number;
@@ -151,7 +166,16 @@ export class UtteranceSegmenter {
     return this.position;
   }
 
-  /** Feeds one frame with its speech probability; returns the utterance it closed, if any. */
+  /** Subscribes to the segmenter's events; returns the unsubscribe. */
+  on(listener: SegmenterListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Feeds one frame with its speech probability; returns the utterance it closed, if any (also told to listeners). */
   push(frame: Float32Array, probability: number): Utterance | undefined {
     const frameStart = this.position;
     this.position += frame.length;
@@ -160,21 +184,27 @@ export class UtteranceSegmenter {
       if (probability >= this.threshold || this.assistRun >= ASSIST_FRAMES) {
         this.open(frameStart);
         this.append(frame);
-        this.voicedSamples += frame.length;
-        this.lastVoicedEnd = this.position;
+        this.voice(frame.length);
         return undefined;
       }
       this.keepPreRoll(frame);
       return undefined;
     }
     this.append(frame);
-    if (probability >= this.negThreshold || clear) {
-      this.voicedSamples += frame.length;
-      this.lastVoicedEnd = this.position;
-    }
+    if (probability >= this.negThreshold || clear) this.voice(frame.length);
     if (this.position - this.lastVoicedEnd >= this.hangoverSamples) return this.close('silence');
     if (this.length >= this.maxSamples) return this.cut();
     return undefined;
+  }
+
+  private voice(samples: number): void {
+    this.voicedSamples += samples;
+    this.lastVoicedEnd = this.position;
+    for (const l of this.listeners) l.voiced?.(this.position);
+  }
+
+  private tellClosed(id: number, u: Utterance | undefined): void {
+    for (const l of this.listeners) l.closed?.(id, u);
   }
 
   /**
@@ -184,11 +214,14 @@ export class UtteranceSegmenter {
   private cut(): Utterance | undefined {
     const search = Math.min(msToSamples(CUT_SEARCH_MS), Math.floor(this.maxSamples / 2));
     const at = quietestPoint(this.buffer, this.length, search, msToSamples(CUT_WINDOW_MS), msToSamples(CUT_STEP_MS));
+    const id = this.nextId;
     const u = this.utterance(this.buffer.slice(0, at), 'max-length', this.voicedSamples);
     this.buffer.copyWithin(0, at, this.length);
     this.length -= at;
     this.startSample += at;
     this.voicedSamples = Math.max(0, Math.min(this.length, this.lastVoicedEnd - this.startSample));
+    this.tellClosed(id, u);
+    for (const l of this.listeners) l.speechStart?.(this.nextId);
     return u;
   }
 
@@ -222,6 +255,7 @@ export class UtteranceSegmenter {
     this.length = n;
     this.startSample = at - n;
     this.preRollFill = 0;
+    for (const l of this.listeners) l.speechStart?.(this.nextId);
   }
 
   private append(frame: Float32Array): void {
@@ -249,7 +283,10 @@ export class UtteranceSegmenter {
     const tail = this.buffer.subarray(Math.max(length, this.length - this.preRollSamples), this.length);
     this.keepPreRoll(tail);
     this.length = 0;
-    return this.utterance(samples, reason, this.voicedSamples);
+    const id = this.nextId;
+    const u = this.utterance(samples, reason, this.voicedSamples);
+    this.tellClosed(id, u);
+    return u;
   }
 
   /** The utterance made of `samples` (from the open one's start), unless it was a blip or a held tone. */

@@ -60,7 +60,8 @@ export class ListenSession {
   private utterances = 0;
   private vadMsSinceOpen = 0;
   private lastLevelAt = 0;
-  /** Capture time (epoch ms) of the end of the last voiced frame. */
+  /** Capture time (epoch ms) of the end of the frame being segmented, and of the last voiced one. */
+  private frameCapturedAt = 0;
   private lastVoicedAt = 0;
   /** Capture time (epoch ms) of the open utterance's first voiced frame, and whether it has had a partial. */
   private speechStartedAt = 0;
@@ -84,6 +85,15 @@ export class ListenSession {
   ) {
     this.ring = capture.ring;
     this.segmenter = new UtteranceSegmenter(segmenterOptions);
+    this.segmenter.on({
+      speechStart: () => {
+        this.speechStartedAt = this.frameCapturedAt - (VAD_FRAME / 16000) * 1000;
+        this.partialSent = false;
+        this.events.state('speech');
+      },
+      voiced: () => (this.lastVoicedAt = this.frameCapturedAt),
+      closed: (_id, u) => u && this.enqueue(u),
+    });
     this.streamer = new SpeculativeTranscriber(whisper, language, streaming, (p) => {
       if (p.utteranceId !== this.segmenter.openUtteranceId || !this.segmenter.speaking) return;
       const since = performance.timeOrigin + performance.now() - this.speechStartedAt;
@@ -93,6 +103,7 @@ export class ListenSession {
       }
       this.events.partial({ sessionId: this.id, utteranceId: p.utteranceId, text: p.committed, tentative: p.tentative, sinceSpeechStartMs: since });
     });
+    this.streamer.follow(this.segmenter);
   }
 
   /** Starts capture; resolves with the device's name once it is open, rejects if it cannot be opened. */
@@ -171,21 +182,14 @@ export class ListenSession {
           this.lastLevelAt = t;
           this.events.level({ sessionId: this.id, rms: frameRms(this.frame), speechProbability: p, speaking: this.segmenter.speaking });
         }
-        const wasSpeaking = this.segmenter.speaking;
-        const utterance = this.segmenter.push(this.frame, p);
+        // The segmenter's events (speech start, voiced, closed) drive the rest: see the constructor.
+        this.frameCapturedAt = capturedAt;
+        this.segmenter.push(this.frame, p);
         if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
-        if (this.segmenter.lastVoicedSample === this.segmenter.streamPosition) this.lastVoicedAt = capturedAt;
-        if (utterance) this.enqueue(utterance);
-        if (this.segmenter.speaking && (!wasSpeaking || utterance)) {
-          this.speechStartedAt = capturedAt - (VAD_FRAME / 16000) * 1000;
-          this.partialSent = false;
-          this.events.state('speech');
-        }
         this.streamer.tick(this.segmenter, p);
       }
       if (ended) {
-        const last = this.segmenter.flush();
-        if (last) this.enqueue(last);
+        this.segmenter.flush();
         this.finish();
       }
     } catch (err) {

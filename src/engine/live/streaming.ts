@@ -67,12 +67,8 @@ export class SpeculativeTranscriber {
    * Whisper is free.
    */
   tick(seg: UtteranceSegmenter, probability?: number): void {
-    this.hear(seg, probability);
-    if (!seg.speaking) return;
-    if (seg.openUtteranceId !== this.utteranceId) {
-      this.reset();
-      this.utteranceId = seg.openUtteranceId;
-    }
+    if (this.heard < 0) return;
+    if (probability !== undefined) this.meter.add(probability);
     if (this.whisper.busy) return;
     const silence = seg.streamPosition - seg.lastVoicedSample;
     if (silence >= seg.postRoll) {
@@ -101,24 +97,32 @@ export class SpeculativeTranscriber {
   /** The final result of a closed utterance: the speculation's when it covered exactly this audio. */
   async finalFor(u: Utterance): Promise<{ result: WhisperResult; speculative: boolean }> {
     const s = this.speculation;
-    this.reset();
+    // The next utterance may be open already (a forced cut continues at once): its passes stay.
+    if (u.id === this.utteranceId) this.reset();
     if (s && s.utteranceId === u.id && s.endSample === u.endSample) {
       return { result: await s.result, speculative: true };
     }
     return { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id) }), speculative: false };
   }
 
-  /** Takes the frame's probability into the evidence of the utterance it belongs to. */
-  private hear(seg: UtteranceSegmenter, probability: number | undefined): void {
-    if (probability === undefined) return;
-    if (this.heard >= 0 && (!seg.speaking || seg.openUtteranceId !== this.heard)) {
-      this.closedEvidence.set(this.heard, this.meter.evidence);
-      this.heard = -1;
-      this.meter.reset();
-    }
-    if (!seg.speaking) return;
-    this.heard = seg.openUtteranceId;
-    this.meter.add(probability);
+  /**
+   * Follows the segmenter's utterances: each one's passes and VAD evidence start when it opens and the evidence is
+   * kept for its final when it closes. Returns the unsubscribe.
+   */
+  follow(seg: UtteranceSegmenter): () => void {
+    return seg.on({
+      speechStart: (id) => {
+        this.reset();
+        this.utteranceId = id;
+        this.heard = id;
+        this.meter.reset();
+      },
+      closed: (id, u) => {
+        if (u) this.closedEvidence.set(id, this.meter.evidence);
+        this.heard = -1;
+        this.meter.reset();
+      },
+    });
   }
 
   /** The evidence of utterance `id` (closed, or still the one heard when the stream was flushed); taken once. */
