@@ -24,8 +24,8 @@ export interface DecodeOptions {
   beginSuppress: number[];
   endOfText: number;
   noSpeech: number;
-  /** Called after each token; return true to stop (loop guard). */
-  shouldStop?: (tokens: number[]) => boolean;
+  /** Asked after each token: a reason to stop here (the loop guards, one composed rule), or undefined to go on. */
+  stopRule?: (tokens: number[]) => DecodeStop | undefined;
   /** Decode with timestamp tokens, under Whisper's timestamp rules, and stop where the audio ends. */
   timestamps?: TimestampRules;
 }
@@ -47,8 +47,17 @@ export interface TimestampRules {
   stopAt: number;
 }
 
+/** Why the stop rule ended decoding: the tail loops, and/or a segment from `repeatAt` repeats an earlier one. */
+export interface DecodeStop {
+  looped: boolean;
+  /** Token index where a repeated segment starts, or -1. */
+  repeatAt: number;
+}
+
 export interface DecodeResult {
   tokens: number[];
+  /** Set when the stop rule ended decoding. */
+  stoppedBy?: DecodeStop;
   /** Sum of log-probabilities of the chosen tokens, end of text included. */
   sumLogprob: number;
   /** Probability of <|nospeech|> at the start-of-transcript position. */
@@ -148,6 +157,7 @@ export class WhisperDecoder {
     const tokens: number[] = [];
     let sumLogprob = 0;
     let endedWithEot = false;
+    let stoppedBy: DecodeStop | undefined;
     let out = await this.first(hidden, opts.prompt);
     const encoderCache: Record<string, ort.Tensor> = {};
     for (let i = 0; i < this.shape.layers; i++) {
@@ -176,7 +186,8 @@ export class WhisperDecoder {
         break;
       }
       tokens.push(next);
-      if (opts.shouldStop?.(tokens)) break;
+      stoppedBy = opts.stopRule?.(tokens);
+      if (stoppedBy) break;
       if (step === opts.maxTokens - 1) break;
       stepIds[0] = BigInt(next);
       const feeds: Record<string, ort.Tensor> = {
@@ -197,7 +208,7 @@ export class WhisperDecoder {
       logits = out.logits.data as Float32Array;
       row = 0;
     }
-    return { tokens, sumLogprob, noSpeechProb, endedWithEot };
+    return { tokens, sumLogprob, noSpeechProb, endedWithEot, stoppedBy };
   }
 
   /** Greedy choice under Whisper's timestamp rules (openai/whisper decoding.py ApplyTimestampRules). */

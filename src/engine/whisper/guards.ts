@@ -1,4 +1,5 @@
 import { deflateSync } from 'zlib';
+import type { DecodeStop } from './decoder';
 
 /** Whisper's own thresholds (openai/whisper transcribe.py). */
 export const NO_SPEECH_THRESHOLD = 0.6;
@@ -15,6 +16,18 @@ export function compressionRatio(text: string): number {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length === 0) return 0;
   return bytes.length / deflateSync(bytes).length;
+}
+
+/**
+ * The decode loop's stop rule, composed of the loop guards: stop when the tail loops, or (with timestamps, from
+ * `timestampBegin`) when a segment repeats an earlier one.
+ */
+export function loopStopRule(timestampBegin?: number): (tokens: number[]) => DecodeStop | undefined {
+  return (tokens) => {
+    const repeatAt = timestampBegin === undefined ? -1 : repeatedSegmentStart(tokens, timestampBegin);
+    const looped = tailLoopLength(tokens) > 0;
+    return looped || repeatAt >= 0 ? { looped, repeatAt } : undefined;
+  };
 }
 
 /** Length of the tail loop if the tokens end in a repeated n-gram, else 0. */

@@ -8,7 +8,7 @@ import { ModelEditor, prepareModel } from '../models/preparedCache';
 import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models/pins';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
-import { rejectReason, repeatedSegmentStart, repeatedTailStart, SpeechEvidence, tailLoopLength, trimLoop } from './guards';
+import { loopStopRule, rejectReason, repeatedTailStart, SpeechEvidence, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
 
@@ -25,10 +25,7 @@ export interface EncoderWindow {
   timestamps: boolean;
 }
 export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, paddingMs: 0, timestamps: false };
-/**
- * Floors measured on ../shared/audio (npm run bench, A/B rows): below these, WER rose above the full window's
- * (tiny: 3.7% at 5-8 s against 1.9% at 10 s; base: 3.7% at 5 s, equal to the full window).
- */
+/** The shortest windows that keep WER at the full window's (docs/decisions.md, "Encoder window floors"). */
 export const VARIABLE_WINDOWS: Record<ModelName, EncoderWindow> = {
   tiny: { variable: true, floorMs: 10000, paddingMs: 1000, timestamps: true },
   base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
@@ -208,8 +205,6 @@ export class Whisper {
       }
       const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
       const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
-      let looped = false;
-      let repeatAt = -1;
       const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
       const result = await this.decoder.decode(hidden, {
         prompt: this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
@@ -221,13 +216,11 @@ export class Whisper {
         beginSuppress: this.beginSuppress,
         endOfText: sp.endOfText,
         noSpeech: sp.noSpeech,
-        shouldStop: (tokens) => {
-          if (this.window.timestamps) repeatAt = repeatedSegmentStart(tokens, sp.timestampBegin);
-          looped = tailLoopLength(tokens) > 0;
-          return looped || repeatAt >= 0;
-        },
+        stopRule: loopStopRule(this.window.timestamps ? sp.timestampBegin : undefined),
       });
       const t3 = performance.now();
+      const looped = result.stoppedBy?.looped ?? false;
+      const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
       const tokens = this.withoutRepeatedTail(looped ? trimLoop(kept) : kept);
       const text = this.tokenizer.decode(tokens);
