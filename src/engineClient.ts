@@ -20,8 +20,7 @@ import {
 /**
  * V8 options of the engine process. A young generation of 1 MB semi-spaces instead of up to 16 MB: the engine's
  * short-lived objects are small (its large buffers live outside the heap), and V8 kept the larger semi-spaces
- * committed once grown (heap 41 MB committed for 7 MB used, measured after dictation; with this option 11 MB, and
- * no change in speed in an alternated A/B on jfk.wav and goforward.wav).
+ * committed once grown (figures in docs/decisions.md).
  */
 export const ENGINE_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=1'];
 
@@ -58,8 +57,7 @@ export interface HeartbeatOptions {
 /**
  * The engine answers a ping from its main loop between inference calls. onnxruntime-node runs each inference
  * synchronously on that loop (its `run` is a native call behind a setImmediate), so the longest single model run is
- * the longest a ping can wait: base's encoder on the full 30 s window took 4.4 s on 2 busy cores (load 7.5), the
- * longest wait seen while preparing models cold, transcribing and listening was 5.4 s. A hang is called at 30 s.
+ * the longest a ping can wait (5.4 s seen; docs/decisions.md). A hang is called at 30 s.
  */
 export const HEARTBEAT_INTERVAL_MS = 5000;
 export const HEARTBEAT_TIMEOUT_MS = 30000;

@@ -2,8 +2,8 @@
  * Collecting inference garbage promptly. Every onnxruntime run hands back new ArrayBuffers: the logits of each
  * decoder step (51865 floats, 207 KB), the self-attention cache of each step and the cross-attention cache of each
  * pass, about 30 MB per utterance of tiny. V8 frees them only in a full collection, and starts one on its own only
- * after some 64 MB have piled up outside its heap, so the engine's RSS swung by 20-60 MB with that garbage
- * (measured: 214-239 MB after the same session, with 18-66 MB of dead buffers). Once a transcription has finished and
+ * after some 64 MB have piled up outside its heap, so the engine's RSS swung with that garbage (figures in
+ * docs/decisions.md). Once a transcription has finished and
  * none waits, the engine collects if more than RECLAIM_BYTES are held outside the heap. A full collection of the
  * engine's ~10 MB heap takes a few milliseconds, after the text has been sent.
  */

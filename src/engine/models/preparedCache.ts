@@ -1,8 +1,8 @@
 /**
  * Prepared models kept on disk: the graph edits of the pinned files (whisper/encoderGraph.ts, decoderGraph.ts) as
  * onnxruntime saved them after its own graph optimizations. A cold start loads that file with optimizations off
- * instead of decoding, editing and encoding ~60 MB of protobuf and optimizing ~2000 decoder nodes again (tiny:
- * ~650 ms -> ~350 ms of load here, measured by bench "cold start").
+ * instead of decoding, editing and encoding ~60 MB of protobuf and optimizing ~2000 decoder nodes again (about half
+ * the load time: docs/decisions.md).
  *
  * An entry is named after the source file's pinned sha256, the edit, and a key of what shaped the optimized graph
  * (onnxruntime version, CPU model, session options): onnxruntime's 'all' level may use CPU-specific layouts. Each

@@ -6,8 +6,8 @@ import { AudioSource } from './source';
 /** Frames pvrecorder buffers internally (x frameLength samples): ~2 s at 512, room for a slow worker tick. */
 const BUFFERED_FRAMES = 64;
 /**
- * pvrecorder's read waits for its frame inside the native call: waiting there for most of a 32 ms frame cost ~0.7% of
- * a core more than sleeping until the frame is nearly due (measured listening to silence). So the worker sleeps
+ * pvrecorder's read waits for its frame inside the native call: waiting there for most of a 32 ms frame costs more CPU
+ * than sleeping until the frame is nearly due (docs/decisions.md). So the worker sleeps
  * until then and lets read wait the last few ms; after a read that returned at once (frames were waiting), the next
  * is due a frame after the one expected, so a backlog is read without sleeping.
  */
