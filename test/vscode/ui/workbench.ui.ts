@@ -15,6 +15,8 @@
  *      felt latency ("VoiceFlow 1.6 s": end of speech to text, the 1.5 s pause included); the text is in the editor
  *      (Monaco's DOM) and, after Ctrl+S, in the file on disk.
  *   b. Ctrl+Alt+D starts and stops dictation; Escape stops it while dictating.
+ *      Held (the OS's key repeat sent as repeated keydowns: after 500 ms every 33 ms, after 660 ms every 40 ms), it
+ *      dictates until released; the ms from release to idle and to the last words go to hold-to-talk.jsonl.
  *   c. "VoiceFlow: Show Performance": the webview (nested iframes) shows an encoder p50 > 0, the felt latency, the
  *      model, stage names explained on hover, and no horizontal scrollbar.
  *   e. "Preferences: Color Theme" Default Light Modern, then the panel's Start button: the text goes into the editor
@@ -54,6 +56,15 @@ const CLIP_TRANSCRIPT = 'And so my fellow Americans, ask not what your country c
 const FILE = 'notes.txt';
 const FILE_CONTENT = 'UI test:\n';
 const TOGGLE_FILE = 'toggle.txt';
+const HOLD_FILE = 'hold.txt';
+/**
+ * Hold to talk: the OS's auto-repeat as chromium gets it, at Windows' defaults (500 ms, then ~30 Hz) and X11's
+ * (660 ms, then 25 Hz). playwright's keyboard.down does not repeat by itself, so the test sends the repeated keydowns
+ * (each later down of a held key carries repeat: true), paced by the clock.
+ */
+const KEY_REPEATS: Array<[delayMs: number, intervalMs: number]> = [[500, 33], [660, 40]];
+/** How long the key is held: past the clip's first phrase, well before its end. */
+const HOLD_MS = 6000;
 const HOLD_FILE = 'hold.txt';
 /**
  * Hold to talk: the OS's auto-repeat, as chromium gets it from X11 at its defaults (660 ms, then 25 Hz) or Windows'
@@ -290,6 +301,63 @@ function vscodeLogFiles(server: CodeServer, name: RegExp): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => name.test(path.basename(f))).map((f) => path.join(dir, f));
 }
 
+/**
+ * Holds Ctrl+Alt+D for HOLD_MS with the OS's auto-repeat emulated (the press, then a keydown with repeat: true after
+ * `delayMs` and every `intervalMs`), releases it, and measures how soon after the release dictation is idle and the
+ * last words are in the editor (the editor is watched until it has stood still for 2 s).
+ */
+async function holdToTalk(page: Page, delayMs: number, intervalMs: number): Promise<void> {
+  await page.keyboard.press('Control+End');
+  await waitStatus(page, 'idle', (s) => s.state === 'idle', 10_000);
+  const before = await editorText(page);
+  const seen: string[] = [];
+  await page.keyboard.down('Control');
+  await page.keyboard.down('Alt');
+  await page.keyboard.down('KeyD');
+  const pressedAt = Date.now();
+  let repeats = 0;
+  let lateRepeats = 0;
+  // The repeats, paced by the clock (not by the round trips), while the status bar is watched.
+  for (let next = pressedAt + delayMs; next < pressedAt + HOLD_MS; next += intervalMs) {
+    await sleep(Math.max(0, next - Date.now()));
+    if (Date.now() - next > intervalMs) lateRepeats++;
+    await page.keyboard.down('KeyD');
+    repeats++;
+    if (repeats % 10 === 0) {
+      const s = await readStatus(page);
+      if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
+      if (Date.now() - pressedAt > 3000 && !ACTIVE.has(s.state)) throw new Error(`dictation is not on while the key is held: ${seen.join(' -> ')}`);
+    }
+  }
+  await page.keyboard.up('KeyD');
+  const releasedAt = Date.now();
+  await page.keyboard.up('Alt');
+  await page.keyboard.up('Control');
+  let text = await editorText(page);
+  let lastChange = releasedAt;
+  let idleAt = 0;
+  while (Date.now() - releasedAt < 20_000) {
+    const [t, s] = await Promise.all([editorText(page), readStatus(page)]);
+    if (t !== text) {
+      text = t;
+      lastChange = Date.now();
+    }
+    if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
+    if (s.state === 'idle' && !idleAt) idleAt = Date.now();
+    if (idleAt && Date.now() - Math.max(idleAt, lastChange) > 2000) break;
+    await sleep(20);
+  }
+  const added = text.slice(before.length);
+  say(`  hold (repeat after ${delayMs} ms, every ${intervalMs} ms): ${seen.join(' -> ')}`);
+  say(`  ${repeats} repeats (${lateRepeats} late) over ${HOLD_MS} ms; idle ${idleAt ? idleAt - releasedAt : 'never'} ms and the last words ${lastChange - releasedAt} ms after the release: ${JSON.stringify(added)}`);
+  const figures = { at: new Date().toISOString(), delayMs, intervalMs, holdMs: HOLD_MS, repeats, lateRepeats, releaseToIdleMs: idleAt - releasedAt, releaseToLastInsertMs: lastChange - releasedAt, added };
+  fs.appendFileSync(path.join(ARTIFACTS, 'hold-to-talk.jsonl'), `${JSON.stringify(figures)}\n`);
+  if (!idleAt) throw new Error('dictation went on after the key was released');
+  if (idleAt - pressedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(pressedAt)} after the press: the clip may have ended by itself`);
+  if (words(added).split(' ').length < 3) throw new Error(`the words spoken while the key was held were not inserted: ${JSON.stringify(text)}`);
+  if (!words(CLIP_TRANSCRIPT).startsWith(words(added).split(' ').slice(0, 3).join(' '))) throw new Error(`the inserted words are not the clip's: ${JSON.stringify(added)}`);
+}
+
 // ---- The checks ------------------------------------------------------------------------------------------------
 
 interface Ctx {
@@ -412,6 +480,13 @@ const CHECKS: Check[] = [
       if (!words(CLIP_TRANSCRIPT).startsWith(words(text.slice(before.length)).split(' ').slice(0, 3).join(' '))) {
         throw new Error(`the inserted words are not the clip's: ${JSON.stringify(text)}`);
       }
+    },
+  ],
+  [
+    'b. holding Ctrl+Alt+D dictates until it is released, at Windows\' and X11\'s key repeat; the last words follow the release',
+    async ({ page }) => {
+      await openFile(page, HOLD_FILE);
+      for (const [delayMs, intervalMs] of KEY_REPEATS) await holdToTalk(page, delayMs, intervalMs);
     },
   ],
   [
@@ -547,6 +622,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
   fs.mkdirSync(workspace);
   fs.writeFileSync(path.join(workspace, FILE), FILE_CONTENT);
   fs.writeFileSync(path.join(workspace, TOGGLE_FILE), 'Toggle:\n');
+  fs.writeFileSync(path.join(workspace, HOLD_FILE), 'Hold:\n');
   fs.writeFileSync(path.join(workspace, HOLD_FILE), 'Hold:\n');
   const browserHome = path.join(tmp, 'browser', 'home');
   fs.mkdirSync(browserHome, { recursive: true });
