@@ -19,7 +19,7 @@
  *      dictates until released; the ms from release to idle and to the last words go to hold-to-talk.jsonl.
  *   c. "VoiceFlow: Show Performance": the webview (nested iframes) shows an encoder p50 > 0, the felt latency, the
  *      model, stage names explained on hover, and no horizontal scrollbar.
- *   e. "Preferences: Color Theme" Default Light Modern, then the panel's Start button: the text goes into the editor
+ *   e. workbench.colorTheme "Default Light Modern" (in settings.json), then the panel's Start button: the text goes into the editor
  *      beside it (not to the clipboard), and the panel counts the utterances with Whisper tiny.
  *   d. "Preferences: Open Default Keyboard Shortcuts (JSON)": no VS Code default binds ctrl+alt+d (the text is read
  *      through Select All + Copy).
@@ -205,24 +205,12 @@ async function pick(page: Page, key: string, text: string, rowLabel: string | Re
 
 const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title, `command ${title}`);
 
-/** "Preferences: Color Theme" and the theme's row, as a person picks it (two quick inputs in a row). */
-async function chooseTheme(page: Page, theme: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  const focusedRow = () =>
-    widget.evaluate((w) => {
-      const row = w.querySelector('.monaco-list-row.focused');
-      return (row?.getAttribute('aria-label') ?? row?.textContent ?? '').replace(/\u00a0/g, ' ');
-    });
-  await page.keyboard.press('F1');
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.type('Preferences: Color Theme', { delay: 10 });
-  await until('"Preferences: Color Theme" in the command palette', async () => /Color Theme/.test(await focusedRow()), 30_000, () => 'another row');
-  await page.keyboard.press('Enter');
-  await until('the theme list', async () => (await widget.locator('input.input').inputValue()) === '' && (await focusedRow()) !== '', 15_000);
-  await page.keyboard.type(theme, { delay: 10 });
-  await until(`"${theme}" in the theme list`, async () => (await focusedRow()).includes(theme), 15_000, () => 'another row');
-  await page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+/** Sets workbench.colorTheme in the user's settings.json, as a person editing it would; the workbench applies it live. */
+async function setTheme(page: Page, server: CodeServer, theme: string, cssClass: string): Promise<void> {
+  const file = path.join(server.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  await until(`the ${theme} theme`, () => page.evaluate((c: string) => document.querySelector('.monaco-workbench')?.classList.contains(c), cssClass), 20_000);
 }
 
 async function openFile(page: Page, name: string): Promise<void> {
@@ -486,9 +474,8 @@ const CHECKS: Check[] = [
   ],
   [
     "e. light theme: the panel's Start button dictates into the editor beside it; the panel counts per model",
-    async ({ page, workspace }) => {
-      await chooseTheme(page, 'Default Light Modern');
-      await until('a light workbench', () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs')), 15_000);
+    async ({ page, server, workspace }) => {
+      await setTheme(page, server, 'Default Light Modern', 'vs');
       await page.keyboard.press('Control+1');
       await openFile(page, FILE);
       await page.keyboard.press('Control+End');
