@@ -49,6 +49,7 @@ describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', 
     if (api?.dictating()) await vscode.commands.executeCommand('voiceflow.stopDictation');
     await config().update('audioSource', undefined, vscode.ConfigurationTarget.Global);
     await config().update('hangoverMs', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('microphone', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('hears two utterances spoken into the microphone and inserts them in order', async function () {
@@ -105,5 +106,17 @@ describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', 
     assert.ok(text.startsWith('Mic:'), text);
     assert.strictEqual(words(text), words(['Mic:', ...heard.map((h) => h.text)].join(' ')), 'the editor holds exactly what was heard');
     assert.match(api.statusBarText(), /(VoiceFlow|Listening)( \$\(warning\))? \d+(\.\d)? m?s$/);
+  });
+
+  it('a microphone remembered by a name that is not connected falls back to the default one', async function () {
+    await config().update('audioSource', '', vscode.ConfigurationTarget.Global);
+    await config().update('microphone', 'No Such Microphone 3000', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('voiceflow.startDictation');
+    const snap = api.panelSnapshot();
+    assert.ok(api.dictating(), `dictation did not start: ${snap.state}${snap.detail ? ` (${snap.detail})` : ''}`);
+    const listening = await until('the engine to listen to the default microphone', () => api.panelSnapshot().state === 'listening' && api.panelSnapshot(), 30000);
+    assert.ok(listening.detail, 'the device it listens on is named');
+    await vscode.commands.executeCommand('voiceflow.stopDictation');
+    assert.ok(!api.dictating(), 'dictation stopped');
   });
 });
