@@ -4,6 +4,7 @@
  * setting of the speculative final pass and of partials, each by its own engine, one engine at a time.
  */
 import * as path from 'path';
+import { EARLY_CLOSE_PROBABILITY } from '../src/engine/live/streaming';
 import { EngineConfig, ErrorNotification, ModelName, SessionEndNotification } from '../src/protocol';
 import { Clip, clipAt, writeDictation } from './clips';
 import { Contention } from './contention';
@@ -12,11 +13,13 @@ import { EngineRunner, withStderr } from './engineRunner';
 
 export interface StreamingSetting {
   label: string;
-  config: Pick<EngineConfig, 'speculative' | 'partials'>;
+  config: Pick<EngineConfig, 'speculative' | 'partials' | 'levers'>;
 }
 
 export const STREAMING_SETTINGS: readonly StreamingSetting[] = [
   { label: 'default (speculative pass and partials on)', config: {} },
+  { label: `levers.earlyClose: ${EARLY_CLOSE_PROBABILITY}`, config: { levers: { earlyClose: EARLY_CLOSE_PROBABILITY } } },
+  { label: 'levers.continuity: true', config: { levers: { continuity: true } } },
   { label: 'speculative: false', config: { speculative: false } },
   { label: 'partials: false', config: { partials: false } },
   { label: 'speculative: false, partials: false', config: { speculative: false, partials: false } },

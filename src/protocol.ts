@@ -110,6 +110,16 @@ export interface EngineLevers {
    * is found ~2.5x faster, and a live frame costs less. Off: the export as it is, one call per frame.
    */
   vadSequence?: boolean;
+  /**
+   * Live: close an utterance as soon as the speculative pass (run ~200 ms into a pause) ends a sentence with a full
+   * stop, question or exclamation mark at least this probable, instead of waiting for the whole hangover. 0: off.
+   */
+  earlyClose?: number;
+  /**
+   * Live: decode an utterance that follows the previous one within 2 s with that one's text as context (Whisper's
+   * <|startofprev|> prompt), so a sentence split by a pause reads on as one sentence.
+   */
+  continuity?: boolean;
 }
 export type ProjectionLever = 'int8' | 'fp32' | 'export';
 export type MemoryArenaLever = 'none' | 'decoder' | 'all';

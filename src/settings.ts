@@ -130,6 +130,9 @@ export const LEVER_SETTINGS: { [K in keyof EngineLevers]-?: Spec<NonNullable<Eng
   mappedWeights: { type: 'boolean', default: true, description: "Large weights in a data file onnxruntime maps instead of copying." },
   reclaim: { type: 'boolean', default: true, description: "A full V8 collection after a transcription when over 16 MB of onnxruntime's buffers are held." },
   vadSequence: { type: 'boolean', default: true, description: 'Silero VAD edited to score many frames per call.' },
+  // Live only: its A/B is a row of the bench's streaming section, not of the file-mode lever A/B.
+  earlyClose: { type: 'number', min: 0, max: 1, default: 0, ab: [], description: 'Live: close an utterance when the speculative pass ends a sentence with a closing mark at least this probable, before the hangover is over (0: off).' },
+  continuity: { type: 'boolean', default: false, ab: [], description: "Live: decode an utterance that follows the previous one within 2 s with that one's text as context." },
 };
 
 /** Every lever at its default. */

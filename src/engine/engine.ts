@@ -121,7 +121,7 @@ export class Engine {
       level: (n) => out.level(n),
       partial: (n) => out.partial(n),
       error: (e) => out.error({ code: e.code, message: e.message, sessionId: id }),
-    }, { partials: c.partials, speculate: c.speculative });
+    }, { partials: c.partials, speculate: c.speculative, earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose, continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity });
     this.session = s;
     // The session's models stay loaded until it ends, whatever the configuration does meanwhile.
     const releaseWhisper = this.whispers.hold(this.whisperKey(c));

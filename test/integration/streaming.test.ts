@@ -90,3 +90,64 @@ describe('partials and speculation (live path)', function () {
     }
   });
 });
+
+describe('early close (levers.earlyClose, live path)', function () {
+  this.timeout(180000);
+  let engine: EngineClient;
+
+  before(async () => {
+    engine = startEngine();
+    // A low bar, so that sentences close early on these clips (the bench measures the default bar's effect).
+    await engine.initialize({ model: 'tiny', levers: { earlyClose: 0.3 } });
+  });
+  after(async () => engine?.shutdown());
+
+  async function live(file: string): Promise<FinalNotification[]> {
+    const finals: FinalNotification[] = [];
+    const subs = [engine.onFinal((f) => finals.push(f))];
+    const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
+    const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
+    await ended;
+    subs.forEach((s) => s.dispose());
+    return finals.filter((f) => f.sessionId === sessionId && f.text);
+  }
+
+  it('closes a finished sentence before the hangover is over, and the words stay those of the file transcription', async () => {
+    // Each clip is one sentence followed by 2.5 s of silence: Whisper ends each with a full stop.
+    const tmp = tempDir('early-close');
+    try {
+      const clips = ['goforward.wav', 'forever-2.wav', 'cards/005.wav'];
+      const gap = 40000;
+      const loaded = clips.map(loadClip);
+      const audio = new Float32Array(loaded.reduce((n, c) => n + c.length + gap, gap));
+      let pos = gap;
+      for (const c of loaded) {
+        audio.set(c, pos);
+        pos += c.length + gap;
+      }
+      const file = path.join(tmp, 'sentences.wav');
+      fs.writeFileSync(file, encodeWav16(audio, 16000));
+      const finals = await live(file);
+      const offline = await engine.transcribeFile({ path: file });
+      assert.deepStrictEqual(words(finals.map((f) => f.text).join(' ')), words(offline.text));
+      // At least one sentence closed early: its text reached us well before the 600 ms hangover plus processing.
+      const early = finals.filter((f) => f.endOfSpeechToTextMs < 550);
+      assert.ok(early.length >= 1, `end of speech to text: ${finals.map((f) => Math.round(f.endOfSpeechToTextMs)).join(', ')} ms`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('changes no word of speech that goes on after a pause (jfk.wav, its natural pauses)', async () => {
+    const jfk = path.join(AUDIO_DIR, 'jfk.wav');
+    const early = await live(jfk);
+    await engine.configure({ levers: { earlyClose: 0 } });
+    try {
+      const waited = await live(jfk);
+      const text = (fs: FinalNotification[]) => fs.map((f) => f.text).join(' | ');
+      assert.deepStrictEqual(words(text(early)), words(text(waited)), `early: ${text(early)}; after the hangover: ${text(waited)}`);
+    } finally {
+      await engine.configure({ levers: { earlyClose: 0.3 } });
+    }
+  });
+});

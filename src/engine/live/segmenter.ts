@@ -72,7 +72,7 @@ export interface Utterance {
   /** End of the last voiced frame, in stream samples. */
   lastVoicedSample: number;
   /** Why it closed. */
-  reason: 'silence' | 'max-length' | 'end-of-stream';
+  reason: 'silence' | 'sentence-end' | 'max-length' | 'end-of-stream';
   /** performance.now() when the segmenter closed it. */
   closedAt: number;
 }
@@ -175,11 +175,14 @@ export class UtteranceSegmenter {
     };
   }
 
-  /** Feeds one frame with its speech probability; returns the utterance it closed, if any (also told to listeners). */
-  push(frame: Float32Array, probability: number): Utterance | undefined {
+  /**
+   * Feeds one frame with its speech probability (and its RMS, when the caller has it: the energy is computed once a
+   * frame); returns the utterance it closed, if any (also told to listeners).
+   */
+  push(frame: Float32Array, probability: number, rms?: number): Utterance | undefined {
     const frameStart = this.position;
     this.position += frame.length;
-    const clear = this.clearOfNoise(frame, probability);
+    const clear = this.clearOfNoise(frame, probability, rms);
     if (!this.inSpeech) {
       if (probability >= this.threshold || this.assistRun >= ASSIST_FRAMES) {
         this.open(frameStart);
@@ -226,16 +229,30 @@ export class UtteranceSegmenter {
   }
 
   /** Tracks the noise floor; true when the frame is likely speech and well above it (counted in `assistRun`). */
-  private clearOfNoise(frame: Float32Array, probability: number): boolean {
+  private clearOfNoise(frame: Float32Array, probability: number, rms?: number): boolean {
     if (!this.energyAssist) return false;
-    let acc = 0;
-    for (let i = 0; i < frame.length; i++) acc += frame[i] * frame[i];
-    const db = 10 * Math.log10(acc / frame.length + 1e-12);
+    let meanSquare = rms === undefined ? NaN : rms * rms;
+    if (rms === undefined) {
+      let acc = 0;
+      for (let i = 0; i < frame.length; i++) acc += frame[i] * frame[i];
+      meanSquare = acc / frame.length;
+    }
+    const db = 10 * Math.log10(meanSquare + 1e-12);
     const level = Math.max(db, FLOOR_MIN_DB);
     this.floorDb = Number.isNaN(this.floorDb) || level < this.floorDb ? level : this.floorDb + FLOOR_RISE_DB;
     const clear = probability >= ASSIST_PROBABILITY && db >= this.floorDb + ASSIST_MARGIN_DB;
     this.assistRun = clear ? this.assistRun + 1 : 0;
     return clear;
+  }
+
+  /**
+   * Closes the open utterance now, as a pause would after the whole hangover: it keeps the post-roll after the last
+   * voiced frame. Only once the pause is at least the post-roll long; otherwise nothing happens. The audio after
+   * the kept part stays as the next utterance's pre-roll, so speech that goes on is not lost.
+   */
+  closeNow(): Utterance | undefined {
+    if (!this.inSpeech || this.position - this.lastVoicedEnd < this.postRollSamples) return undefined;
+    return this.close('sentence-end');
   }
 
   /** Closes the open utterance at the end of the stream. */
@@ -273,7 +290,7 @@ export class UtteranceSegmenter {
     this.preRollFill = Math.min(this.preRoll.length, this.preRollFill + frame.length);
   }
 
-  private close(reason: 'silence' | 'end-of-stream'): Utterance | undefined {
+  private close(reason: 'silence' | 'sentence-end' | 'end-of-stream'): Utterance | undefined {
     this.inSpeech = false;
     const keepUntil = Math.min(this.position, this.lastVoicedEnd + this.postRollSamples);
     const length = keepUntil - this.startSample;

@@ -102,7 +102,7 @@ export class ListenSession {
         this.metrics.record('firstPartialMs', since);
       }
       this.events.partial({ sessionId: this.id, utteranceId: p.utteranceId, text: p.committed, tentative: p.tentative, sinceSpeechStartMs: since });
-    });
+    }, (id, endSample) => this.closeEarly(id, endSample));
     this.streamer.follow(this.segmenter);
   }
 
@@ -173,18 +173,21 @@ export class ListenSession {
         this.frameFill = 0;
         const capturedAt = this.ring.readPositionCapturedAt(16000);
         const t = performance.now();
-        // How long the frame waited between capture and the VAD: the capture stage as the user feels it.
-        this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
-        const p = await this.vad.probability(this.frame);
+        const rms = frameRms(this.frame); // once a frame: the VAD's gate, the level meter and the segmenter use it
+        // How long a frame the VAD hears waited between capture and the VAD: the capture stage as the user feels it.
+        // Silence under the energy gate waits for the next wake in an idle session (at most IDLE_POLL_MS): any
+        // louder block wakes the loop at once, so speech onset never waits (docs/decisions.md, "Idle wake").
+        if (this.vad.hears(rms) || this.segmenter.speaking) this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
+        const p = await this.vad.probability(this.frame, rms);
         const vadMs = performance.now() - t;
         this.metrics.record('vadMs', vadMs);
         if (t - this.lastLevelAt >= LEVEL_INTERVAL_MS) {
           this.lastLevelAt = t;
-          this.events.level({ sessionId: this.id, rms: frameRms(this.frame), speechProbability: p, speaking: this.segmenter.speaking });
+          this.events.level({ sessionId: this.id, rms, speechProbability: p, speaking: this.segmenter.speaking });
         }
         // The segmenter's events (speech start, voiced, closed) drive the rest: see the constructor.
         this.frameCapturedAt = capturedAt;
-        this.segmenter.push(this.frame, p);
+        this.segmenter.push(this.frame, p, rms);
         if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
         this.streamer.tick(this.segmenter, p);
       }
@@ -197,6 +200,16 @@ export class ListenSession {
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * The speculative pass up to `endSample` ended a sentence: close utterance `id` now, unless speech came back since
+   * the pass began (then the hangover decides, as without earlyClose). The final is that pass's result.
+   */
+  private closeEarly(id: number, endSample: number): void {
+    const seg = this.segmenter;
+    if (this.ended || !seg.speaking || seg.openUtteranceId !== id || seg.lastVoicedSample + seg.postRoll !== endSample) return;
+    if (seg.closeNow()) this.metrics.record('earlyCloseSilenceMs', ((seg.streamPosition - seg.lastVoicedSample) / 16000) * 1000);
   }
 
   private enqueue(u: Utterance): void {

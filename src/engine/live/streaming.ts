@@ -27,6 +27,27 @@ export const FIRST_RETRY_MS = 200;
 export interface StreamingOptions {
   partials: boolean;
   speculate: boolean;
+  /**
+   * Tell the session (`onSentenceEnd`) when the speculative pass ends a sentence with a closing mark at least this
+   * probable, to close early; 0 or undefined: never.
+   */
+  earlyClose?: number;
+  /** Decode an utterance that follows the previous one within CONTINUITY_MAX_PAUSE_MS with its text as context. */
+  continuity?: boolean;
+}
+
+/** The longest pause after which an utterance still continues the previous one's text (continuity), ms. */
+export const CONTINUITY_MAX_PAUSE_MS = 2000;
+
+/**
+ * The probability the bench's early-close row uses: at it, about half of the sentence ends close early and no pass
+ * cut mid-sentence did (docs/decisions.md, "Early close").
+ */
+export const EARLY_CLOSE_PROBABILITY = 0.8;
+
+/** True when a pass's text ends a sentence (. ? ! maybe before a closing quote or bracket) with a mark this probable. */
+export function endsSentence(r: Pick<WhisperResult, 'text' | 'rejected' | 'lastTokenLogprob'>, minProbability = EARLY_CLOSE_PROBABILITY): boolean {
+  return !r.rejected && /[.?!]["'\u201d)\]]?$/u.test(r.text.trim()) && r.lastTokenLogprob >= Math.log(minProbability);
 }
 
 export interface PartialText {
@@ -54,12 +75,16 @@ export class SpeculativeTranscriber {
   private readonly meter = new SpeechEvidenceMeter();
   private heard = -1;
   private readonly closedEvidence = new Map<number, SpeechEvidence>();
+  /** The last final with text: its tokens and where its speech ended (continuity). */
+  private said?: { tokens: readonly number[]; endSample: number };
 
   constructor(
     private readonly whisper: Whisper,
     private readonly language: string,
     private readonly opts: StreamingOptions,
     private readonly onPartial: (p: PartialText) => void,
+    /** The speculative pass of the open utterance `utteranceId`, up to `endSample`, ends a sentence (earlyClose). */
+    private readonly onSentenceEnd?: (utteranceId: number, endSample: number) => void,
   ) {}
 
   /**
@@ -74,9 +99,16 @@ export class SpeculativeTranscriber {
     if (silence >= seg.postRoll) {
       const end = seg.lastVoicedSample + seg.postRoll;
       if (this.opts.speculate && this.speculation?.endSample !== end) {
-        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence });
+        const previous = this.contextFor(seg.utteranceStart);
+        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence, previous });
         result.catch(() => undefined);
-        this.speculation = { utteranceId: this.utteranceId, endSample: end, result };
+        const speculation = { utteranceId: this.utteranceId, endSample: end, result };
+        this.speculation = speculation;
+        const minProbability = this.opts.earlyClose ?? 0;
+        if (minProbability > 0 && this.onSentenceEnd) {
+          const tell = this.onSentenceEnd;
+          result.then((r) => this.speculation === speculation && endsSentence(r, minProbability) && tell(speculation.utteranceId, end), () => undefined);
+        }
       }
       return;
     }
@@ -88,7 +120,7 @@ export class SpeculativeTranscriber {
     if (spoken < due) return;
     this.lastPartialAt = spoken;
     const id = this.utteranceId;
-    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language, { speech: this.meter.evidence }).then(
+    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language, { speech: this.meter.evidence, previous: this.contextFor(seg.utteranceStart) }).then(
       (r) => this.agree(id, r),
       () => undefined,
     );
@@ -99,10 +131,34 @@ export class SpeculativeTranscriber {
     const s = this.speculation;
     // The next utterance may be open already (a forced cut continues at once): its passes stay.
     if (u.id === this.utteranceId) this.reset();
+    let final: { result: WhisperResult; speculative: boolean };
     if (s && s.utteranceId === u.id && s.endSample === u.endSample) {
-      return { result: await s.result, speculative: true };
+      final = { result: await s.result, speculative: true };
+    } else {
+      const previous = this.contextFor(u.startSample);
+      final = { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id), previous }), speculative: false };
     }
-    return { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id) }), speculative: false };
+    if (final.result.text) this.said = { tokens: this.withoutClosingMark(final.result.tokens), endSample: u.lastVoicedSample };
+    return final;
+  }
+
+  /**
+   * The tokens without their closing full stop, question or exclamation mark (and timestamps after it): at a pause
+   * Whisper ends every fragment with one, and given as context it tells the decoder a new sentence starts.
+   */
+  private withoutClosingMark(tokens: readonly number[]): number[] {
+    const tok = this.whisper.tokenizer;
+    let end = tokens.length;
+    while (end > 0 && tok.isSpecial(tokens[end - 1])) end--;
+    while (end > 0 && /^\s*[.!?]+\s*$/.test(tok.pieceText(tokens[end - 1]) ?? 'x')) end--;
+    return tokens.slice(0, end);
+  }
+
+  /** The text said just before an utterance starting at `startSample`, when it continues it (continuity). */
+  private contextFor(startSample: number): readonly number[] | undefined {
+    if (!this.opts.continuity || !this.said) return undefined;
+    const pause = startSample - this.said.endSample;
+    return pause >= 0 && pause <= msToSamples(CONTINUITY_MAX_PAUSE_MS) ? this.said.tokens : undefined;
   }
 
   /**

@@ -111,8 +111,13 @@ export class SileroVad {
     this.level.reset();
   }
 
-  async probability(frame: Float32Array): Promise<number> {
-    const rms = frameRms(frame);
+  /** True when a frame this loud goes to the model; quieter ones are silence without asking it. */
+  hears(rms: number): boolean {
+    return rms >= this.gateRms;
+  }
+
+  /** The speech probability of one frame; `rms` is the frame's (frameRms), when the caller has it already. */
+  async probability(frame: Float32Array, rms = frameRms(frame)): Promise<number> {
     const gain = this.level.gain(rms);
     if (rms < this.gateRms) {
       this.gatedFrames++;

@@ -15,8 +15,13 @@ export interface DecoderShape {
 }
 
 export interface DecodeOptions {
-  /** Forced prompt: <|startoftranscript|>, language, task, <|notimestamps|>. */
+  /**
+   * Forced prompt: [<|startofprev|> earlier text] <|startoftranscript|>, language, task, <|notimestamps|>. The
+   * no-speech probability is read at <|startoftranscript|>'s position.
+   */
   prompt: number[];
+  /** Index of <|startoftranscript|> in `prompt` (0 without earlier text). */
+  startOfTranscriptAt?: number;
   maxTokens: number;
   /** 1 where a token may never be produced. */
   suppress: Uint8Array;
@@ -58,6 +63,8 @@ export interface DecodeResult {
   tokens: number[];
   /** Set when the stop rule ended decoding. */
   stoppedBy?: DecodeStop;
+  /** Log-probability of the last text token (not a timestamp or special token); 0 when there is none. */
+  lastTextLogprob: number;
   /** Sum of log-probabilities of the chosen tokens, end of text included. */
   sumLogprob: number;
   /** Probability of <|nospeech|> at the start-of-transcript position. */
@@ -158,6 +165,7 @@ export class WhisperDecoder {
     let sumLogprob = 0;
     let endedWithEot = false;
     let stoppedBy: DecodeStop | undefined;
+    let lastTextLogprob = 0;
     let out = await this.first(hidden, opts.prompt);
     const encoderCache: Record<string, ort.Tensor> = {};
     for (let i = 0; i < this.shape.layers; i++) {
@@ -165,7 +173,7 @@ export class WhisperDecoder {
       encoderCache[`past_key_values.${i}.encoder.value`] = out[`present.${i}.encoder.value`];
     }
     const firstLogits = out.logits.data as Float32Array;
-    const noSpeechProb = softmaxAt(firstLogits, 0, V, opts.noSpeech);
+    const noSpeechProb = softmaxAt(firstLogits, (opts.startOfTranscriptAt ?? 0) * V, V, opts.noSpeech);
     let logits = firstLogits;
     let row = opts.prompt.length - 1;
     const stepIds = new BigInt64Array(1);
@@ -175,7 +183,9 @@ export class WhisperDecoder {
       const next = opts.timestamps
         ? this.nextWithTimestamps(logits, offset, tokens, opts)
         : argmax(logits, offset, V, opts.suppress, step === 0 ? opts.beginSuppress : undefined);
-      sumLogprob += logits[offset + next] - logSumExp(logits, offset, V);
+      const logprob = logits[offset + next] - logSumExp(logits, offset, V);
+      sumLogprob += logprob;
+      if (next < opts.endOfText) lastTextLogprob = logprob;
       if (next === opts.endOfText) {
         endedWithEot = true;
         break;
@@ -208,7 +218,7 @@ export class WhisperDecoder {
       logits = out.logits.data as Float32Array;
       row = 0;
     }
-    return { tokens, sumLogprob, noSpeechProb, endedWithEot, stoppedBy };
+    return { tokens, sumLogprob, noSpeechProb, endedWithEot, stoppedBy, lastTextLogprob };
   }
 
   /** Greedy choice under Whisper's timestamp rules (openai/whisper decoding.py ApplyTimestampRules). */

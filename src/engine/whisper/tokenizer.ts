@@ -28,6 +28,8 @@ export interface SpecialTokens {
   translate: number;
   noTimestamps: number;
   noSpeech: number;
+  /** <|startofprev|>: what follows it, up to <|startoftranscript|>, is earlier text the decoder continues from. */
+  startOfPrev: number;
   /** First timestamp token (<|0.00|>); everything from here up is a timestamp. */
   timestampBegin: number;
 }
@@ -61,6 +63,7 @@ export class WhisperTokenizer {
       translate: need('<|translate|>'),
       noTimestamps: need('<|notimestamps|>'),
       noSpeech: named.get('<|nospeech|>') ?? need('<|nocaptions|>'),
+      startOfPrev: need('<|startofprev|>'),
       // Timestamp tokens are not listed in the tokenizer files: they follow <|notimestamps|>.
       timestampBegin: need('<|notimestamps|>') + 1,
     };

@@ -61,6 +61,8 @@ export interface WhisperResult {
   tokens: number[];
   language: string;
   avgLogprob: number;
+  /** Log-probability of the last text token: how sure Whisper was of the final word or punctuation mark. */
+  lastTokenLogprob: number;
   noSpeechProb: number;
   rejected?: string;
   timings: StageTimings;
@@ -70,7 +72,16 @@ export interface WhisperResult {
 export interface TranscribeOptions {
   /** The VAD's evidence that the audio is speech: the guards never drop what Silero clearly called speech. */
   speech?: SpeechEvidence;
+  /**
+   * Text tokens said just before this audio in the same dictation: the decoder continues from them (Whisper's
+   * <|startofprev|> prompt), so a fragment after a pause goes on with the sentence. At most MAX_PREVIOUS_TOKENS of
+   * the end are used; timestamps and special tokens are left out.
+   */
+  previous?: readonly number[];
 }
+
+/** Earlier text given to the decoder, at most (Whisper allows 223; a sentence or two is the context that matters). */
+export const MAX_PREVIOUS_TOKENS = 64;
 
 export interface ModelCacheOptions {
   /** Where edited models are kept between starts (modelCache.ts); undefined: edit in memory at each load. */
@@ -206,8 +217,12 @@ export class Whisper {
       const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
       const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
       const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
+      const previous = (options.previous ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(-MAX_PREVIOUS_TOKENS);
+      const context = previous.length > 0 ? [sp.startOfPrev, ...previous] : [];
+      const task = this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
       const result = await this.decoder.decode(hidden, {
-        prompt: this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps],
+        prompt: [...context, ...task],
+        startOfTranscriptAt: context.length,
         timestamps: this.window.timestamps
           ? { begin: sp.timestampBegin, last: frames / 2, maxInitial: MAX_INITIAL_TIMESTAMP, stopAt: Math.max(1, audioSteps - STOP_MARGIN_STEPS) }
           : undefined,
@@ -231,6 +246,7 @@ export class Whisper {
         tokens,
         language: this.tokenizer.languageCode(langId) ?? language,
         avgLogprob,
+        lastTokenLogprob: result.lastTextLogprob,
         noSpeechProb: result.noSpeechProb,
         rejected: rejected ? `${rejected}: "${text}"` : undefined,
         timings: {

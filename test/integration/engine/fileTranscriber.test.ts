@@ -67,6 +67,7 @@ function scriptedWhisper(script: ScriptedPass[], variableWindow = true): { whisp
       return {
         text: pass.rejected ? '' : decode(pass.tokens),
         tokens: pass.tokens,
+        lastTokenLogprob: 0,
         language,
         avgLogprob: -0.2,
         noSpeechProb: 0.01,

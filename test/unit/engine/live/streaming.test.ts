@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { Utterance, UtteranceSegmenter } from '../../../../src/engine/live/segmenter';
-import { SpeculativeTranscriber, tentativeAfter } from '../../../../src/engine/live/streaming';
+import { endsSentence, SpeculativeTranscriber, tentativeAfter } from '../../../../src/engine/live/streaming';
 import { SpeechEvidence } from '../../../../src/engine/whisper/guards';
 import { Whisper, WhisperResult } from '../../../../src/engine/whisper/whisper';
 
@@ -74,5 +74,48 @@ describe('partials and finals carry the VAD evidence of their utterance', () => 
     seg.push(frame, 0.9); // a blip: too short to keep
     for (let i = 0; i < 8; i++) seg.push(frame, 0.05);
     assert.deepStrictEqual(events, ['start 1', 'voiced', 'closed 1 max-length', 'start 2', 'voiced', 'closed 2 silence', 'start 3', 'voiced', 'closed 3 dropped']);
+  });
+});
+
+describe('early close: a speculative pass that ends a sentence', () => {
+  const sure = Math.log(0.9);
+  const table: [string, number, boolean][] = [
+    ['And so my fellow Americans.', sure, true],
+    ['What can you do for your country?', sure, true],
+    ['Stop!', sure, true],
+    ['He said "go."', sure, true],
+    ['And so my fellow Americans', sure, false], // no full stop yet
+    ['ask not what your country can do for you,', sure, false],
+    ['And so my fellow Americans.', Math.log(0.6), false], // Whisper not sure enough of its full stop
+    ['', sure, false],
+  ];
+  for (const [text, logprob, ends] of table) {
+    it(`${JSON.stringify(text)} at p=${Math.exp(logprob).toFixed(1)} ${ends ? 'ends' : 'does not end'} a sentence`, () => {
+      assert.strictEqual(endsSentence({ text, lastTokenLogprob: logprob, rejected: undefined }), ends);
+    });
+  }
+
+  it('a rejected pass never ends one', () => {
+    assert.strictEqual(endsSentence({ text: 'Thank you.', lastTokenLogprob: sure, rejected: 'no speech' }), false);
+  });
+
+  it('the segmenter closes early only after the post-roll, keeps it, and carries what follows as pre-roll', () => {
+    const seg = new UtteranceSegmenter({ hangoverMs: 600, preRollMs: 300, rejectSteady: false, energyAssist: false });
+    const speech = Float32Array.from({ length: 512 }, (_, i) => 0.1 * Math.sin(i / 3));
+    const quiet = new Float32Array(512);
+    for (let i = 0; i < 10; i++) seg.push(speech, 0.9);
+    seg.push(quiet, 0.05); // 32 ms of pause: shorter than the post-roll
+    assert.strictEqual(seg.closeNow(), undefined);
+    assert.ok(seg.speaking);
+    for (let i = 0; i < 8; i++) seg.push(quiet, 0.05); // 288 ms of pause
+    const u = seg.closeNow();
+    assert.ok(u);
+    assert.strictEqual(u.reason, 'sentence-end');
+    assert.strictEqual(u.endSample, u.lastVoicedSample + seg.postRoll);
+    assert.ok(!seg.speaking);
+    // Speech that goes on opens the next utterance with the pause's tail as pre-roll: nothing between is lost.
+    seg.push(speech, 0.9);
+    assert.ok(seg.speaking);
+    assert.ok(seg.utteranceStart <= u.endSample + 512 && seg.utteranceStart >= u.endSample, `next starts at ${seg.utteranceStart}, the early one ended at ${u.endSample}`);
   });
 });
