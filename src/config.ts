@@ -29,6 +29,7 @@ function ruleOf<T>(spec: AnySpec): Rule<T> {
       case 'integer': return Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
       case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
       case 'string': return typeof v === 'string' && (!spec.nonBlank || v.trim() !== '');
+      case 'strings': return Array.isArray(v) && v.every((s) => typeof s === 'string');
     }
   };
   const expect =
@@ -36,6 +37,7 @@ function ruleOf<T>(spec: AnySpec): Rule<T> {
     : type === 'boolean' ? 'true or false'
     : type === 'integer' ? `a whole number${unit}${range}`
     : type === 'number' ? `a number${unit}${range}`
+    : type === 'strings' ? 'a list of strings'
     : (spec.expect ?? 'a string');
   return { default: spec.default as T, check: check as (v: unknown) => v is T, expect };
 }

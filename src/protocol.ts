@@ -63,6 +63,11 @@ export interface EngineConfig {
    * VOICEFLOW_CACHE_DIR, else ~/.cache/voiceflow. The extension uses its global storage.
    */
   cacheDir?: string;
+  /**
+   * Terms Whisper should spell as given (identifiers, names), most relevant first: written after <|startofprev|>
+   * as its prompt, before any continuity context, cut to whole terms within the prompt's token budget.
+   */
+  vocabulary?: string[];
   /** The fast path's inference switches; the benchmark turns them one at a time (A/B). */
   levers?: EngineLevers;
 }

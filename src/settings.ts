@@ -42,16 +42,24 @@ type Shape<T> = [T] extends [boolean]
             nonBlank?: boolean;
           }
         : { type: 'enum'; values: readonly T[]; valueDescriptions?: readonly string[] }
-      : never;
+      : [T] extends [readonly string[]]
+        ? {
+            type: 'strings';
+            /** The engine's lists: at most this many strings, each non-empty and at most maxChars long. */
+            maxItems?: number;
+            maxChars?: number;
+          }
+        : never;
 export type Spec<T> = Common<T> & Shape<T>;
 /** A spec of any value, as the code that derives checks from the table sees it. */
 export type AnySpec = Common<unknown> & {
-  type: 'boolean' | 'integer' | 'number' | 'string' | 'enum';
+  type: 'boolean' | 'integer' | 'number' | 'string' | 'enum' | 'strings';
   min?: number;
   max?: number;
   open?: boolean;
   unit?: 'ms';
   maxChars?: number;
+  maxItems?: number;
   expect?: string;
   nonBlank?: boolean;
   values?: readonly unknown[];
@@ -62,6 +70,9 @@ export type AnySpec = Common<unknown> & {
 export const MAX_PATH_CHARS = 4096;
 /** Longest language code accepted ('en', 'haw', 'auto', ...). */
 const MAX_LANGUAGE_CHARS = 16;
+/** Vocabulary terms the engine accepts, and the longest term: the prompt holds far fewer tokens anyway (whisper.ts). */
+export const MAX_VOCABULARY_TERMS = 200;
+export const MAX_TERM_CHARS = 64;
 
 // ---- The engine's configuration (EngineConfig, src/protocol.ts) ------------------------------------------------
 
@@ -102,6 +113,13 @@ export const ENGINE_SETTINGS = {
     default: 'variable',
     ab: ['full'],
     description: "'variable': the encoder runs on the audio plus padding and decoding stops where the audio ends; 'full': the export's own 30 s window.",
+  },
+  vocabulary: {
+    type: 'strings',
+    maxItems: MAX_VOCABULARY_TERMS,
+    maxChars: MAX_TERM_CHARS,
+    default: [],
+    description: 'Terms given to Whisper as its prompt (identifiers, names), most relevant first; cut to the prompt budget.',
   },
 } satisfies { [K in EngineConfigField]-?: Spec<NonNullable<EngineConfig[K]>> | (Omit<Spec<string>, 'default'> & { default?: undefined }) };
 
@@ -181,6 +199,8 @@ export interface UserSettingValues {
   partials: boolean;
   /** Spoken punctuation, symbols, formatters and commands (src/grammar/) applied to what is dictated. */
   grammar: boolean;
+  /** The user's own terms for the vocabulary prompt (src/vocabulary/), before those from the editor. */
+  vocabulary: string[];
 }
 
 export type UserSetting<T> = Spec<T> & {
@@ -312,6 +332,15 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     applies: 'extension',
     order: 12,
   },
+  vocabulary: {
+    type: 'strings',
+    default: [],
+    description:
+      '**Words the speech model should know**: names and identifiers it would otherwise misspell (`kubectl`, `useState`). ' +
+      'Identifiers near the cursor and the lines of `.vscode/voiceflow-terms.txt` are added on their own.',
+    applies: 'extension',
+    order: 13,
+  },
   audioSource: {
     type: 'string',
     default: '',
@@ -342,7 +371,8 @@ export function profileDescription(p: Profile): string {
 export function manifestProperties(prefix = 'voiceflow.'): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [key, s] of Object.entries(USER_SETTINGS) as [string, AnySpec & { order: number }][]) {
-    const p: Record<string, unknown> = { type: s.type === 'enum' ? 'string' : s.type };
+    const p: Record<string, unknown> = { type: s.type === 'enum' ? 'string' : s.type === 'strings' ? 'array' : s.type };
+    if (s.type === 'strings') p.items = { type: 'string' };
     if (s.values) p.enum = [...s.values];
     if (s.valueDescriptions) p.enumDescriptions = [...s.valueDescriptions];
     p.default = s.default;

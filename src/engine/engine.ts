@@ -20,6 +20,7 @@ import { reverifyTrusted } from './models/fileStamp';
 import { ModelRegistry } from './models/registry';
 import { checkConfig, checkInitialize, checkListDevices, checkStart, checkTranscribeFile } from './params';
 import { SileroVad } from './live/vad';
+import { vocabularyPrompt } from './whisper/vocabularyPrompt';
 import { encoderWindow, Whisper } from './whisper/whisper';
 
 /** The configuration before any initialize: the settings table's defaults; levers at theirs (DEFAULT_LEVERS), merged where used. */
@@ -54,6 +55,8 @@ export class Engine {
   private reverifyTimer: NodeJS.Timeout | undefined;
   private readonly whispers: ModelRegistry<Whisper>;
   private readonly vads: ModelRegistry<SileroVad>;
+  /** The vocabulary prompt's tokens for the configured terms (every model has the same pinned tokenizer). */
+  private vocabularyTokens?: { terms: string; tokens: readonly number[] };
 
   constructor(private readonly out: EngineOutput) {
     const info = (m: string) => out.log('info', m);
@@ -96,7 +99,7 @@ export class Engine {
     const m = model ?? c.model;
     const v = await this.vadFor(c);
     const result = await this.whispers.with(this.whisperKey(c, m), this.loadWhisper(c, m), (whisper) =>
-      transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c)),
+      transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c), this.vocabularyFor(whisper)),
     );
     if (m !== this.config.model) this.releaseUnused();
     this.metrics.clippedSamples += result.ingest.clippedSamples;
@@ -121,7 +124,13 @@ export class Engine {
       level: (n) => out.level(n),
       partial: (n) => out.partial(n),
       error: (e) => out.error({ code: e.code, message: e.message, sessionId: id }),
-    }, { partials: c.partials, speculate: c.speculative, earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose, continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity });
+    }, {
+      partials: c.partials,
+      speculate: c.speculative,
+      earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose,
+      continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity,
+      vocabulary: () => this.vocabularyFor(whisper),
+    });
     this.session = s;
     // The session's models stay loaded until it ends, whatever the configuration does meanwhile.
     const releaseWhisper = this.whispers.hold(this.whisperKey(c));
@@ -157,6 +166,18 @@ export class Engine {
     await this.session?.stop();
     await this.capture.dispose();
     for (const p of [...this.whispers.all(), ...this.vads.all()]) await (await p)?.release();
+  }
+
+  /**
+   * The tokens of the configured vocabulary, the same array while the terms are the same (a speculative pass is the
+   * final only if decoded with the very prompt the final would use).
+   */
+  private vocabularyFor(whisper: Whisper): readonly number[] | undefined {
+    const terms = this.config.vocabulary;
+    if (terms.length === 0) return undefined;
+    const key = terms.join('\n');
+    if (this.vocabularyTokens?.terms !== key) this.vocabularyTokens = { terms: key, tokens: vocabularyPrompt(terms, whisper.tokenizer) };
+    return this.vocabularyTokens.tokens;
   }
 
   private warnOnce(message: string): void {

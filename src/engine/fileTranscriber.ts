@@ -132,6 +132,8 @@ interface WindowContext {
   detected: string;
   /** The VAD's probability of each frame of `samples` (none: the guards get no VAD evidence). */
   probabilities?: Float32Array;
+  /** The vocabulary prompt's tokens (vocabularyPrompt.ts). */
+  vocabulary?: readonly number[];
 }
 
 /**
@@ -146,6 +148,7 @@ async function transcribeWindow(ctx: WindowContext, start: number, end: number):
     // The VAD's evidence goes with the audio: the guards never drop what Silero clearly called speech.
     const r = await ctx.whisper.transcribe(ctx.samples.subarray(from, end), ctx.language, {
       speech: ctx.probabilities && speechEvidenceOf(ctx.probabilities, from, end),
+      vocabulary: ctx.vocabulary,
     });
     ctx.detected = r.language;
     const segment: SegmentResult = { startMs: from / 16, endMs: end / 16, text: r.text, timings: r.timings, rejected: r.rejected };
@@ -183,8 +186,9 @@ export async function transcribeSpeech(
   whisper: Whisper,
   language: string,
   probabilities?: Float32Array,
+  vocabulary?: readonly number[],
 ): Promise<{ segments: SegmentResult[]; language: string }> {
-  const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities };
+  const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities, vocabulary };
   const maxSamples = whisper.window.variable ? MAX_WINDOW_SAMPLES : ONE_WINDOW_SAMPLES;
   for (const [start, end] of speechWindows(regions, maxSamples)) await transcribeWindow(ctx, start, end);
   return { segments: ctx.segments, language: ctx.detected };
@@ -197,6 +201,7 @@ export async function transcribeFile(
   vad: SileroVad,
   language: string,
   opts: SegmenterOptions,
+  vocabulary?: readonly number[],
 ): Promise<TranscribeFileResult> {
   const t0 = performance.now();
   whisper.checkLanguage(language);
@@ -204,7 +209,7 @@ export async function transcribeFile(
   const probabilities = await vad.probabilities(audio.samples);
   const regions = await findSpeech(audio.samples, vad, opts, probabilities);
   const vadMs = performance.now() - t0;
-  const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language, probabilities);
+  const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language, probabilities, vocabulary);
   return {
     file,
     text: segments.map((s) => s.text).filter((t) => t.length > 0).join(' '),

@@ -54,6 +54,13 @@ const text = (maxChars: number): Check => (v, name) => {
   if (v.includes('\0')) throw invalid(`${name} contains a NUL character: ${quote(v)}.`);
 };
 const pathText = text(MAX_PATH_CHARS);
+/** A list of strings, each checked as `text`. */
+const texts = (maxItems: number, maxChars: number): Check => (v, name) => {
+  if (!Array.isArray(v)) throw invalid(`${name} must be a list of strings, not ${quote(v)}.`);
+  if (v.length > maxItems) throw invalid(`${name} holds ${v.length} strings; at most ${maxItems} are accepted.`);
+  const each = text(maxChars);
+  v.forEach((item, i) => each(item, `${name}[${i}]`));
+};
 
 /** Checks an object against a table of its fields: unknown fields are errors too (a misspelt setting is not ignored). */
 function checkObject(value: unknown, name: string, fields: Record<string, Check>, required: readonly string[] = []): void {
@@ -77,6 +84,7 @@ function checkOf(spec: AnySpec): Check {
       if (spec.open) return between(spec.min ?? -Infinity, spec.max ?? Infinity);
       return number(spec.min ?? -Infinity, spec.max ?? Infinity, spec.unit ? ` ${spec.unit}` : '', spec.type === 'integer');
     case 'string': return text(spec.maxChars ?? MAX_PATH_CHARS);
+    case 'strings': return texts(spec.maxItems ?? 0, spec.maxChars ?? MAX_PATH_CHARS);
   }
 }
 const checksOf = <K extends string>(table: Record<K, unknown>): Record<K, Check> =>

@@ -40,11 +40,11 @@ describe('settings (src/config.ts)', () => {
   it('each wrong type falls back to its default', () => {
     const { settings, warnings } = read({
       profile: 7, language: ['en'], microphone: true, captureBackend: 'alsa', vadThreshold: '0.3', hangoverMs: 12.5,
-      latencyWarningMs: null, latencyErrorMs: -1, audioSourceRealtime: 'yes', partials: 0,
+      latencyWarningMs: null, latencyErrorMs: -1, audioSourceRealtime: 'yes', partials: 0, vocabulary: 'kubectl',
     });
     // Each one its default (the defaults themselves are held to package.json below).
     assert.deepStrictEqual(settings, Object.fromEntries(Object.entries(USER_SETTINGS).map(([k, spec]) => [k, spec.default])));
-    assert.strictEqual(warnings.length, 9, warnings.join('\n')); // null reads as unset
+    assert.strictEqual(warnings.length, 10, warnings.join('\n')); // null reads as unset
   });
 
   it('warns once per wrong value, not on every read', () => {
@@ -57,7 +57,7 @@ describe('settings (src/config.ts)', () => {
     const values = {
       profile: 'custom', model: 'base', language: 'auto', microphone: 'USB Headset Mono', captureBackend: 'naudiodon', vadThreshold: 0.3,
       hangoverMs: 900, encoderWindow: 'full', latencyWarningMs: 0, latencyErrorMs: 2000, audioSource: '/tmp/a.wav',
-      audioSourceRealtime: false, partials: false, grammar: false,
+      audioSourceRealtime: false, partials: false, grammar: false, vocabulary: ['kubectl', 'useState'],
     };
     const { settings, warnings } = read(values);
     assert.deepStrictEqual(settings, values);

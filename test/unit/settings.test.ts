@@ -27,6 +27,14 @@ describe('settings table (src/settings.ts)', () => {
         if (spec.type === 'enum') fails('not-a-choice', 'a value outside its choices');
         if (spec.type === 'boolean') fails('true', 'a string');
         if (spec.type === 'string') fails('x'.repeat((spec.maxChars ?? 0) + 1), 'a string longer than its limit');
+        if (spec.type === 'strings') {
+          assert.doesNotThrow(() => check(Array.from({ length: spec.maxItems ?? 0 }, () => 'x'.repeat(spec.maxChars ?? 1)), key), `${key}: a full list`);
+          fails('kubectl', 'a string, not a list');
+          fails(Array.from({ length: (spec.maxItems ?? 0) + 1 }, () => 'x'), 'a list longer than its limit');
+          fails(['x'.repeat((spec.maxChars ?? 0) + 1)], 'a string longer than its limit');
+          fails([''], 'an empty string');
+          fails([7], 'a number');
+        }
         if (spec.type === 'integer' || spec.type === 'number') {
           if (spec.type === 'integer') fails((spec.default as number) + 0.5, 'a fraction');
           for (const [bound, outside] of [[spec.min, -1], [spec.max, +1]] as const) {

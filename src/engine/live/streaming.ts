@@ -34,6 +34,8 @@ export interface StreamingOptions {
   earlyClose?: number;
   /** Decode an utterance that follows the previous one within CONTINUITY_MAX_PAUSE_MS with its text as context. */
   continuity?: boolean;
+  /** The vocabulary prompt's tokens now (the client may change them mid-session); read at each pass. */
+  vocabulary?: () => readonly number[] | undefined;
 }
 
 /** The longest pause after which an utterance still continues the previous one's text (continuity), ms. */
@@ -61,6 +63,8 @@ export interface PartialText {
 interface Speculation {
   utteranceId: number;
   endSample: number;
+  /** The vocabulary prompt it was decoded with: a final under another prompt decodes again. */
+  vocabulary: readonly number[] | undefined;
   result: Promise<WhisperResult>;
 }
 
@@ -100,9 +104,10 @@ export class SpeculativeTranscriber {
       const end = seg.lastVoicedSample + seg.postRoll;
       if (this.opts.speculate && this.speculation?.endSample !== end) {
         const previous = this.contextFor(seg.utteranceStart);
-        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence, previous });
+        const vocabulary = this.opts.vocabulary?.();
+        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence, previous, vocabulary });
         result.catch(() => undefined);
-        const speculation = { utteranceId: this.utteranceId, endSample: end, result };
+        const speculation = { utteranceId: this.utteranceId, endSample: end, vocabulary, result };
         this.speculation = speculation;
         const minProbability = this.opts.earlyClose ?? 0;
         if (minProbability > 0 && this.onSentenceEnd) {
@@ -120,7 +125,8 @@ export class SpeculativeTranscriber {
     if (spoken < due) return;
     this.lastPartialAt = spoken;
     const id = this.utteranceId;
-    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language, { speech: this.meter.evidence, previous: this.contextFor(seg.utteranceStart) }).then(
+    const options = { speech: this.meter.evidence, previous: this.contextFor(seg.utteranceStart), vocabulary: this.opts.vocabulary?.() };
+    void this.whisper.transcribe(seg.snapshot(seg.streamPosition), this.language, options).then(
       (r) => this.agree(id, r),
       () => undefined,
     );
@@ -132,11 +138,12 @@ export class SpeculativeTranscriber {
     // The next utterance may be open already (a forced cut continues at once): its passes stay.
     if (u.id === this.utteranceId) this.reset();
     let final: { result: WhisperResult; speculative: boolean };
-    if (s && s.utteranceId === u.id && s.endSample === u.endSample) {
+    const vocabulary = this.opts.vocabulary?.();
+    if (s && s.utteranceId === u.id && s.endSample === u.endSample && s.vocabulary === vocabulary) {
       final = { result: await s.result, speculative: true };
     } else {
       const previous = this.contextFor(u.startSample);
-      final = { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id), previous }), speculative: false };
+      final = { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id), previous, vocabulary }), speculative: false };
     }
     if (final.result.text) this.said = { tokens: this.withoutClosingMark(final.result.tokens), endSample: u.lastVoicedSample };
     return final;

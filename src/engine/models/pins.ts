@@ -25,6 +25,8 @@ interface WhisperPin {
 const TOKENIZER_FILES = {
   'vocab.json': '50d6a919f0a0601d56a04eb583c780d18553aa388254ba3158eb6a00f13e2c1a',
   'added_tokens.json': 'ce949fe720c14311cb6c446e69cfe340dc669d7b006077a6feed6ae571dd7e88',
+  // Encoding the vocabulary prompt (WhisperTokenizer.encode).
+  'merges.txt': '2df2990a395e35e8dfbc7511e08c12d56018d8d04691e0133e5d63b21e154dc6',
 };
 
 export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {

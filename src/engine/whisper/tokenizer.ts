@@ -34,16 +34,31 @@ export interface SpecialTokens {
   timestampBegin: number;
 }
 
-/** Decodes Whisper token ids to text; knows the special tokens and the language tokens. */
+/** GPT-2's pre-tokenizer: BPE merges never cross these pieces (a word with its leading space, digits, punctuation). */
+const PRE_TOKEN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+
+/** Decodes Whisper token ids to text, and encodes text (byte-level BPE); knows the special and language tokens. */
 export class WhisperTokenizer {
   readonly special: SpecialTokens;
   /** Language code ('en') to its token id. */
   readonly languages = new Map<string, number>();
   private readonly pieces: string[] = [];
   private readonly byteOf = bytesToUnicode();
+  private readonly ids = new Map<string, number>();
+  private charOf?: string[];
+  /** Merge ("Ġ t") to its rank, read on the first encode: decoding never needs it. */
+  private ranks?: Map<string, number>;
 
-  constructor(vocab: Record<string, number>, addedTokens: Record<string, number>) {
-    for (const [piece, id] of Object.entries(vocab)) this.pieces[id] = piece;
+  constructor(
+    vocab: Record<string, number>,
+    addedTokens: Record<string, number>,
+    /** merges.txt's lines, or how to read them; without it `encode` throws. */
+    private readonly merges?: () => string,
+  ) {
+    for (const [piece, id] of Object.entries(vocab)) {
+      this.pieces[id] = piece;
+      this.ids.set(piece, id);
+    }
     const named = new Map<string, number>();
     for (const [piece, id] of Object.entries(addedTokens)) {
       this.pieces[id] = piece;
@@ -72,7 +87,61 @@ export class WhisperTokenizer {
   static fromDir(dir: string): WhisperTokenizer {
     const vocab = JSON.parse(fs.readFileSync(path.join(dir, 'vocab.json'), 'utf8')) as Record<string, number>;
     const added = JSON.parse(fs.readFileSync(path.join(dir, 'added_tokens.json'), 'utf8')) as Record<string, number>;
-    return new WhisperTokenizer(vocab, added);
+    return new WhisperTokenizer(vocab, added, () => fs.readFileSync(path.join(dir, 'merges.txt'), 'utf8'));
+  }
+
+  /** Token ids of plain text (no special tokens), as Whisper's own tokenizer writes it: byte-level BPE. */
+  encode(text: string): number[] {
+    const out: number[] = [];
+    for (const m of text.matchAll(PRE_TOKEN)) for (const piece of this.bpe(this.byteChars(m[0]))) out.push(this.ids.get(piece)!);
+    return out;
+  }
+
+  /** The printable stand-ins of the text's UTF-8 bytes, one a character. */
+  private byteChars(text: string): string[] {
+    if (!this.charOf) {
+      this.charOf = [];
+      for (const [ch, b] of this.byteOf) this.charOf[b] = ch;
+    }
+    return [...Buffer.from(text, 'utf8')].map((b) => this.charOf![b]);
+  }
+
+  /** Merges the lowest-ranked adjacent pair until none is in the merge list. */
+  private bpe(parts: string[]): string[] {
+    const ranks = this.mergeRanks();
+    for (;;) {
+      let best = -1;
+      let bestRank = Infinity;
+      for (let i = 0; i + 1 < parts.length; i++) {
+        const r = ranks.get(`${parts[i]} ${parts[i + 1]}`);
+        if (r !== undefined && r < bestRank) {
+          bestRank = r;
+          best = i;
+        }
+      }
+      if (best < 0) return parts;
+      const [a, b] = [parts[best], parts[best + 1]];
+      const next: string[] = [];
+      for (let i = 0; i < parts.length; i++) {
+        if (i + 1 < parts.length && parts[i] === a && parts[i + 1] === b) {
+          next.push(a + b);
+          i++;
+        } else next.push(parts[i]);
+      }
+      parts = next;
+    }
+  }
+
+  private mergeRanks(): Map<string, number> {
+    if (this.ranks) return this.ranks;
+    if (!this.merges) throw new Error('this tokenizer was built without merges.txt: it cannot encode');
+    const ranks = new Map<string, number>();
+    let rank = 0;
+    for (const line of this.merges().split('\n')) {
+      if (line === '' || line.startsWith('#version')) continue;
+      ranks.set(line, rank++);
+    }
+    return (this.ranks = ranks);
   }
 
   get vocabSize(): number {

@@ -11,6 +11,7 @@ import { WhisperEncoder } from './encoder';
 import { loopStopRule, rejectReason, repeatedTailStart, SpeechEvidence, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
+import { MAX_VOCABULARY_TOKENS } from './vocabularyPrompt';
 
 /**
  * How much audio the encoder sees. Whisper was trained on 30 s windows, its speech followed by (padded) silence;
@@ -78,6 +79,11 @@ export interface TranscribeOptions {
    * the end are used; timestamps and special tokens are left out.
    */
   previous?: readonly number[];
+  /**
+   * The vocabulary prompt's tokens (vocabularyPrompt.ts): written after <|startofprev|>, before `previous`, so terms
+   * it holds come out spelled as given. At most MAX_VOCABULARY_TOKENS are used.
+   */
+  vocabulary?: readonly number[];
 }
 
 /** Earlier text given to the decoder, at most (Whisper allows 223; a sentence or two is the context that matters). */
@@ -218,7 +224,8 @@ export class Whisper {
       const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
       const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
       const previous = (options.previous ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(-MAX_PREVIOUS_TOKENS);
-      const context = previous.length > 0 ? [sp.startOfPrev, ...previous] : [];
+      const vocabulary = (options.vocabulary ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(0, MAX_VOCABULARY_TOKENS);
+      const context = vocabulary.length + previous.length > 0 ? [sp.startOfPrev, ...vocabulary, ...previous] : [];
       const task = this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
       const result = await this.decoder.decode(hidden, {
         prompt: [...context, ...task],

@@ -1,0 +1,36 @@
+/**
+ * The vocabulary prompt: terms the client wants spelled as given ("userName", "kubectl"), written as Whisper's
+ * <|startofprev|> text, so the decoder continues from a context where they were already written.
+ */
+
+/** What the prompt needs of the tokenizer. */
+export interface TextEncoder {
+  encode(text: string): number[];
+}
+
+/**
+ * Whisper's limit for the <|startofprev|> text is 223 tokens (half its 448 positions, less the marker). Continuity
+ * keeps its MAX_PREVIOUS_TOKENS (64) after the vocabulary; the vocabulary gets the rest.
+ */
+export const MAX_PROMPT_TOKENS = 223;
+export const MAX_VOCABULARY_TOKENS = 159;
+
+/**
+ * The tokens of "term1, term2, ...": the terms in the order given (the client ranks them), each whole or not at all,
+ * cut where the next would pass `budget` tokens. Blank and repeated terms are left out.
+ */
+export function vocabularyPrompt(terms: readonly string[], tokenizer: TextEncoder, budget = MAX_VOCABULARY_TOKENS): number[] {
+  const out: number[] = [];
+  const seen = new Set<string>();
+  const comma = tokenizer.encode(',');
+  for (const raw of terms) {
+    const term = raw.replace(/\s+/g, ' ').trim();
+    if (!term || seen.has(term)) continue;
+    seen.add(term);
+    // Written after a space, as every word but the first of a sentence is: the pieces Whisper itself would write.
+    const tokens = [...(out.length > 0 ? comma : []), ...tokenizer.encode(` ${term}`)];
+    if (out.length + tokens.length > budget) break;
+    out.push(...tokens);
+  }
+  return out;
+}
