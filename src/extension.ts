@@ -18,6 +18,7 @@ import { GhostText } from './views/ghostText';
 import { ModelProgress } from './views/modelProgress';
 import { PerformancePanel } from './views/performancePanel';
 import { DictationStatusBar } from './views/statusBar';
+import { registerVoiceCommands } from './views/voiceCommands';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface VoiceFlowApi {
@@ -101,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
     vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel(prepareModel)),
     vscode.commands.registerCommand('voiceflow.showHistory', () => showHistory(history)),
+    registerVoiceCommands(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsEngine(e)) void engineHost.reconfigure().catch((err: Error) => log.warn(`Settings not applied: ${err.message}`));
       if (e.affectsConfiguration(SECTION)) statusBar.refresh();

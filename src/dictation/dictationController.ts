@@ -10,7 +10,9 @@ import {
 import { EngineHost } from './engineHost';
 import { feltLatencyMs } from './feltLatency';
 import { DictationHistory } from './history';
-import { insertAtCursor } from './insertion';
+import { interpret } from '../grammar/grammar';
+import { VoiceCommand } from '../grammar/tables';
+import { SpokenEdits } from './spokenEdits';
 import { DEFAULT_DEVICE, resolveMicrophone } from './microphone';
 import { GhostText } from '../views/ghostText';
 
@@ -41,6 +43,8 @@ export class DictationController implements vscode.Disposable {
   /** Serializes insertions so utterances land in the order they were spoken. */
   private inserting: Promise<void> = Promise.resolve();
   private readonly subscriptions: vscode.Disposable[];
+  /** The spoken grammar's side in the editor: spacing across utterances, and the voice commands. */
+  private readonly spoken = new SpokenEdits(() => void this.stop());
   /** Microphone notices already shown (a missing device is named once, not at every start). */
   private readonly toldMicrophone = new Set<string>();
   /** The text editor the user last worked in: the target when a webview (the performance panel) has the focus. */
@@ -53,6 +57,7 @@ export class DictationController implements vscode.Disposable {
     private readonly ghost: GhostText,
   ) {
     this.subscriptions = [
+      this.spoken,
       host.onDidFinal((n) => this.onFinal(n)),
       host.onDidPartial((n) => this.onPartial(n)),
       host.onDidChangeState((n) => this.onState(n.state, n.sessionId, n.device)),
@@ -199,21 +204,35 @@ export class DictationController implements vscode.Disposable {
     const t0 = performance.now();
     this.ghost.clear();
     const editor = this.targetEditor();
-    const outcome = editor ? await insertAtCursor(editor, n.text) : { inserted: false as const, reason: 'no text editor is active' };
+    const meaning = readSettings().grammar ? interpret(n.text) : undefined;
+    if (meaning?.kind === 'command') return this.command(meaning.command, editor);
+    const text = meaning ? meaning.text : n.text;
+    const outcome = editor ? await this.spoken.insert(editor, text, meaning) : { inserted: false as const, reason: 'no text editor is active' };
     const insertMs = performance.now() - t0;
     if (outcome.inserted) {
-      this.history.add({ text: n.text, at: Date.now(), insertedInto: editor!.document.uri.toString() });
+      this.history.add({ text, at: Date.now(), insertedInto: editor!.document.uri.toString() });
     } else {
-      await vscode.env.clipboard.writeText(n.text);
-      this.history.add({ text: n.text, at: Date.now(), notInserted: outcome.reason });
-      this.log.warn(`Not inserted (${outcome.reason}): "${n.text}" is on the clipboard and in the history.`);
+      await vscode.env.clipboard.writeText(text);
+      this.history.add({ text, at: Date.now(), notInserted: outcome.reason });
+      this.log.warn(`Not inserted (${outcome.reason}): "${text}" is on the clipboard and in the history.`);
       void vscode.window
-        .showWarningMessage(`VoiceFlow: ${outcome.reason}, so "${abbreviate(n.text)}" is on the clipboard and in the dictation history.`, 'Show History')
+        .showWarningMessage(`VoiceFlow: ${outcome.reason}, so "${abbreviate(text)}" is on the clipboard and in the dictation history.`, 'Show History')
         .then((pick) => pick && vscode.commands.executeCommand('voiceflow.showHistory'));
     }
     const feltMs = feltLatencyMs({ speechEndedAt: n.speechEndedAt, endOfSpeechToTextMs: n.endOfSpeechToTextMs, receivedAt, doneAt: Date.now() });
     const record: UtteranceRecord = { ...n, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted: outcome.inserted };
     for (const l of this.listeners) l.onUtterance(record);
+  }
+
+  /** A voice command ("scratch that"...): carried out, or the user is told why not. Commands are not history. */
+  private async command(command: VoiceCommand, editor: vscode.TextEditor | undefined): Promise<void> {
+    const outcome = await this.spoken.run(command, editor);
+    if (outcome.done) {
+      this.log.info(`Voice command: ${command}.`);
+    } else {
+      this.log.warn(`Voice command "${command}" not carried out: ${outcome.reason}.`);
+      void vscode.window.showWarningMessage(`VoiceFlow: "${command}": ${outcome.reason}.`);
+    }
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@
  * utterances it placed, wherever the focus went since.
  */
 import * as vscode from 'vscode';
-import { GrammarResult } from '../grammar/grammar';
+import { GrammarResult, LEFT_PUNCTUATION, TRAILING_PUNCTUATION } from '../grammar/grammar';
 import { VoiceCommand } from '../grammar/tables';
 import { insertAtCursor, InsertOutcome } from './insertion';
 import { capitalizeWords, InsertionTrail, TrailEntry } from './insertionTrail';
@@ -15,6 +15,8 @@ export class SpokenEdits implements vscode.Disposable {
   private readonly trail = new InsertionTrail();
   /** The next utterance attaches without a space ("no space", or one that ended with "(" or "_"). */
   private joinNext = false;
+  /** The last utterance ended with Whisper's own punctuation ("Hello."), which a "comma" said next replaces. */
+  private autoPunctuated = false;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly stopDictation: () => void) {
@@ -30,12 +32,30 @@ export class SpokenEdits implements vscode.Disposable {
 
   /** Inserts an utterance's text (`meaning` from the grammar; undefined when the grammar is off). */
   async insert(editor: vscode.TextEditor, text: string, meaning?: Extract<GrammarResult, { kind: 'insert' }>): Promise<InsertOutcome> {
+    if (meaning?.glueLeft && LEFT_PUNCTUATION.test(text)) this.selectWhisperPunctuation(editor);
     const outcome = await insertAtCursor(editor, text, { join: this.joinNext || !!meaning?.glueLeft });
     if (outcome.inserted) {
       this.trail.push({ uri: editor.document.uri.toString(), version: editor.document.version, pieces: outcome.pieces });
       this.joinNext = !!meaning?.glueRight;
+      this.autoPunctuated = !!meaning?.autoPunctuated;
     }
     return outcome;
+  }
+
+  /**
+   * When the cursor sits right after the last utterance and that ended with Whisper's own punctuation, selects it, so
+   * the spoken mark replaces it: "Hello." then "Comma." gives "Hello,". "scratch that" puts it back.
+   */
+  private selectWhisperPunctuation(editor: vscode.TextEditor): void {
+    const last = this.trail.last;
+    const sel = editor.selection;
+    if (!this.autoPunctuated || !last || editor.selections.length !== 1 || !sel.isEmpty) return;
+    if (last.uri !== editor.document.uri.toString() || last.pieces.length !== 1) return;
+    const piece = last.pieces[0];
+    const end = piece.offset + piece.text.length;
+    const mark = TRAILING_PUNCTUATION.exec(piece.text)?.[0];
+    if (!mark || editor.document.offsetAt(sel.active) !== end) return;
+    editor.selection = new vscode.Selection(editor.document.positionAt(end - mark.length), sel.active);
   }
 
   /** Carries out a voice command; `editor` is where dictation would insert now (undefined: none). */
@@ -43,6 +63,7 @@ export class SpokenEdits implements vscode.Disposable {
     switch (command) {
       case 'no space':
         this.joinNext = true;
+        this.autoPunctuated = false;
         return { done: true };
       case 'stop dictation':
         this.stopDictation();
@@ -66,6 +87,7 @@ export class SpokenEdits implements vscode.Disposable {
     const entry = this.trail.pop();
     if (!entry) return { done: false, reason: 'there is no dictated text left to scratch (or it was edited since)' };
     this.joinNext = false;
+    this.autoPunctuated = false;
     return this.rewrite(entry, (p) => p.replaced);
   }
 

@@ -13,8 +13,11 @@ import {
 } from './tables';
 
 export type GrammarResult =
-  /** `glueLeft`: no space before the text; `glueRight`: none before the next utterance. */
-  | { kind: 'insert'; text: string; glueLeft: boolean; glueRight: boolean }
+  /**
+   * `glueLeft`: no space before the text; `glueRight`: none before the next utterance; `autoPunctuated`: it ends with
+   * Whisper's own punctuation, which a punctuation word said next, alone, replaces ("Hello." then "Comma." is "Hello,").
+   */
+  | { kind: 'insert'; text: string; glueLeft: boolean; glueRight: boolean; autoPunctuated: boolean }
   | { kind: 'command'; command: VoiceCommand };
 
 interface Token {
@@ -202,7 +205,7 @@ function render(pieces: Piece[]): string {
 function literal(text: string, tokens: Token[]): GrammarResult | undefined {
   if (tokens[0]?.lower !== LITERAL || !tokens.slice(1).some((t) => t.word)) return undefined;
   const rest = text.trim().slice(tokens[0].text.length).replace(/^[\s,;:.!?-]+/u, '').replace(/[\s.,;:!?]+$/u, '');
-  return { kind: 'insert', text: rest, glueLeft: false, glueRight: false };
+  return { kind: 'insert', text: rest, glueLeft: false, glueRight: false, autoPunctuated: false };
 }
 
 /** What one utterance means: the grammar applied to Whisper's final text. */
@@ -254,6 +257,7 @@ export function interpret(text: string): GrammarResult {
     text: render(pieces),
     glueLeft: !!first?.grammar && first.glueLeft,
     glueRight: !!last?.grammar && last.glueRight,
+    autoPunctuated: !!last && !last.grammar && WHISPER_PUNCTUATION.has(last.text),
   };
 }
 
@@ -264,6 +268,10 @@ function dropWhisperPunctuation(pieces: Piece[]): void {
 
 /** Where a character before the insertion point already separates: no space is added after it. */
 const SEPARATED = /[\s([{"'`]$/u;
+/** A spoken punctuation mark that replaces Whisper's own at the end of the utterance before. */
+export const LEFT_PUNCTUATION = /^[.,;:!?]/u;
+/** Whisper's own punctuation at the end of an utterance. */
+export const TRAILING_PUNCTUATION = /[.,;:!?…]+$/u;
 /** Text that attaches to what is before it without a space. */
 const ATTACHES = /^[.,;:!?)\]}]/u;
 
@@ -274,6 +282,7 @@ const ATTACHES = /^[.,;:!?)\]}]/u;
 export function renderTranscript(results: readonly GrammarResult[]): string {
   let out = '';
   let glueNext = false;
+  let autoPunctuated = false;
   for (const r of results) {
     if (r.kind === 'command') {
       out += (out && !SEPARATED.test(out) ? ' ' : '') + `{${r.command}}`;
@@ -281,9 +290,11 @@ export function renderTranscript(results: readonly GrammarResult[]): string {
       continue;
     }
     if (r.text === '') continue;
+    if (autoPunctuated && r.glueLeft && LEFT_PUNCTUATION.test(r.text)) out = out.replace(TRAILING_PUNCTUATION, '');
     const space = out !== '' && !glueNext && !r.glueLeft && !SEPARATED.test(out) && !ATTACHES.test(r.text);
     out += (space ? ' ' : '') + r.text;
     glueNext = r.glueRight;
+    autoPunctuated = r.autoPunctuated;
   }
   return out;
 }

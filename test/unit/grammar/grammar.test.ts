@@ -32,6 +32,7 @@ describe('grammar: punctuation words, anywhere', () => {
       const alone = interpret(`${cap(said)}.`);
       assert.deepStrictEqual(alone, {
         kind: 'insert', text: entry.symbol, glueLeft: entry.glue === 'left' || entry.glue === 'both', glueRight: entry.glue === 'right' || entry.glue === 'both',
+        autoPunctuated: false,
       });
     });
   }
@@ -172,6 +173,12 @@ describe("grammar: Whisper's own punctuation", () => {
     it(`${JSON.stringify(said)} -> ${JSON.stringify(expected)}`, () => assert.strictEqual(text(said), expected));
   }
 
+  it("says when the text ends with Whisper's own punctuation (a punctuation word said next replaces it)", () => {
+    assert.strictEqual((interpret('Hello.') as { autoPunctuated: boolean }).autoPunctuated, true);
+    assert.strictEqual((interpret('Hello') as { autoPunctuated: boolean }).autoPunctuated, false);
+    assert.strictEqual((interpret('Hello period') as { autoPunctuated: boolean }).autoPunctuated, false);
+  });
+
   it('text with nothing spoken comes out exactly as Whisper wrote it', () => {
     for (const said of ['Hello, world.', "It's well-known, isn't it?", 'Pi is 3.14; e is 2.72!', 'He said "go" (twice)...', 'Go forward 10 meters.', '']) {
       assert.strictEqual(text(said), said);
@@ -184,6 +191,8 @@ describe('grammar: how utterances join (the CLI transcript)', () => {
 
   it('punctuation said alone attaches to the utterance before it', () => {
     assert.strictEqual(join('Hello', 'Comma.', 'world'), 'Hello, world');
+    assert.strictEqual(join('Hello.', 'Comma.', 'world.'), 'Hello, world.', "it replaces Whisper's period");
+    assert.strictEqual(join('Hello period', 'Comma.'), 'Hello.,', 'a spoken period stays');
     assert.strictEqual(join('user', 'Underscore.', 'name'), 'user_name');
     assert.strictEqual(join('call', 'Open paren.', 'x', 'Close paren.'), 'call (x)');
   });
