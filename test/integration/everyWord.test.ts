@@ -63,3 +63,49 @@ for (const model of MODEL_NAMES) {
     });
   });
 }
+
+/** The first phrase of 2+ words said twice back to back in `text` ("ask what you can do, ask what you can do"). */
+function doubledPhrase(text: string): string | undefined {
+  const w = words(text).split(' ').filter(Boolean);
+  for (let n = 2; 2 * n <= w.length; n++) {
+    for (let i = 0; i + 2 * n <= w.length; i++) {
+      if (w.slice(i, i + n).join(' ') === w.slice(i + n, i + 2 * n).join(' ')) return w.slice(i, i + n).join(' ');
+    }
+  }
+  return undefined;
+}
+
+describe('the ghost text never loops or doubles a prefix (jfk.wav live, default profile, 5 runs)', function () {
+  this.timeout(300000);
+  let engine: EngineClient;
+  before(async () => {
+    engine = startEngine();
+    await engine.initialize({});
+  });
+  after(async () => engine?.shutdown());
+
+  it('every partial, agreed and tentative text together, is free of a phrase said twice in a row', async () => {
+    const bad: string[] = [];
+    let partials = 0;
+    for (let run = 0; run < 5; run++) {
+      const seen: string[] = [];
+      const sub = engine.onPartial((p) => seen.push(`${p.text} ${p.tentative}`.trim()));
+      const ended = new Promise<void>((resolve) => {
+        const end = engine.onSessionEnd(() => {
+          end.dispose();
+          resolve();
+        });
+      });
+      await engine.start({ source: { kind: 'file', path: path.join(AUDIO_DIR, 'jfk.wav'), realtime: true } });
+      await ended;
+      sub.dispose();
+      partials += seen.length;
+      for (const ghost of seen) {
+        const doubled = doubledPhrase(ghost);
+        if (doubled) bad.push(`run ${run + 1}: "${ghost}" repeats "${doubled}"`);
+      }
+    }
+    assert.ok(partials >= 5, `only ${partials} partials in 5 runs`);
+    assert.deepStrictEqual(bad, []);
+  });
+});
