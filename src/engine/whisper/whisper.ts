@@ -11,7 +11,7 @@ import { WhisperEncoder } from './encoder';
 import { loopStopRule, rejectReason, repeatedTailStart, SpeechEvidence, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
-import { MAX_VOCABULARY_TOKENS } from './vocabularyPrompt';
+import { MAX_PROMPT_TOKENS, MAX_VOCABULARY_TOKENS } from './vocabularyPrompt';
 
 /**
  * How much audio the encoder sees. Whisper was trained on 30 s windows, its speech followed by (padded) silence;
@@ -223,8 +223,9 @@ export class Whisper {
       const seconds = Math.min(audio.length, CHUNK_SAMPLES) / 16000;
       const maxTokens = Math.min(MAX_TOKENS_PER_WINDOW, Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND)));
       const audioSteps = Math.floor(seconds / TIMESTAMP_STEP_S);
-      const previous = (options.previous ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(-MAX_PREVIOUS_TOKENS);
       const vocabulary = (options.vocabulary ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(0, MAX_VOCABULARY_TOKENS);
+      const previousRoom = Math.min(MAX_PREVIOUS_TOKENS, MAX_PROMPT_TOKENS - vocabulary.length);
+      const previous = (options.previous ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(-previousRoom);
       const context = vocabulary.length + previous.length > 0 ? [sp.startOfPrev, ...vocabulary, ...previous] : [];
       const task = this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
       const result = await this.decoder.decode(hidden, {
