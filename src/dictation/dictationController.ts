@@ -13,6 +13,7 @@ import { DictationHistory } from './history';
 import { interpret } from '../grammar/grammar';
 import { VoiceCommand } from '../grammar/tables';
 import { SpokenEdits } from './spokenEdits';
+import { WorkspaceVocabulary } from './workspaceVocabulary';
 import { DEFAULT_DEVICE, resolveMicrophone } from './microphone';
 import { GhostText } from '../views/ghostText';
 
@@ -45,6 +46,8 @@ export class DictationController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** The spoken grammar's side in the editor: spacing across utterances, and the voice commands. */
   private readonly spoken = new SpokenEdits(() => void this.stop());
+  /** The terms Whisper is prompted with, from the editor around the cursor; identifiers said alone. */
+  private readonly vocabulary: WorkspaceVocabulary;
   /** Microphone notices already shown (a missing device is named once, not at every start). */
   private readonly toldMicrophone = new Set<string>();
   /** The text editor the user last worked in: the target when a webview (the performance panel) has the focus. */
@@ -56,7 +59,9 @@ export class DictationController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly ghost: GhostText,
   ) {
+    this.vocabulary = new WorkspaceVocabulary(() => (this.sessionId !== undefined ? host.engine() : undefined), () => this.targetEditor(), log);
     this.subscriptions = [
+      this.vocabulary,
       this.spoken,
       host.onDidFinal((n) => this.onFinal(n)),
       host.onDidPartial((n) => this.onPartial(n)),
@@ -122,6 +127,7 @@ export class DictationController implements vscode.Disposable {
           void vscode.window.showWarningMessage(`VoiceFlow: ${choice.notice}`);
         }
       }
+      await this.vocabulary.send(engine);
       const { sessionId, device } = await engine.start({ source: this.source });
       this.sessionId = sessionId;
       this.log.info(`Dictation started on ${device} (session ${sessionId}).`);
@@ -204,9 +210,10 @@ export class DictationController implements vscode.Disposable {
     const t0 = performance.now();
     this.ghost.clear();
     const editor = this.targetEditor();
-    const meaning = readSettings().grammar ? interpret(n.text) : undefined;
+    const heard = this.vocabulary.spell(n.text);
+    const meaning = readSettings().grammar ? interpret(heard) : undefined;
     if (meaning?.kind === 'command') return this.command(meaning.command, editor);
-    const text = meaning ? meaning.text : n.text;
+    const text = meaning ? meaning.text : heard;
     const outcome = editor ? await this.spoken.insert(editor, text, meaning) : { inserted: false as const, reason: 'no text editor is active' };
     const insertMs = performance.now() - t0;
     if (outcome.inserted) {
