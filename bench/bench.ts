@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: this project's engine against the transformers.js peer on the same Whisper int8 weights.
  * Per model: every clip runs alternately (engine, peer, engine, peer, ...) after one untimed warm-up of each; then
- * WER, latency percentiles, engine memory, words hallucinated for silence and noise; the cold start (fork to
+ * WER, latency percentiles, engine memory, words hallucinated for silence and noise; the second peer, whisper.cpp
+ * (bench/whispercpp.ts), on the same clips with the full and the cut encoder window; the cold start (fork to
  * listening); and the live section (bench/live.ts: dictation from a fake PulseAudio microphone, skipped with one line
  * where pulseaudio is not installed). Tiny also gets: the engine's idle CPU while listening to silence, the lever A/B
  * (bench/levers.ts, the encoder window's included), the streaming A/B (bench/streamingAb.ts) and the soak
@@ -10,31 +11,29 @@
  * .bench/results.json.
  * Env: VOICEFLOW_TEST_AUDIO (audio folder), BENCH_RUNS (default 3), BENCH_MODELS (default tiny,base), BENCH_LEVERS
  * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 20, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips), BENCH_DEV
- * (0 skips the dev set).
+ * (0 skips the dev set), BENCH_WHISPERCPP (0 skips whisper.cpp).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MODEL_NAMES, ModelName } from '../src/protocol';
-import { Contention, contentionBetween, sampleCpu } from './contention';
-import { Clip, audioDir, loadAudio16k, makeTempDir, readManifest, writeSyntheticClips } from './clips';
+import { contentionBetween, sampleCpu } from './contention';
+import { Clip, audioDir, makeTempDir, readManifest, writeSyntheticClips } from './clips';
 import { measureColdStart } from './coldStart';
 import { measureDevSet } from './devset';
-import { EngineRunner } from './engineRunner';
+import { SILENCE_SECONDS, benchModel, withContention } from './engineVsPeer';
 import { fastPathRows, formatFastPath } from './fastPath';
-import { measureIdleCpu } from './idleCpu';
 import { measureLevers } from './levers';
 import { formatLongAudio, measureLongAudio } from './longAudio';
 import { liveSkipped, measureLive } from './live';
-import { PeerAsr } from './peer';
 import { formatHeader, formatModel } from './report';
-import { BenchResults, ClipResult, ModelResult, runAlternately, summarize } from './results';
+import { BenchResults, ModelResult } from './results';
 import { measureSoak } from './soak';
 import { measureStreaming } from './streamingAb';
+import { WhisperCppPeer, measureWhisperCpp, prepareWhisperCpp } from './whispercpp';
 
 /** The model of the sections run once (idle CPU, lever and streaming A/B, soak): the default. */
 const DEFAULT_MODEL: ModelName = 'tiny';
-const SILENCE_SECONDS = 30;
 
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -72,65 +71,16 @@ function parseEnv(): BenchEnv {
 
 const progress = (s: string) => process.stderr.write(s);
 
-async function benchClip(engine: EngineRunner, peer: PeerAsr, clip: Clip, runs: number): Promise<ClipResult> {
-  const audio = loadAudio16k(clip.path);
-  const peerRun = async () => {
-    const t0 = performance.now();
-    const text = await peer.transcribe(audio);
-    return { ms: performance.now() - t0, text };
-  };
-  const [e, p] = await runAlternately([() => engine.transcribe(clip.path), peerRun], runs);
-  return { clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, engine: e, peer: p, speedup: p.medianMs / e.medianMs };
-}
-
-async function benchModel(model: ModelName, clips: Clip[], silence: Clip, runs: number, enginePath: string, root: string): Promise<ModelResult> {
-  progress(`[${model}] loading the engine and the peer...\n`);
-  const engine = await EngineRunner.start(enginePath, { model });
-  let peer: PeerAsr | undefined;
-  try {
-    peer = await PeerAsr.load(model, root);
-    const results: ClipResult[] = [];
-    for (const clip of clips) {
-      progress(`[${model}] ${clip.name} `);
-      const r = await benchClip(engine, peer, clip, runs);
-      progress(`engine ${Math.round(r.engine.medianMs)} ms, peer ${Math.round(r.peer.medianMs)} ms\n`);
-      results.push(r);
-    }
-    const rssBytes = await engine.rssBytes();
-    let idleCpu;
-    if (model === DEFAULT_MODEL) {
-      progress(`[${model}] listening to ${SILENCE_SECONDS} s of silence at real-time pace for idle CPU...\n`);
-      idleCpu = await measureIdleCpu(engine.client, silence.path, SILENCE_SECONDS);
-    }
-    return {
-      model,
-      engineInit: { loadMs: engine.init.loadMs, cachedEdits: engine.init.cachedEdits },
-      peerLoadMs: peer.loadMs,
-      clips: results,
-      engine: { ...summarize(results.map((c) => ({ ...c, runs: c.engine }))), rssBytes },
-      peer: summarize(results.map((c) => ({ ...c, runs: c.peer }))),
-      ...(idleCpu ? { idleCpu } : {}),
-    };
-  } finally {
-    await peer?.dispose();
-    await engine.shutdown();
-  }
-}
-
-/** Runs a section and records the CPU other processes used meanwhile (Linux). */
-async function withContention<T extends { contention?: Contention }>(cpus: number, run: () => Promise<T>): Promise<T> {
-  const before = sampleCpu();
-  const result = await run();
-  const contention = contentionBetween(before, sampleCpu(), cpus);
-  if (contention) result.contention = contention;
-  return result;
-}
-
 /** Everything for one model, one section after another: only one section's engines (and the fake mic) run at a time. */
-async function benchModelSections(model: ModelName, speech: Clip[], synthetic: { silence: Clip; noise: Clip }, env: BenchEnv, cpus: number, root: string, tmp: string): Promise<ModelResult> {
+async function benchModelSections(model: ModelName, speech: Clip[], synthetic: { silence: Clip; noise: Clip }, env: BenchEnv, cpus: number, root: string, tmp: string, wcpp: WhisperCppPeer | { skipped: string }): Promise<ModelResult> {
   const enginePath = path.join(root, 'dist', 'engine.js');
   const clips = [...speech, synthetic.silence, synthetic.noise];
-  const result = await withContention(cpus, () => benchModel(model, clips, synthetic.silence, env.runs, enginePath, root));
+  const result = await withContention(cpus, () => benchModel(model, clips, env.runs, enginePath, root, model === DEFAULT_MODEL ? synthetic.silence : undefined));
+  if ('skipped' in wcpp) result.whisperCpp = wcpp;
+  else {
+    result.whisperCpp = await measureWhisperCpp(wcpp, model, clips, env.runs);
+    if ('skipped' in result.whisperCpp) progress(`[${model}] whisper.cpp: not run (${result.whisperCpp.skipped})\n`);
+  }
   if (env.coldRuns > 0) result.coldStart = await measureColdStart(enginePath, model, env.coldRuns, tmp);
   if (model === DEFAULT_MODEL && env.levers) result.levers = await withContention(cpus, () => measureLevers(enginePath, model, clips, env.runs));
   progress(`[live] ${model} engine listening to a fake microphone...\n`);
@@ -170,8 +120,10 @@ async function main(): Promise<void> {
       audioDir: dir,
       runsPerClip: env.runs,
     };
+    const wcpp = await prepareWhisperCpp(root, env.models);
+    if ('skipped' in wcpp) progress(`whisper.cpp: not run (${wcpp.skipped})\n`);
     const modelResults: ModelResult[] = [];
-    for (const model of env.models) modelResults.push(await benchModelSections(model, speech, synthetic, env, header.machine.cpus, root, tmp));
+    for (const model of env.models) modelResults.push(await benchModelSections(model, speech, synthetic, env, header.machine.cpus, root, tmp, wcpp));
     const fastPath = fastPathRows(modelResults);
     const results: BenchResults = { date: new Date().toISOString(), ...header, fastPath, models: modelResults, totalMs: performance.now() - t0 };
     const out = path.join(root, '.bench', 'results.json');

@@ -2,7 +2,8 @@
 import { formatDevSet } from './devset';
 import { LeverAbResult } from './levers';
 import { LiveResult, liveSkipped } from './live';
-import { BenchResults, ModelResult, WHOLE_FILE_CLIP } from './results';
+import { BenchResults, ImplSummary, ModelResult, WHOLE_FILE_CLIP } from './results';
+import { whisperCppSkipped } from './whispercppOutput';
 
 /** A 1-minute load average above this per core, before the run, means something else competed for the CPU. */
 const BUSY_LOAD_PER_CPU = 0.25;
@@ -60,6 +61,74 @@ function summaryTable(m: ModelResult): string {
 function contentionCell(c: { otherCpuPercent: number; stealPercent: number }): string {
   const warn = c.otherCpuPercent > BUSY_OTHER_CPU_PERCENT ? ' (WARNING: contention, latencies inflated)' : '';
   return `${c.otherCpuPercent.toFixed(1)}% of one core, steal ${c.stealPercent.toFixed(1)}%${warn}`;
+}
+
+/** ours / peer (engine ms / peer ms: under 1, the engine is faster). */
+const ratio = (ours: number, peer: number) => (Number.isFinite(ours) && Number.isFinite(peer) && peer > 0 ? `${(ours / peer).toFixed(2)}` : '-');
+
+/**
+ * Both peers beside the engine: transformers.js (alternating with the engine) and whisper.cpp right after, with the
+ * full encoder window and the window cut to the clip; figures as in the summary, and ours / peer.
+ */
+export function peersTables(m: ModelResult): string[] {
+  const w = m.whisperCpp;
+  if (!w) return [];
+  if (whisperCppSkipped(w)) return [`whisper.cpp: not run (${w.skipped}).`, ''];
+  const cols: { name: string; s: ImplSummary; load: string; rss: string; busy: string }[] = [
+    { name: 'engine', s: m.engine, load: ms(m.engineInit.loadMs), rss: mb(m.engine.rssBytes), busy: m.contention ? contentionCell(m.contention) : '-' },
+    { name: 'transformers.js', s: m.peer, load: ms(m.peerLoadMs), rss: '(in the bench process)', busy: '(with the engine)' },
+    ...w.modes.map((x) => ({
+      name: `whisper.cpp, ${x.label === 'full' ? 'full window' : `audio_ctx ${x.label}`}`,
+      s: x.summary,
+      load: ms(x.loadMs),
+      rss: x.rssPeakMb !== undefined ? `${Math.round(x.rssPeakMb)} MB (peak)` : '-',
+      busy: `busy_other mean ${x.busyOther.mean.toFixed(2)}, max ${x.busyOther.max.toFixed(2)}${x.contention ? `; ${contentionCell(x.contention)}` : ''}`,
+    })),
+  ];
+  const e = m.engine;
+  const rows = cols.map((c) => [
+    c.name,
+    `${pct(c.s.wer.wer)} (${c.s.wer.errors}/${c.s.wer.referenceWords})`,
+    `${ms(c.s.p50Ms)} / ${ms(c.s.p95Ms)}`,
+    `${ms(c.s.shortP50Ms)} / ${ms(c.s.shortP95Ms)}`,
+    ms(c.s.wholeFileMs),
+    `${c.s.silenceWords} / ${c.s.noiseWords}`,
+    c.load,
+    c.rss,
+    `${ratio(e.p50Ms, c.s.p50Ms)} / ${ratio(e.shortP50Ms, c.s.shortP50Ms)} / ${ratio(e.wholeFileMs, c.s.wholeFileMs)}`,
+    c.busy,
+  ]);
+  const [full, cut] = [w.modes[0], w.modes[1]];
+  const clips = m.clips.map((c, i) => {
+    const [f, k] = [full?.clips[i], cut?.clips[i]];
+    return [
+      c.clip,
+      c.seconds.toFixed(1),
+      ms(c.engine.medianMs),
+      ms(c.peer.medianMs),
+      f ? ms(f.runs.medianMs) : '-',
+      k ? `${ms(k.runs.medianMs)} (${k.audioCtx})` : '-',
+      `${f ? f.busyOther.toFixed(2) : '-'} / ${k ? k.busyOther.toFixed(2) : '-'}`,
+      f ? quote(f.runs.text) : '-',
+      k ? (f && k.runs.text === f.runs.text ? '(same)' : quote(k.runs.text)) : '-',
+    ];
+  });
+  return [
+    `### whisper-${m.model} peers side by side: engine vs transformers.js vs whisper.cpp (${w.binding}, ${w.ggml} rebuilt from the same int8 ONNX, ${w.threads} threads; run after the engine/peer rounds, ${w.runs} timed run${w.runs === 1 ? '' : 's'} per clip after 1 warm-up); "ours / peer" = engine ms / peer ms`,
+    '',
+    table(
+      ['', 'WER', 'p50 / p95 ms', '1-3 s p50 / p95 ms', `${WHOLE_FILE_CLIP} ms`, 'words silence / noise', 'load ms', 'RSS', 'ours / peer: p50 / 1-3 s p50 / jfk', 'CPU used by other processes'],
+      rows,
+      [false, true, true, true, true, true, true, true, true, false],
+    ),
+    '',
+    table(
+      ['clip', 's', 'engine ms', 'transformers.js ms', 'whisper.cpp full ms', 'whisper.cpp cut ms (audio_ctx)', 'busy_other full / cut', 'whisper.cpp full text', 'whisper.cpp cut text'],
+      clips,
+      [false, true, true, true, true, true, true],
+    ),
+    '',
+  ];
 }
 
 /** The A/B of the encoder window, from the lever A/B: the default engine ('variable') against the one with encoderWindow 'full'. */
@@ -249,6 +318,7 @@ export function formatModel(m: ModelResult, runs: number): string {
     '',
     summaryTable(m),
     '',
+    ...peersTables(m),
     ...coldStartTables(m),
     ...leverTables(m.levers, runs),
     ...windowTables(m),
@@ -265,7 +335,7 @@ export function formatHeader(r: Pick<BenchResults, 'machine' | 'audioDir' | 'run
     ? `\nWARNING: the machine was busy before the run (1-min load ${loadAvg1mBefore.toFixed(2)} on ${cpus} cores): latencies are inflated.`
     : '';
   return [
-    '# VoiceFlow benchmark: engine vs transformers.js 4.3.1',
+    '# VoiceFlow benchmark: engine vs transformers.js 4.3.1 and whisper.cpp (@napi-rs/whisper 0.0.4)',
     `${cpus} x ${cpuModel}, ${platform}, Node ${node}; 1-min load before the run ${loadAvg1mBefore.toFixed(2)}; audio from ${r.audioDir}${busy}`,
     '',
   ].join('\n');

@@ -12,6 +12,7 @@ import { SoakResult } from './soak';
 import { StreamingAbResult } from './streamingAb';
 import { median, percentile } from './stats';
 import { WerResult, normalizeWords, wordErrorRate } from '../eval/wer';
+import type { WhisperCppOutcome } from './whispercppOutput';
 
 /** Utterances and clips this long (seconds, inclusive) are the fast path's short-dictation figures. */
 export const SHORT_SECONDS = { min: 1, max: 3 };
@@ -71,6 +72,8 @@ export interface ModelResult {
   peer: ImplSummary;
   /** CPU other processes used while this model's engine and peer ran the clips (Linux). */
   contention?: Contention;
+  /** The second peer, whisper.cpp, on the same clips right after (full and cut encoder window), or why it did not run. */
+  whisperCpp?: WhisperCppOutcome;
   /** Tiny only: the engine listening to 30 s of silence from a file at real-time pace. */
   idleCpu?: IdleCpuResult;
   /** Fork to listening; absent when BENCH_COLD_RUNS is 0. */
