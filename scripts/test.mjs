@@ -1,20 +1,24 @@
 // `npm test` and its tiers. Builds once, then runs every step of the chosen tiers even when one fails, and ends with
 // one summary of what failed (a failing unit test does not hide the VS Code suite's result).
-//   node scripts/test.mjs [unit|integration|vscode]...   (no argument: lint and every tier)
+//   node scripts/test.mjs [lint|unit|integration|vscode]... [-- ARGS]   (no tier: lint and every tier)
+// ARGS go to the chosen tiers' runners: mocha for unit and integration, runExtensionTests for vscode
+// (e.g. `npm run test:vscode -- --grep smoke --no-ui`, `npm run test:unit -- --grep spacing`).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const asked = process.argv.slice(2);
-const tiers = asked.length ? asked : ['lint', 'unit', 'integration', 'vscode'];
 const known = ['lint', 'unit', 'integration', 'vscode'];
-for (const t of tiers) {
-  if (!known.includes(t)) {
-    console.error(`Unknown test tier "${t}": use ${known.join(', ')}.`);
-    process.exit(2);
-  }
+const argv = process.argv.slice(2);
+// Tier names first; from the first argument that is not one (an option such as --grep), the rest is passed on.
+const firstExtra = argv.findIndex((a) => !known.includes(a));
+const asked = firstExtra < 0 ? argv : argv.slice(0, firstExtra);
+const extra = firstExtra < 0 ? [] : argv.slice(firstExtra).filter((a, i) => !(i === 0 && a === '--'));
+if (extra.length && !extra[0].startsWith('-')) {
+  console.error(`Unknown test tier "${extra[0]}": use ${known.join(', ')} (options for the runners after them, e.g. --grep NAME).`);
+  process.exit(2);
 }
+const tiers = asked.length ? asked : ['lint', 'unit', 'integration', 'vscode'];
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 // Where the tests read real speech (as test/audioFixtures.ts decides); fetched from public sources when absent.
@@ -27,7 +31,7 @@ function testAudio() {
   }
   return spawnSync(process.execPath, [path.join(root, 'scripts', 'fetch-test-audio.mjs'), audioDir], { cwd: root, stdio: 'inherit' }).status;
 }
-const mocha = (dir) => [bin('mocha'), [`out/test/${dir}/**/*.test.js`]];
+const mocha = (dir) => [bin('mocha'), [`out/test/${dir}/**/*.test.js`, ...extra]];
 
 const steps = [
   // Compiled tests from a previous layout would still be found by the globs: start from an empty out/.
@@ -39,7 +43,7 @@ const steps = [
   { name: 'unit tests', cmd: mocha('unit'), tier: 'unit' },
   { name: 'test audio (real speech)', run: testAudio, tier: ['integration', 'vscode'], needed: true },
   { name: 'integration tests (real models and speech)', cmd: mocha('integration'), tier: 'integration', needsAudio: true },
-  { name: 'VS Code tests (code-server)', cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js']], tier: 'vscode', needsAudio: true },
+  { name: 'VS Code tests (code-server)', cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js', ...extra]], tier: 'vscode', needsAudio: true },
 ];
 
 const failed = [];

@@ -13,7 +13,7 @@ import { insertAtCursor } from './dictation/insertion';
 import { reportMarkdown } from './performanceReport';
 import { ModelName, MODEL_NAMES } from './protocol';
 import { profileDescription } from './settings';
-import { PanelSnapshot } from './views/panelProtocol';
+import { PanelCommand, PanelSnapshot } from './views/panelProtocol';
 import { GhostText } from './views/ghostText';
 import { ModelProgress } from './views/modelProgress';
 import { PerformancePanel } from './views/performancePanel';
@@ -30,6 +30,8 @@ export interface VoiceFlowApi {
   dictating(): boolean;
   /** The interim text shown at the cursor now ('' when none). */
   ghostText(): string;
+  /** Handles a message as if the panel's page had sent it (its Start button sends toggleDictation). */
+  panelMessage(m: PanelCommand): void;
 }
 
 let host: EngineHost | undefined;
@@ -117,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     enginePid: () => engineHost.pid,
     dictating: () => dictation.dictating,
     ghostText: () => ghost.text,
+    panelMessage: (m) => performance.receive(m),
   };
 }
 

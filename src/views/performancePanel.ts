@@ -181,6 +181,11 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
     this.sendSnapshot();
   }
 
+  /** A message from the panel's page (also the test API's way to press its buttons). */
+  receive(m: PanelCommand): void {
+    this.onCommand(m);
+  }
+
   private onCommand(m: PanelCommand): void {
     if (m.type === 'ready') this.sendAll();
     else if (m.type === 'toggleDictation') this.sources.toggleDictation();

@@ -188,6 +188,18 @@ describe('VoiceFlow in a real VS Code', function () {
     assert.strictEqual(editor.document.getText(), 'Start.', 'two undos remove the two utterances, and nothing else is left to undo');
   });
 
+  it("the panel's Start button dictates into the editor the user last used, not into the panel", async function () {
+    const editor = await openDoc('beside-panel.txt', 'Robot, ');
+    await vscode.commands.executeCommand('voiceflow.showPerformance');
+    await until('the panel', () => api.panelVisible());
+    await until('the panel to have the focus', () => (vscode.window.activeTextEditor === undefined ? true : undefined));
+    await setSetting('audioSource', path.join(AUDIO_DIR, 'goforward.wav'));
+    api.panelMessage({ type: 'toggleDictation' }); // what the Start button sends
+    await until('dictation to start', () => api.dictating());
+    await until('the dictation to end', () => !api.dictating(), 120000);
+    assert.strictEqual(words(editor.document.getText()), words('Robot, go forward ten meters.'));
+  });
+
   it('the performance panel opens and shows real numbers', async function () {
     await vscode.commands.executeCommand('voiceflow.showPerformance');
     await until('the panel', () => api.panelVisible());
