@@ -11,7 +11,8 @@
  * .bench/results.json.
  * Env: VOICEFLOW_TEST_AUDIO (audio folder), BENCH_RUNS (default 3), BENCH_MODELS (default tiny,base), BENCH_LEVERS
  * (0 skips the lever A/B), BENCH_SOAK_MINUTES (default 20, 0 skips), BENCH_COLD_RUNS (default 5, 0 skips), BENCH_DEV
- * (0 skips the dev set), BENCH_WHISPERCPP (0 skips whisper.cpp).
+ * (0 skips the dev set), BENCH_WHISPERCPP (0 skips whisper.cpp), BENCH_VOCABULARY (0 skips the vocabulary prompt's section,
+ * bench/vocabulary.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -26,9 +27,10 @@ import { fastPathRows, formatFastPath } from './fastPath';
 import { measureLevers } from './levers';
 import { formatLongAudio, measureLongAudio } from './longAudio';
 import { liveSkipped, measureLive } from './live';
-import { formatHeader, formatModel } from './report';
+import { formatHeader, formatModel, table } from './report';
 import { BenchResults, ModelResult } from './results';
 import { measureSoak } from './soak';
+import { formatVocabulary, measureVocabulary } from './vocabulary';
 import { measureStreaming } from './streamingAb';
 import { WhisperCppPeer, measureWhisperCpp, prepareWhisperCpp } from './whispercpp';
 
@@ -135,6 +137,12 @@ async function main(): Promise<void> {
       const long = '\n' + formatLongAudio(await measureLongAudio(path.join(root, 'dist', 'engine.js'), env.models, speech, tmp));
       process.stdout.write(long);
       report += long;
+    }
+    if (process.env.BENCH_VOCABULARY !== '0') {
+      const vocabulary = await measureVocabulary(path.join(root, 'dist', 'engine.js'), env.models, speech, synthetic, tmp, root, progress);
+      const text = '\n' + formatVocabulary(vocabulary, table);
+      process.stdout.write(text);
+      report += text;
     }
     // The figures live in a file of their own, written here, not pasted into the README.
     const markdown = path.join(root, 'bench', 'RESULTS.md');
