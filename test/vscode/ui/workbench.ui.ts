@@ -285,22 +285,27 @@ async function holdToTalk(page: Page, delayMs: number, intervalMs: number): Prom
   const pressedAt = Date.now();
   let repeats = 0;
   let lateRepeats = 0;
-  // The repeats, paced by the clock (not by the round trips), while the status bar is watched.
-  for (let next = pressedAt + delayMs; next < pressedAt + HOLD_MS; next += intervalMs) {
-    await sleep(Math.max(0, next - Date.now()));
-    if (Date.now() - next > intervalMs) lateRepeats++;
-    await page.keyboard.down('KeyD');
-    repeats++;
-    if (repeats % 10 === 0) {
-      const s = await readStatus(page);
-      if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
-      if (Date.now() - pressedAt > 3000 && !ACTIVE.has(s.state)) throw new Error(`dictation is not on while the key is held: ${seen.join(' -> ')}`);
+  // The repeats, paced by the clock (not by the round trips), while the status bar is watched. The keys go up
+  // whatever happens: a check that fails mid-hold must not leave Ctrl and Alt down for the next ones.
+  let releasedAt: number;
+  try {
+    for (let next = pressedAt + delayMs; next < pressedAt + HOLD_MS; next += intervalMs) {
+      await sleep(Math.max(0, next - Date.now()));
+      if (Date.now() - next > intervalMs) lateRepeats++;
+      await page.keyboard.down('KeyD');
+      repeats++;
+      if (repeats % 10 === 0) {
+        const s = await readStatus(page);
+        if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
+        if (Date.now() - pressedAt > 3000 && !ACTIVE.has(s.state)) throw new Error(`dictation is not on while the key is held: ${seen.join(' -> ')}`);
+      }
     }
+  } finally {
+    await page.keyboard.up('KeyD');
+    releasedAt = Date.now();
+    await page.keyboard.up('Alt');
+    await page.keyboard.up('Control');
   }
-  await page.keyboard.up('KeyD');
-  const releasedAt = Date.now();
-  await page.keyboard.up('Alt');
-  await page.keyboard.up('Control');
   let text = await editorText(page);
   let lastChange = releasedAt;
   let idleAt = 0;
