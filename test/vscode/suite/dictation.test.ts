@@ -83,7 +83,8 @@ describe('VoiceFlow in a real VS Code', function () {
     await until('the dictation to end', () => !api.dictating(), 120000);
   }
 
-  it('registers its commands', async function () {
+  it('registers its commands, and activating started no engine', async function () {
+    assert.strictEqual(api.enginePid(), undefined, 'the engine starts with the first dictation, not at activation');
     const all = await vscode.commands.getCommands(true);
     for (const id of ['startDictation', 'stopDictation', 'toggleDictation', 'showPerformance', 'selectMicrophone', 'selectModel', 'showHistory']) {
       assert.ok(all.includes(`voiceflow.${id}`), `voiceflow.${id} is registered`);
