@@ -6,12 +6,8 @@ import { ingest } from '../../../src/engine/audio/ingest';
 import { parseWav } from '../../../src/engine/audio/wav';
 import { levelChangeDb, STEADY_MAX_DB, UtteranceSegmenter } from '../../../src/engine/live/segmenter';
 import { AUDIO_DIR, loadClip } from '../../audioFixtures';
+import { rms } from '../../support/signal';
 
-function rms(a: Float32Array, from = 0, to = a.length): number {
-  let e = 0;
-  for (let i = from; i < to; i++) e += a[i] * a[i];
-  return Math.sqrt(e / (to - from));
-}
 
 describe('WAV parsing and ingest on real speech', () => {
   it('parses jfk.wav: 16 kHz mono 16-bit, 176000 frames, past its LIST chunk', () => {

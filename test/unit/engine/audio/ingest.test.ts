@@ -3,6 +3,7 @@ import { EngineErrorCode } from '../../../../src/protocol';
 import { EngineError } from '../../../../src/engine/errors';
 import { ingest, SAMPLE_RATE } from '../../../../src/engine/audio/ingest';
 import { encodeWav16, encodeWavFloat32, parseWav, WavAudio } from '../../../../src/engine/audio/wav';
+import { rms } from '../../../support/signal';
 
 function floatWav(samples: number[], sampleRate = SAMPLE_RATE, channels = 1): WavAudio {
   return parseWav(encodeWavFloat32(Float32Array.from(samples), sampleRate, channels));
@@ -21,11 +22,6 @@ function expectInvalidSamples(wav: WavAudio, at: RegExp): void {
   );
 }
 
-function rms(a: Float32Array, from = 0, to = a.length): number {
-  let acc = 0;
-  for (let i = from; i < to; i++) acc += a[i] * a[i];
-  return Math.sqrt(acc / (to - from));
-}
 
 describe('ingest', () => {
   it('rejects NaN with InvalidSamples, saying where it is', () => {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { resample } from '../../../../src/engine/audio/resample';
+import { rms } from '../../../support/signal';
 
 const OUT_RATE = 16000;
 
@@ -28,11 +29,6 @@ function zeroCrossings(x: Float32Array, from: number, to: number): number {
   return n;
 }
 
-function rms(x: Float32Array, from: number, to: number): number {
-  let acc = 0;
-  for (let i = from; i < to; i++) acc += x[i] * x[i];
-  return Math.sqrt(acc / (to - from));
-}
 
 describe('resample', () => {
   it('returns the input itself when the rates match', () => {
