@@ -201,6 +201,8 @@ export interface UserSettingValues {
   grammar: boolean;
   /** The user's own terms for the vocabulary prompt (src/vocabulary/), before those from the editor. */
   vocabulary: string[];
+  /** Identifiers near the cursor join the vocabulary prompt. */
+  vocabularyFromEditor: boolean;
 }
 
 export type UserSetting<T> = Spec<T> & {
@@ -337,9 +339,19 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     default: [],
     description:
       '**Words the speech model should know**: names and identifiers it would otherwise misspell (`kubectl`, `useState`). ' +
-      'Identifiers near the cursor and the lines of `.vscode/voiceflow-terms.txt` are added on their own.',
+      'The lines of `.vscode/voiceflow-terms.txt` are added, and identifiers near the cursor with Vocabulary From Editor.',
     applies: 'extension',
     order: 13,
+  },
+  vocabularyFromEditor: {
+    type: 'boolean',
+    // Off: a prompt of ~30 identifiers doubled WER on plain speech in the bench (docs/decisions.md, "Vocabulary prompt").
+    default: false,
+    description:
+      '**Prompt the speech model with identifiers near the cursor** as well, so they come out spelled as in your code. ' +
+      'Off by default: a long list of names makes the model write plain sentences worse.',
+    applies: 'extension',
+    order: 14,
   },
   audioSource: {
     type: 'string',

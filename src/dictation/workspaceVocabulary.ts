@@ -60,14 +60,16 @@ export class WorkspaceVocabulary implements vscode.Disposable {
 
   private async choose(): Promise<string[]> {
     const editor = this.editor();
-    const userTerms = [...readSettings().vocabulary, ...(await this.termsFile(editor?.document.uri))];
+    const settings = readSettings();
+    const userTerms = [...settings.vocabulary, ...(await this.termsFile(editor?.document.uri))];
     let identifiers: string[] = [];
     if (editor) {
       const line = editor.selection.active.line;
       identifiers = rankIdentifiers(identifiersIn(editor.document.getText(), line), line);
     }
+    // Identifiers said alone are spelled whatever the prompt holds: that costs prose nothing.
     this.spelling = spellingIndex(identifiers);
-    return chooseTerms(userTerms, identifiers);
+    return chooseTerms(userTerms, settings.vocabularyFromEditor ? identifiers : []);
   }
 
   /** The lines of .vscode/voiceflow-terms.txt in the document's workspace folder (else the first folder); none if absent. */

@@ -58,6 +58,7 @@ describe('settings (src/config.ts)', () => {
       profile: 'custom', model: 'base', language: 'auto', microphone: 'USB Headset Mono', captureBackend: 'naudiodon', vadThreshold: 0.3,
       hangoverMs: 900, encoderWindow: 'full', latencyWarningMs: 0, latencyErrorMs: 2000, audioSource: '/tmp/a.wav',
       audioSourceRealtime: false, partials: false, grammar: false, vocabulary: ['kubectl', 'useState'],
+      vocabularyFromEditor: true,
     };
     const { settings, warnings } = read(values);
     assert.deepStrictEqual(settings, values);
