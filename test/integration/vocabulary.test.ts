@@ -1,0 +1,95 @@
+/**
+ * The vocabulary prompt on real models: a term in the prompt comes out spelled as given (synthesized speech: no
+ * recording of an identifier exists), and the prompt brings back no words on silence and noise, neither through
+ * the engine (VAD, then Whisper) nor from Whisper alone, whose guards must drop what a prompt makes it invent.
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EngineClient } from '../../src/engineClient';
+import { encodeWav16 } from '../../src/engine/audio/wav';
+import { defaultCacheDir } from '../../src/engine/models/preparedCache';
+import { vocabularyPrompt } from '../../src/engine/whisper/vocabularyPrompt';
+import { encoderWindow, Whisper } from '../../src/engine/whisper/whisper';
+import { MODEL_NAMES } from '../../src/protocol';
+import { startEngine, tempDir, words } from './engineHarness';
+import { noiseSignals } from './noiseSignals';
+
+/** A prompt of identifiers as the extension sends them (this repository's own). */
+const PROMPT = ['UtteranceSegmenter', 'ringBuffer', 'repeatedTailStart', 'onnxruntime', 'hangoverMs', 'SileroVad', 'GhostText', 'kubectl', 'useState'];
+
+/** Speaks `sentence` with espeak-ng into a 16 kHz WAV (sox resamples); undefined when either tool is missing. */
+function synthesize(dir: string, name: string, sentence: string): string | undefined {
+  const raw = path.join(dir, `${name}-raw.wav`);
+  const file = path.join(dir, `${name}.wav`);
+  try {
+    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, sentence], { stdio: 'ignore' });
+    execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', file], { stdio: 'ignore' });
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Silence and the generated noises, 4 s each. */
+function notSpeech(): [string, Float32Array][] {
+  return [['silence', new Float32Array(4 * 16000)], ...noiseSignals(4)];
+}
+
+for (const model of MODEL_NAMES) {
+  describe(`vocabulary prompt: whisper-${model}`, function () {
+    let engine: EngineClient;
+    let tmp: string;
+
+    before(async function () {
+      tmp = tempDir('vocabulary');
+      engine = startEngine();
+      await engine.initialize({ model, language: 'en' });
+    });
+    after(async function () {
+      await engine?.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    // In the bench both models wrote "repeated tail start" without the prompt and `repeatedTailStart` with it.
+    it('writes "repeatedTailStart" as spelled when it is in the prompt, not without (synthesized speech)', async function () {
+      const file = synthesize(tmp, 'tail', 'find the repeated tail start');
+      if (!file) this.skip(); // espeak-ng or sox not installed
+      await engine.configure({ vocabulary: [] });
+      const without = (await engine.transcribeFile({ path: file })).text;
+      await engine.configure({ vocabulary: PROMPT });
+      const withPrompt = (await engine.transcribeFile({ path: file })).text;
+      assert.ok(!/\brepeatedTailStart\b/.test(without), `without the prompt: "${without}"`);
+      assert.match(withPrompt, /\brepeatedTailStart\b/, `with the prompt: "${withPrompt}" (without: "${without}")`);
+    });
+
+    it('gives no words for silence, noise, hum, clicks, breathing or chords with the prompt on (the engine)', async function () {
+      await engine.configure({ vocabulary: PROMPT });
+      const heard: string[] = [];
+      for (const [name, samples] of notSpeech()) {
+        const file = path.join(tmp, `${name.replace(/\W+/g, '_')}.wav`);
+        fs.writeFileSync(file, encodeWav16(samples, 16000));
+        const r = await engine.transcribeFile({ path: file });
+        if (words(r.text)) heard.push(`${name}: "${r.text}"`);
+      }
+      assert.deepStrictEqual(heard, []);
+    });
+
+    it("Whisper's guards drop what the prompt makes it write for silence and noise (no VAD before it)", async function () {
+      const whisper = await Whisper.load(model, undefined, encoderWindow(model, 'variable'), {}, { cacheDir: defaultCacheDir() });
+      try {
+        const vocabulary = vocabularyPrompt(PROMPT, whisper.tokenizer);
+        assert.ok(vocabulary.length > PROMPT.length, 'the prompt is encoded');
+        const heard: string[] = [];
+        for (const [name, samples] of notSpeech()) {
+          const r = await whisper.transcribe(samples, 'en', { vocabulary });
+          if (words(r.text)) heard.push(`${name}: "${r.text}"`);
+        }
+        assert.deepStrictEqual(heard, []);
+      } finally {
+        await whisper.release();
+      }
+    });
+  });
+}
