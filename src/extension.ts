@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { affectsEngine, engineConfig, onSettingsNote, onSettingsWarning, Profile, readSettings, SECTION } from './config';
 import { DictationController } from './dictation/dictationController';
 import { EngineHost } from './dictation/engineHost';
+import { targetFromArgs } from './dictation/dictationTarget';
 import { DictationHistory, HistoryEntry } from './dictation/history';
 import { HoldToTalk } from './dictation/holdToTalk';
 import { insertAtCursor } from './dictation/insertion';
@@ -81,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   const toggleFromPanel = async () => {
     const editor = dictation.targetEditor();
     if (!dictation.dictating && editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    dictation.targets.name('editor');
     await dictation.toggle();
   };
   const copyReport = async () => {
@@ -95,10 +97,17 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     dictation.listen(ghost),
     dictation.listen(modelProgress),
     dictation.listen(performance),
-    vscode.commands.registerCommand('voiceflow.startDictation', () => dictation.start()),
+    // A keybinding's `args` say which input had the focus (`{ "target": "terminal" }`; package.json's `when` clauses).
+    vscode.commands.registerCommand('voiceflow.startDictation', (args?: unknown) => {
+      dictation.targets.name(targetFromArgs(args));
+      return dictation.start();
+    }),
     vscode.commands.registerCommand('voiceflow.stopDictation', () => dictation.stop()),
     // The toggle key: a tap starts or stops dictation, holding it dictates until it is released.
-    vscode.commands.registerCommand('voiceflow.toggleDictation', () => toggleKey.press()),
+    vscode.commands.registerCommand('voiceflow.toggleDictation', (args?: unknown) => {
+      dictation.targets.name(targetFromArgs(args));
+      toggleKey.press();
+    }),
     vscode.commands.registerCommand('voiceflow.showPerformance', () => performance.show()),
     vscode.commands.registerCommand('voiceflow.copyPerformanceReport', () => copyReport()),
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),

@@ -13,6 +13,8 @@ import { DictationHistory } from './history';
 import { interpret } from '../grammar/grammar';
 import { VoiceCommand } from '../grammar/tables';
 import { SpokenEdits } from './spokenEdits';
+import { InputTargets } from './inputTargets';
+import { TARGET_NAMES } from './dictationTarget';
 import { WorkspaceVocabulary } from './workspaceVocabulary';
 import { DEFAULT_DEVICE, resolveMicrophone } from './microphone';
 import { GhostText } from '../views/ghostText';
@@ -46,6 +48,8 @@ export class DictationController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** The spoken grammar's side in the editor: spacing across utterances, and the voice commands. */
   private readonly spoken = new SpokenEdits(() => void this.stop());
+  /** The inputs other than the editor (terminal, commit message box...), and which one has the focus. */
+  readonly targets = new InputTargets();
   /** The terms Whisper is prompted with, from the editor around the cursor; identifiers said alone. */
   private readonly vocabulary: WorkspaceVocabulary;
   /** Microphone notices already shown (a missing device is named once, not at every start). */
@@ -63,6 +67,7 @@ export class DictationController implements vscode.Disposable {
     this.subscriptions = [
       this.vocabulary,
       this.spoken,
+      this.targets,
       host.onDidFinal((n) => this.onFinal(n)),
       host.onDidPartial((n) => this.onPartial(n)),
       host.onDidChangeState((n) => this.onState(n.state, n.sessionId, n.device)),
@@ -113,6 +118,7 @@ export class DictationController implements vscode.Disposable {
       ? { kind: 'file', path: settings.audioSource, realtime: settings.audioSourceRealtime }
       : { kind: 'microphone', device: DEFAULT_DEVICE, backend: settings.captureBackend };
     this.emitState('starting');
+    this.targets.begin();
     await setContext(true);
     try {
       const engine = await this.host.engine();
@@ -212,12 +218,18 @@ export class DictationController implements vscode.Disposable {
     const editor = this.targetEditor();
     const heard = this.vocabulary.spell(n.text);
     const meaning = readSettings().grammar ? interpret(heard) : undefined;
+    const target = this.targets.current;
     if (meaning?.kind === 'command') return this.command(meaning.command, editor);
     const text = meaning ? meaning.text : heard;
-    const outcome = editor ? await this.spoken.insert(editor, text, meaning) : { inserted: false as const, reason: 'no text editor is active' };
+    const outcome =
+      target !== 'editor'
+        ? await this.targets.insert(target, text, heard, meaning)
+        : editor
+          ? await this.spoken.insert(editor, text, meaning).then((o) => (o.inserted ? { inserted: true as const, into: editor.document.uri.toString() } : o))
+          : { inserted: false as const, reason: 'no text editor is active' };
     const insertMs = performance.now() - t0;
     if (outcome.inserted) {
-      this.history.add({ text, at: Date.now(), insertedInto: editor!.document.uri.toString() });
+      this.history.add({ text, at: Date.now(), insertedInto: outcome.into });
     } else {
       await vscode.env.clipboard.writeText(text);
       this.history.add({ text, at: Date.now(), notInserted: outcome.reason });
@@ -233,7 +245,13 @@ export class DictationController implements vscode.Disposable {
 
   /** A voice command ("scratch that"...): carried out, or the user is told why not. Commands are not history. */
   private async command(command: VoiceCommand, editor: vscode.TextEditor | undefined): Promise<void> {
-    const outcome = await this.spoken.run(command, editor);
+    const target = this.targets.current;
+    const outcome =
+      target === 'editor' || command === 'stop dictation'
+        ? await this.spoken.run(command, editor)
+        : command === 'no space' || command === 'scratch that'
+          ? await this.targets.run(command, target)
+          : { done: false as const, reason: `it works in the editor, not in ${TARGET_NAMES[target]}` };
     if (outcome.done) {
       this.log.info(`Voice command: ${command}.`);
     } else {
