@@ -298,12 +298,12 @@ async function main(args: Args): Promise<number> {
 }
 
 /** The UI test, in a process (and a code-server) of its own, after the suite's are gone. Returns its exit code. */
-async function runUiTest(): Promise<number> {
+async function runUiTest(extra: string[] = []): Promise<number> {
   if (!fs.existsSync(UI_TEST)) {
     console.error(`${UI_TEST} not found: run \`tsc -p .\` first`);
     return 1;
   }
-  const child = spawn(process.execPath, [UI_TEST], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [UI_TEST, ...extra], { stdio: 'inherit' });
   // A signal for this runner goes to the UI test too (it cleans up after itself), and the runner waits for it.
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', forward);
@@ -335,7 +335,9 @@ async function runAll(): Promise<number> {
   if (args.grep !== undefined) say('--grep given: the UI test (node out/test/vscode/ui/workbench.ui.js) is not run');
   else if (args.ui) {
     const ui = await runUiTest();
-    code = code || ui;
+    // The light theme's screenshots: dictation and the panel again, in a code-server started in that theme.
+    const light = await runUiTest(['--light']);
+    code = code || ui || light;
   }
   return code;
 }

@@ -383,7 +383,7 @@ const CHECKS: Check[] = [
       }, 10_000, () => JSON.stringify(fs.readFileSync(file, 'utf8')));
       if (!saved.startsWith(FILE_CONTENT)) throw new Error(`the text was not inserted at the cursor (end of file): ${JSON.stringify(saved)}`);
       await until('the tab to show the file saved', async () => !(await page.locator('.editor-group-container.active .tab.active.dirty').count()), 5_000);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'editor.png') });
+      await page.screenshot({ path: path.join(ARTIFACTS, `editor${THEME.suffix}.png`) });
     },
   ],
   [
@@ -432,7 +432,7 @@ const CHECKS: Check[] = [
       if (r.overflowX) throw new Error('the panel scrolls sideways');
       if (!/^\d+ MB$/.test(r.rss) || parseInt(r.rss, 10) <= 0) throw new Error(`engine memory "${r.rss}"`);
       await page.mouse.move(0, 0); // no hover tooltip in the picture
-      await page.screenshot({ path: path.join(ARTIFACTS, 'panel.png') });
+      await page.screenshot({ path: path.join(ARTIFACTS, `panel${THEME.suffix}.png`) });
     },
   ],
   [
@@ -476,10 +476,18 @@ function copyLogs(server: CodeServer | undefined, browserLog: string): void {
   if (problem) say(problem);
 }
 
+/**
+ * The pass this run makes: the whole UI test in the dark theme, or with --light the dictation and the panel again in
+ * the light theme, for their screenshots (editor-light.png, panel-light.png).
+ */
+const THEME = process.argv.includes('--light')
+  ? { name: 'Default Light Modern', suffix: '-light', checks: CHECKS.filter(([name]) => /^[ac]\./.test(name)), clean: /^(editor|panel|ui-failure)-light[-.]/ }
+  : { name: 'Default Dark Modern', suffix: '', checks: CHECKS, clean: /^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/ };
+
 async function main(): Promise<{ passed: number; failed: number }> {
   const keep = process.argv.includes('--keep');
-  const unknown = process.argv.slice(2).filter((a) => a !== '--keep');
-  if (unknown.length) throw new Error(`unknown argument ${unknown[0]} (usage: workbench.ui.js [--keep])`);
+  const unknown = process.argv.slice(2).filter((a) => a !== '--keep' && a !== '--light');
+  if (unknown.length) throw new Error(`unknown argument ${unknown[0]} (usage: workbench.ui.js [--keep] [--light])`);
   const audio = path.join(AUDIO_DIR, CLIP);
   for (const [file, hint] of [
     [path.join(REPO, 'dist', 'extension.js'), 'run `node esbuild.mjs` first'],
@@ -490,7 +498,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
   }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   for (const f of fs.readdirSync(ARTIFACTS)) {
-    if (/^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
+    if (THEME.clean.test(f)) fs.rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vf-ui-'));
   const workspace = path.join(tmp, 'workspace');
@@ -535,8 +543,9 @@ async function main(): Promise<{ passed: number; failed: number }> {
         'voiceflow.audioSourceRealtime': true,
         'voiceflow.hangoverMs': HANGOVER_MS,
         // A person's workbench, but no popups over what the screenshots should show.
-        // The screenshots are taken in this theme (a light-theme pass is still to be made reliable).
-        'workbench.colorTheme': 'Default Dark Modern',
+        // The screenshots are taken in this theme: dark, and with --light a second pass in the light one (a theme
+        // switched while the workbench runs did not take reliably, so each pass starts its own code-server).
+        'workbench.colorTheme': THEME.name,
         'workbench.editor.enablePreview': false,
         'editor.minimap.enabled': false,
         'window.commandCenter': false,
@@ -561,7 +570,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
     say('workbench ready');
     const ctx: Ctx = { page, server, workspace };
 
-    for (const [name, run] of CHECKS) {
+    for (const [name, run] of THEME.checks) {
       if (cleaning) break; // a signal: stop here, the cleanup is under way
       const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
@@ -575,7 +584,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
       } catch (err) {
         if (cleaning) break;
         failed++;
-        const shot = path.join(ARTIFACTS, `ui-failure-${failed}.png`);
+        const shot = path.join(ARTIFACTS, `ui-failure${THEME.suffix}-${failed}.png`);
         await page.screenshot({ path: shot }).catch(() => undefined);
         console.log(`  ✗ ${name} (${secs(started)})\n      ${(err instanceof Error ? err.message : String(err)).split('\n').join('\n      ')}\n      screenshot: ${path.relative(REPO, shot)}`);
       } finally {
@@ -597,12 +606,12 @@ async function main(): Promise<{ passed: number; failed: number }> {
 
 main().then(
   ({ passed, failed }) => {
-    console.log(`ui: ${passed} passed, ${failed} failed`);
-    process.exit(failed > 0 || passed !== CHECKS.length ? 1 : 0);
+    console.log(`ui${THEME.suffix}: ${passed} passed, ${failed} failed`);
+    process.exit(failed > 0 || passed !== THEME.checks.length ? 1 : 0);
   },
   (err) => {
     console.error(`[ui] FAILED: ${err instanceof Error ? err.message : String(err)}`);
-    console.log(`ui: 0 passed, ${CHECKS.length} failed`);
+    console.log(`ui${THEME.suffix}: 0 passed, ${THEME.checks.length} failed`);
     process.exit(1);
   },
 );
