@@ -23,7 +23,14 @@ const entries = [
   { entryPoints: ['src/engine/live/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Runs in the webview (a browser page): no Node, no vscode, nothing external.
-  { entryPoints: ['src/views/webview/panel.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022', external: [] },
+  {
+    entryPoints: ['src/views/webview/panel.ts'],
+    outfile: 'dist/webview/panel.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+  },
 ];
 
 if (watch) {

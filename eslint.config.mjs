@@ -4,7 +4,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.bench/**', '.test-artifacts/**', '.test-audio/**', '*.mjs', 'scripts/**', 'native/*.mjs', 'test/integration/fixtures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.bench/**',
+      '.test-artifacts/**',
+      '.test-audio/**',
+      '*.mjs',
+      'scripts/**',
+      'native/*.mjs',
+      'test/integration/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -60,9 +60,13 @@ function parseEnv(): BenchEnv {
     return n;
   };
   const runs = number('BENCH_RUNS', 3, (n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1');
-  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean);
+  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(','))
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   for (const m of models) {
-    if (!(MODEL_NAMES as readonly string[]).includes(m)) throw new Error(`BENCH_MODELS: unknown model "${m}" (choose from ${MODEL_NAMES.join(', ')}).`);
+    if (!(MODEL_NAMES as readonly string[]).includes(m))
+      throw new Error(`BENCH_MODELS: unknown model "${m}" (choose from ${MODEL_NAMES.join(', ')}).`);
   }
   const levers = number('BENCH_LEVERS', 1, (n) => n === 0 || n === 1, '0 or 1') === 1;
   const soakMinutes = number('BENCH_SOAK_MINUTES', 20, (n) => Number.isFinite(n) && n >= 0, 'a number of minutes >= 0');
@@ -74,17 +78,29 @@ function parseEnv(): BenchEnv {
 const progress = (s: string) => process.stderr.write(s);
 
 /** Everything for one model, one section after another: only one section's engines (and the fake mic) run at a time. */
-async function benchModelSections(model: ModelName, speech: Clip[], synthetic: { silence: Clip; noise: Clip }, env: BenchEnv, cpus: number, root: string, tmp: string, wcpp: WhisperCppPeer | { skipped: string }): Promise<ModelResult> {
+async function benchModelSections(
+  model: ModelName,
+  speech: Clip[],
+  synthetic: { silence: Clip; noise: Clip },
+  env: BenchEnv,
+  cpus: number,
+  root: string,
+  tmp: string,
+  wcpp: WhisperCppPeer | { skipped: string },
+): Promise<ModelResult> {
   const enginePath = path.join(root, 'dist', 'engine.js');
   const clips = [...speech, synthetic.silence, synthetic.noise];
-  const result = await withContention(cpus, () => benchModel(model, clips, env.runs, enginePath, root, model === DEFAULT_MODEL ? synthetic.silence : undefined));
+  const result = await withContention(cpus, () =>
+    benchModel(model, clips, env.runs, enginePath, root, model === DEFAULT_MODEL ? synthetic.silence : undefined),
+  );
   if ('skipped' in wcpp) result.whisperCpp = wcpp;
   else {
     result.whisperCpp = await measureWhisperCpp(wcpp, model, clips, env.runs);
     if ('skipped' in result.whisperCpp) progress(`[${model}] whisper.cpp: not run (${result.whisperCpp.skipped})\n`);
   }
   if (env.coldRuns > 0) result.coldStart = await measureColdStart(enginePath, model, env.coldRuns, tmp);
-  if (model === DEFAULT_MODEL && env.levers) result.levers = await withContention(cpus, () => measureLevers(enginePath, model, clips, env.runs));
+  if (model === DEFAULT_MODEL && env.levers)
+    result.levers = await withContention(cpus, () => measureLevers(enginePath, model, clips, env.runs));
   progress(`[live] ${model} engine listening to a fake microphone...\n`);
   const liveBefore = sampleCpu();
   const live = await measureLive(enginePath, model, speech, SILENCE_SECONDS);
@@ -125,13 +141,21 @@ async function main(): Promise<void> {
     const wcpp = await prepareWhisperCpp(root, env.models);
     if ('skipped' in wcpp) progress(`whisper.cpp: not run (${wcpp.skipped})\n`);
     const modelResults: ModelResult[] = [];
-    for (const model of env.models) modelResults.push(await benchModelSections(model, speech, synthetic, env, header.machine.cpus, root, tmp, wcpp));
+    for (const model of env.models)
+      modelResults.push(await benchModelSections(model, speech, synthetic, env, header.machine.cpus, root, tmp, wcpp));
     const fastPath = fastPathRows(modelResults);
-    const results: BenchResults = { date: new Date().toISOString(), ...header, fastPath, models: modelResults, totalMs: performance.now() - t0 };
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      ...header,
+      fastPath,
+      models: modelResults,
+      totalMs: performance.now() - t0,
+    };
     const out = path.join(root, '.bench', 'results.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(results, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v), 2) + '\n');
-    let report = formatHeader(header) + '\n' + formatFastPath(fastPath) + '\n' + modelResults.map((m) => formatModel(m, env.runs)).join('\n');
+    let report =
+      formatHeader(header) + '\n' + formatFastPath(fastPath) + '\n' + modelResults.map((m) => formatModel(m, env.runs)).join('\n');
     process.stdout.write(report);
     if (process.env.BENCH_LONG !== '0') {
       const long = '\n' + formatLongAudio(await measureLongAudio(path.join(root, 'dist', 'engine.js'), env.models, speech, tmp));
@@ -146,7 +170,10 @@ async function main(): Promise<void> {
     }
     // The figures live in a file of their own, written here, not pasted into the README.
     const markdown = path.join(root, 'bench', 'RESULTS.md');
-    fs.writeFileSync(markdown, `<!-- Written by npm run bench (${results.date}); ${JSON.stringify(env)}. Do not edit by hand. -->\n\n${report}\n`);
+    fs.writeFileSync(
+      markdown,
+      `<!-- Written by npm run bench (${results.date}); ${JSON.stringify(env)}. Do not edit by hand. -->\n\n${report}\n`,
+    );
     process.stdout.write(`\nResults: ${out} and ${markdown} (${Math.round((performance.now() - t0) / 1000)} s in all)\n`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -39,7 +39,10 @@ export function readManifest(dir: string): Clip[] {
   if (!fs.existsSync(manifest)) {
     throw new Error(`No manifest.tsv in ${dir}: the benchmark needs it for the clip list and transcripts.`);
   }
-  const [header, ...rows] = fs.readFileSync(manifest, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const [header, ...rows] = fs
+    .readFileSync(manifest, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const cols = header.split('\t');
   const col = (name: string) => {
     const i = cols.indexOf(name);

@@ -28,7 +28,10 @@ export function sampleCpu(): CpuSample | undefined {
     const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
     // Fields after the command (which may contain spaces), from the closing parenthesis: utime is field 14.
     const self = fs.readFileSync('/proc/self/stat', 'utf8');
-    const rest = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+    const rest = self
+      .slice(self.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     const [utime, stime, cutime, cstime] = rest.slice(11, 15);
     return {
       total: user + nice + system + idle + iowait + irq + softirq + steal,

@@ -79,14 +79,18 @@ export function devDir(repoRoot: string): string {
 }
 
 function readTsv(file: string): { header: string[]; rows: string[][] } {
-  const [head, ...rows] = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const [head, ...rows] = fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   return { header: head.split('\t'), rows: rows.map((r) => r.split('\t')) };
 }
 
 /** refs.tsv (file, reference; no header) and meta.tsv (header: file, duration_s, category, ...). */
 export function readDevSet(dir: string): DevEntry[] {
   const refs = path.join(dir, 'refs.tsv');
-  if (!fs.existsSync(refs)) throw new Error(`No refs.tsv in ${dir}: the dev set needs its references (set VOICEFLOW_TEST_AUDIO to the shared audio folder).`);
+  if (!fs.existsSync(refs))
+    throw new Error(`No refs.tsv in ${dir}: the dev set needs its references (set VOICEFLOW_TEST_AUDIO to the shared audio folder).`);
   const meta = new Map<string, { category: string; seconds: number }>();
   const metaFile = path.join(dir, 'meta.tsv');
   if (fs.existsSync(metaFile)) {
@@ -94,11 +98,15 @@ export function readDevSet(dir: string): DevEntry[] {
     const [f, c, d] = ['file', 'category', 'duration_s'].map((n) => header.indexOf(n));
     for (const r of rows) meta.set(r[f], { category: c >= 0 ? r[c] : '?', seconds: d >= 0 ? Number(r[d]) : NaN });
   }
-  return fs.readFileSync(refs, 'utf8').split(/\r?\n/).filter((l) => l.trim()).map((line) => {
-    const [name, reference = ''] = line.split('\t');
-    const m = meta.get(name);
-    return { name, path: path.join(dir, name), reference: reference.trim(), category: m?.category ?? '?', seconds: m?.seconds ?? NaN };
-  });
+  return fs
+    .readFileSync(refs, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .map((line) => {
+      const [name, reference = ''] = line.split('\t');
+      const m = meta.get(name);
+      return { name, path: path.join(dir, name), reference: reference.trim(), category: m?.category ?? '?', seconds: m?.seconds ?? NaN };
+    });
 }
 
 /**
@@ -134,8 +142,16 @@ function scored(reference: string, t: DevText): DevText & { align: Alignment; re
 
 export function summarizeDev(files: readonly { file: string; t: { align: Alignment; repeated: string[]; text: string } }[]): DevSummary {
   const s: DevSummary = {
-    referenceWords: 0, hits: 0, substitutions: 0, deletions: 0, insertions: 0, wer: 0, utterances: files.length,
-    lostWhole: [], halfLost: [], repeated: [],
+    referenceWords: 0,
+    hits: 0,
+    substitutions: 0,
+    deletions: 0,
+    insertions: 0,
+    wer: 0,
+    utterances: files.length,
+    lostWhole: [],
+    halfLost: [],
+    repeated: [],
   };
   for (const { file, t } of files) {
     const a = t.align;
@@ -153,7 +169,14 @@ export function summarizeDev(files: readonly { file: string; t: { align: Alignme
 }
 
 /** Scores engine (and peer) texts of the dev set. */
-export function scoreDevSet(model: ModelName, config: EngineConfig, dir: string, entries: readonly DevEntry[], engine: ReadonlyMap<string, DevText>, peer?: ReadonlyMap<string, DevText>): DevSetResult {
+export function scoreDevSet(
+  model: ModelName,
+  config: EngineConfig,
+  dir: string,
+  entries: readonly DevEntry[],
+  engine: ReadonlyMap<string, DevText>,
+  peer?: ReadonlyMap<string, DevText>,
+): DevSetResult {
   const files: DevFileResult[] = entries.map((e) => {
     const p = peer?.get(e.name);
     return {
@@ -176,8 +199,22 @@ export function scoreDevSet(model: ModelName, config: EngineConfig, dir: string,
   const lost = new Set(engineSummary.lostWhole);
   const lostWherePeerHeard = files
     .filter((f) => lost.has(f.file) && f.peer && f.peer.align.hits > 0)
-    .map((f) => ({ file: f.file, reference: f.reference, peer: f.peer!.text, ...(f.engine.rejected ? { rejected: f.engine.rejected } : {}) }));
-  return { model, config, dir, engine: engineSummary, ...(peerSummary ? { peer: peerSummary } : {}), categories, lostWherePeerHeard, files };
+    .map((f) => ({
+      file: f.file,
+      reference: f.reference,
+      peer: f.peer!.text,
+      ...(f.engine.rejected ? { rejected: f.engine.rejected } : {}),
+    }));
+  return {
+    model,
+    config,
+    dir,
+    engine: engineSummary,
+    ...(peerSummary ? { peer: peerSummary } : {}),
+    categories,
+    lostWherePeerHeard,
+    files,
+  };
 }
 
 export interface DevSetOptions {
@@ -193,18 +230,26 @@ export interface DevSetOptions {
 
 /** DEVSET_MODELS (default tiny,base), DEVSET_CONFIG (JSON), DEVSET_FILTER, DEVSET_PEER (default 1), DEVSET_ENGINE. */
 export function devsetEnv(root: string, env: NodeJS.ProcessEnv = process.env): DevSetOptions {
-  const models = (env.DEVSET_MODELS ?? MODEL_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean);
+  const models = (env.DEVSET_MODELS ?? MODEL_NAMES.join(','))
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   for (const m of models) {
-    if (!(MODEL_NAMES as readonly string[]).includes(m)) throw new Error(`DEVSET_MODELS: unknown model "${m}" (choose from ${MODEL_NAMES.join(', ')}).`);
+    if (!(MODEL_NAMES as readonly string[]).includes(m))
+      throw new Error(`DEVSET_MODELS: unknown model "${m}" (choose from ${MODEL_NAMES.join(', ')}).`);
   }
   let config: EngineConfig = {};
   if (env.DEVSET_CONFIG) {
     try {
       config = JSON.parse(env.DEVSET_CONFIG) as EngineConfig;
     } catch (err) {
-      throw new Error(`DEVSET_CONFIG must be a JSON object of EngineConfig fields, e.g. '{"encoderWindow":"full"}' or '{"levers":{"timestamps":false}}': ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `DEVSET_CONFIG must be a JSON object of EngineConfig fields, e.g. '{"encoderWindow":"full"}' or '{"levers":{"timestamps":false}}': ${(err as Error).message}`,
+        { cause: err },
+      );
     }
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error('DEVSET_CONFIG must be a JSON object of EngineConfig fields.');
+    if (typeof config !== 'object' || config === null || Array.isArray(config))
+      throw new Error('DEVSET_CONFIG must be a JSON object of EngineConfig fields.');
   }
   return {
     models: models as ModelName[],
@@ -218,7 +263,12 @@ export function devsetEnv(root: string, env: NodeJS.ProcessEnv = process.env): D
 const progress = (s: string) => process.stderr.write(s);
 
 /** The engine's text and guard rejections for every entry: one engine, file mode. */
-export async function engineTexts(enginePath: string, config: EngineConfig, entries: readonly DevEntry[], label: string): Promise<Map<string, DevText>> {
+export async function engineTexts(
+  enginePath: string,
+  config: EngineConfig,
+  entries: readonly DevEntry[],
+  label: string,
+): Promise<Map<string, DevText>> {
   const engine = await EngineRunner.start(enginePath, config);
   const out = new Map<string, DevText>();
   try {
@@ -314,11 +364,30 @@ export function formatDevSet(d: DevSetResult, table: (header: string[], rows: st
   const lines = [
     `### whisper-${d.model} dev set: ${d.engine.utterances} recordings of ${d.dir} (file mode), engine${config} vs the peer`,
     '',
-    table(['', 'WER', 'substitutions', 'deletions', 'insertions', 'lost whole', `half lost (>= ${HALF_LOST * 100}% deleted)`, 'phrase repeated'], rows, [false, true, true, true, true, true, true, true]),
+    table(
+      [
+        '',
+        'WER',
+        'substitutions',
+        'deletions',
+        'insertions',
+        'lost whole',
+        `half lost (>= ${HALF_LOST * 100}% deleted)`,
+        'phrase repeated',
+      ],
+      rows,
+      [false, true, true, true, true, true, true, true],
+    ),
     '',
     table(
       ['category', 'files', 'words', 'engine WER', 'peer WER'],
-      d.categories.map((c) => [c.category, `${c.files}`, `${c.referenceWords}`, pct(c.engineWer), c.peerWer === undefined ? '-' : pct(c.peerWer)]),
+      d.categories.map((c) => [
+        c.category,
+        `${c.files}`,
+        `${c.referenceWords}`,
+        pct(c.engineWer),
+        c.peerWer === undefined ? '-' : pct(c.peerWer),
+      ]),
       [false, true, true, true, true],
     ),
     '',
@@ -334,7 +403,12 @@ export function formatDevSet(d: DevSetResult, table: (header: string[], rows: st
         ['file', 'reference', 'peer', 'engine guard'],
         d.engine.lostWhole.map((f) => {
           const r = byFile.get(f)!;
-          return [`${f}${peerHeard.has(f) ? ' *' : ''}`, r.reference, quote(r.peer?.text ?? ''), r.engine.rejected?.join('; ') ?? '(no speech found)'];
+          return [
+            `${f}${peerHeard.has(f) ? ' *' : ''}`,
+            r.reference,
+            quote(r.peer?.text ?? ''),
+            r.engine.rejected?.join('; ') ?? '(no speech found)',
+          ];
         }),
       ),
       '',
@@ -344,10 +418,13 @@ export function formatDevSet(d: DevSetResult, table: (header: string[], rows: st
     lines.push(
       `Phrases repeated by the engine (${d.engine.repeated.length}):`,
       '',
-      table(['file', 'reference', 'engine', 'repeated'], d.engine.repeated.map((f) => {
-        const r = byFile.get(f)!;
-        return [f, r.reference, quote(r.engine.text), r.engine.repeated.join('; ')];
-      })),
+      table(
+        ['file', 'reference', 'engine', 'repeated'],
+        d.engine.repeated.map((f) => {
+          const r = byFile.get(f)!;
+          return [f, r.reference, quote(r.engine.text), r.engine.repeated.join('; ')];
+        }),
+      ),
       '',
     );
   }

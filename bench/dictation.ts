@@ -102,7 +102,11 @@ export function dictationFigures(utterances: readonly LiveUtterance[], reference
  * Starts a listen session on a WAV played at real-time pace. `ended` resolves with its sessionEnd (at the end of the
  * file, or after `stop`); it rejects if the engine exits first, or if the session outlives the file by a minute.
  */
-export async function startFileSession(client: EngineClient, file: string, seconds: number): Promise<{ ended: Promise<SessionEndNotification> }> {
+export async function startFileSession(
+  client: EngineClient,
+  file: string,
+  seconds: number,
+): Promise<{ ended: Promise<SessionEndNotification> }> {
   let sub: Disposable | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeoutMs = seconds * 1000 + SESSION_END_GRACE_MS;
@@ -112,7 +116,9 @@ export async function startFileSession(client: EngineClient, file: string, secon
       void client.stop().catch(() => undefined);
       reject(new Error(`The listen session on ${file} did not end within ${timeoutMs / 1000} s.`));
     }, timeoutMs);
-    void client.exited.then(({ code, signal }) => reject(new Error(`The engine exited (${signal ?? `code ${code}`}) during the listen session on ${file}.`)));
+    void client.exited.then(({ code, signal }) =>
+      reject(new Error(`The engine exited (${signal ?? `code ${code}`}) during the listen session on ${file}.`)),
+    );
   }).finally(() => {
     sub?.dispose();
     clearTimeout(timer);

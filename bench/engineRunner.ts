@@ -23,12 +23,19 @@ export class EngineRunner {
   static async start(enginePath: string, config: EngineConfig, env?: NodeJS.ProcessEnv, execArgv?: string[]): Promise<EngineRunner> {
     if (!fs.existsSync(enginePath)) throw new Error(`${enginePath} is missing: build it with \`node esbuild.mjs\`.`);
     const stderr = { tail: '' };
-    const client = EngineClient.start({ enginePath, env, execArgv, onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)) });
+    const client = EngineClient.start({
+      enginePath,
+      env,
+      execArgv,
+      onStderr: (s) => (stderr.tail = (stderr.tail + s).slice(-STDERR_KEEP)),
+    });
     try {
       return new EngineRunner(client, await client.initialize(config), stderr);
     } catch (err) {
       await client.shutdown();
-      throw new Error(withStderr(`The engine failed to initialize ${JSON.stringify(config)}: ${(err as Error).message}`, stderr.tail), { cause: err });
+      throw new Error(withStderr(`The engine failed to initialize ${JSON.stringify(config)}: ${(err as Error).message}`, stderr.tail), {
+        cause: err,
+      });
     }
   }
 

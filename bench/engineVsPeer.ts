@@ -23,11 +23,26 @@ async function benchClip(engine: EngineRunner, peer: PeerAsr, clip: Clip, runs: 
     return { ms: performance.now() - t0, text };
   };
   const [e, p] = await runAlternately([() => engine.transcribe(clip.path), peerRun], runs);
-  return { clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, engine: e, peer: p, speedup: p.medianMs / e.medianMs };
+  return {
+    clip: clip.name,
+    kind: clip.kind,
+    seconds: clip.seconds,
+    reference: clip.reference,
+    engine: e,
+    peer: p,
+    speedup: p.medianMs / e.medianMs,
+  };
 }
 
 /** The rounds; `idleCpuFrom` (the silence clip) adds the idle CPU measure. */
-export async function benchModel(model: ModelName, clips: Clip[], runs: number, enginePath: string, root: string, idleCpuFrom?: Clip): Promise<ModelResult> {
+export async function benchModel(
+  model: ModelName,
+  clips: Clip[],
+  runs: number,
+  enginePath: string,
+  root: string,
+  idleCpuFrom?: Clip,
+): Promise<ModelResult> {
   progress(`[${model}] loading the engine and the peer...\n`);
   const engine = await EngineRunner.start(enginePath, { model });
   let peer: PeerAsr | undefined;

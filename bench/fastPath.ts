@@ -64,21 +64,50 @@ function processingRows(m: ModelResult | undefined, model: ModelName, t: { p50: 
     target,
     met: ok(m.engine.shortP50Ms, m.engine.shortP95Ms),
   };
-  if (!m.live || liveSkipped(m.live)) return [missing(live, target, `live section skipped: ${m.live?.skipped ?? 'not run'}`, peer), fileRow];
+  if (!m.live || liveSkipped(m.live))
+    return [missing(live, target, `live section skipped: ${m.live?.skipped ?? 'not run'}`, peer), fileRow];
   const short = m.live.utterances.filter((u) => u.text && isShort((u.endMs - u.startMs) / 1000)).map((u) => u.processingMs);
   if (!short.length) return [missing(live, target, 'no live utterance of 1-3 s', peer), fileRow];
   const [p50, p95] = [percentile(short, 50), percentile(short, 95)];
-  return [{ figure: live, engine: `${pair(p50, p95)} (${short.length} utterances)`, peer, ratio: ratio(m.peer.shortP50Ms, p50), target, met: ok(p50, p95) }, fileRow];
+  return [
+    {
+      figure: live,
+      engine: `${pair(p50, p95)} (${short.length} utterances)`,
+      peer,
+      ratio: ratio(m.peer.shortP50Ms, p50),
+      target,
+      met: ok(p50, p95),
+    },
+    fileRow,
+  ];
 }
 
 function accuracyRows(m: ModelResult | undefined, model: ModelName): FastPathRow[] {
   const werFigure = `WER, every fast-path option on (the default), ${model}`;
   const wordsFigure = `words for 30 s of silence / of white noise, ${model}`;
-  if (!m) return [missing(werFigure, '<= peer WER', `${model} not in BENCH_MODELS`), missing(wordsFigure, '0 / 0', `${model} not in BENCH_MODELS`)];
+  if (!m)
+    return [
+      missing(werFigure, '<= peer WER', `${model} not in BENCH_MODELS`),
+      missing(wordsFigure, '0 / 0', `${model} not in BENCH_MODELS`),
+    ];
   const words = (s: ImplSummary) => `${s.silenceWords} / ${s.noiseWords}`;
   return [
-    { figure: werFigure, engine: wer(m.engine), peer: wer(m.peer), ratio: '-', target: '<= peer WER', met: met(m.engine.wer.errors <= m.peer.wer.errors) },
-    { figure: wordsFigure, engine: words(m.engine), peer: words(m.peer), ratio: '-', target: '0 / 0', met: met(m.engine.silenceWords + m.engine.noiseWords === 0) },
+    {
+      figure: werFigure,
+      engine: wer(m.engine),
+      peer: wer(m.peer),
+      ratio: '-',
+      target: '<= peer WER',
+      met: met(m.engine.wer.errors <= m.peer.wer.errors),
+    },
+    {
+      figure: wordsFigure,
+      engine: words(m.engine),
+      peer: words(m.peer),
+      ratio: '-',
+      target: '0 / 0',
+      met: met(m.engine.silenceWords + m.engine.noiseWords === 0),
+    },
   ];
 }
 
@@ -91,7 +120,8 @@ export function fastPathRows(models: readonly ModelResult[]): FastPathRow[] {
   const wholeFile = `whole file ${WHOLE_FILE_CLIP} (11 s), tiny, transcribeFile median`;
   const wholeTarget = `<= ${TARGET.wholeFileMs} ms`;
   if (!tiny) rows.push(missing(wholeFile, wholeTarget, noTiny));
-  else if (!Number.isFinite(tiny.engine.wholeFileMs)) rows.push(missing(wholeFile, wholeTarget, `${WHOLE_FILE_CLIP} is not in the manifest`));
+  else if (!Number.isFinite(tiny.engine.wholeFileMs))
+    rows.push(missing(wholeFile, wholeTarget, `${WHOLE_FILE_CLIP} is not in the manifest`));
   else {
     rows.push({
       figure: wholeFile,
@@ -114,7 +144,11 @@ export function fastPathRows(models: readonly ModelResult[]): FastPathRow[] {
   const live = tiny?.live;
   if (!tiny || !live || liveSkipped(live)) {
     const reason = !tiny ? noTiny : `live section skipped: ${live && liveSkipped(live) ? live.skipped : 'not run'}`;
-    rows.push(missing(eosFigure, eosTarget, reason), missing(partialFigure, partialTarget, reason), missing(liveIdleFigure, idleTarget, reason));
+    rows.push(
+      missing(eosFigure, eosTarget, reason),
+      missing(partialFigure, partialTarget, reason),
+      missing(liveIdleFigure, idleTarget, reason),
+    );
   } else {
     const eosLimit = LIVE_HANGOVER_MS + TARGET.endOfSpeechOverHangoverMs;
     const fp = live.firstPartialMs;
@@ -129,20 +163,35 @@ export function fastPathRows(models: readonly ModelResult[]): FastPathRow[] {
       },
       fp.count
         ? {
-          figure: partialFigure,
-          engine: `${pair(fp.p50, fp.p95)} (${fp.count} of ${live.utterances.length} utterances)`,
-          peer: '-',
-          ratio: '-',
-          target: partialTarget,
-          met: met(fp.p50 <= TARGET.firstPartialMs),
-        }
+            figure: partialFigure,
+            engine: `${pair(fp.p50, fp.p95)} (${fp.count} of ${live.utterances.length} utterances)`,
+            peer: '-',
+            ratio: '-',
+            target: partialTarget,
+            met: met(fp.p50 <= TARGET.firstPartialMs),
+          }
         : missing(partialFigure, partialTarget, 'no utterance had a partial before its final'),
-      { figure: liveIdleFigure, engine: cpu(live.idle.cpuPercent), peer: '-', ratio: '-', target: idleTarget, met: met(live.idle.cpuPercent <= TARGET.idleCpuPercent) },
+      {
+        figure: liveIdleFigure,
+        engine: cpu(live.idle.cpuPercent),
+        peer: '-',
+        ratio: '-',
+        target: idleTarget,
+        met: met(live.idle.cpuPercent <= TARGET.idleCpuPercent),
+      },
     );
   }
   const fileIdleFigure = 'engine idle CPU while listening to silence, tiny, file source at real-time pace (30 s)';
   if (!tiny?.idleCpu) rows.push(missing(fileIdleFigure, idleTarget, noTiny));
-  else rows.push({ figure: fileIdleFigure, engine: cpu(tiny.idleCpu.cpuPercent), peer: '-', ratio: '-', target: idleTarget, met: met(tiny.idleCpu.cpuPercent <= TARGET.idleCpuPercent) });
+  else
+    rows.push({
+      figure: fileIdleFigure,
+      engine: cpu(tiny.idleCpu.cpuPercent),
+      peer: '-',
+      ratio: '-',
+      target: idleTarget,
+      met: met(tiny.idleCpu.cpuPercent <= TARGET.idleCpuPercent),
+    });
 
   const soak = tiny?.soak;
   const rssFigure = `engine RSS with tiny loaded after ${soak ? soak.minutes : 'N'} minutes of dictation (file source at real-time pace)`;
@@ -182,7 +231,10 @@ export function formatFastPath(rows: readonly FastPathRow[]): string {
   return [
     '## Fast path (issue 5): the targets ("peer / engine" = how many times the engine is faster)',
     '',
-    table(['figure', 'engine', 'peer (transformers.js)', 'peer / engine', 'target', 'met'], rows.map((r) => [r.figure, r.engine, r.peer, r.ratio, r.target, r.met])),
+    table(
+      ['figure', 'engine', 'peer (transformers.js)', 'peer / engine', 'target', 'met'],
+      rows.map((r) => [r.figure, r.engine, r.peer, r.ratio, r.target, r.met]),
+    ),
     '',
   ].join('\n');
 }

@@ -23,7 +23,10 @@ export async function measureIdleCpu(client: EngineClient, silencePath: string, 
     await client.metrics(); // resets the CPU window
     const sessionEnd = await ended;
     const m = await client.metrics();
-    const finals = recorder.utterances().map((u) => u.text).filter(Boolean);
+    const finals = recorder
+      .utterances()
+      .map((u) => u.text)
+      .filter(Boolean);
     return { cpuPercent: m.cpuPercent, wallMs: performance.now() - t0, finals, sessionEnd };
   } finally {
     recorder.dispose();

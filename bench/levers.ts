@@ -35,15 +35,24 @@ const V8_SEMI_SPACE_DEFAULT = '--max-semi-space-size=16';
 export const LEVER_SETTINGS: readonly LeverSetting[] = [
   {
     lever: '(default)',
-    setting: `encoderWindow variable, ${Object.entries(DEFAULT_LEVERS).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    setting: `encoderWindow variable, ${Object.entries(DEFAULT_LEVERS)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     defaultSetting: '',
     config: {},
   },
   // From the settings table (src/settings.ts), one at a time: the configuration fields that name values to try
   // (`ab`), then every lever (its `ab`, else its other choices).
-  ...Object.entries(ENGINE_SETTINGS).filter(([, spec]) => 'ab' in spec).flatMap(([key, spec]) =>
-    abValues(spec as AnySpec).map((value) => ({ lever: key, setting: String(value), defaultSetting: String(spec.default), config: { [key]: value } as EngineConfig })),
-  ),
+  ...Object.entries(ENGINE_SETTINGS)
+    .filter(([, spec]) => 'ab' in spec)
+    .flatMap(([key, spec]) =>
+      abValues(spec as AnySpec).map((value) => ({
+        lever: key,
+        setting: String(value),
+        defaultSetting: String(spec.default),
+        config: { [key]: value } as EngineConfig,
+      })),
+    ),
   ...Object.entries(LEVER_TABLE).flatMap(([key, spec]) =>
     abValues(spec as AnySpec).map((value) => ({
       lever: key,
@@ -96,7 +105,10 @@ export async function measureLevers(enginePath: string, model: ModelName, clips:
     const results: LeverAbResult['clips'] = [];
     for (const clip of clips) {
       progress(`[levers] ${clip.name} `);
-      const clipRuns = await runAlternately(engines.map((e) => () => e.transcribe(clip.path)), runs);
+      const clipRuns = await runAlternately(
+        engines.map((e) => () => e.transcribe(clip.path)),
+        runs,
+      );
       progress(`${clipRuns.map((r) => Math.round(r.medianMs)).join(' / ')} ms\n`);
       results.push({ clip: clip.name, kind: clip.kind, seconds: clip.seconds, reference: clip.reference, runs: clipRuns });
     }

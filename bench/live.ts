@@ -95,12 +95,18 @@ export async function measureLive(enginePath: string, model: ModelName, clips: r
         speechSeconds: audio.reduce((s, a) => s + a.length / 16000, 0),
         pauseMs: PAUSE_MS,
         utterances,
-        ...dictationFigures(utterances, speech.map((c) => c.reference!)),
+        ...dictationFigures(
+          utterances,
+          speech.map((c) => c.reference!),
+        ),
         idle: {
           seconds: idleSeconds,
           cpuPercent: m.cpuPercent,
           rssBytes: m.rssBytes,
-          finals: recorder.utterances(spoken).map((u) => u.text).filter(Boolean),
+          finals: recorder
+            .utterances(spoken)
+            .map((u) => u.text)
+            .filter(Boolean),
         },
         ...(sessionEnd ? { sessionEnd } : {}),
         errors,

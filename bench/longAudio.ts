@@ -20,7 +20,12 @@ export interface LongAudioResult extends WordErrors {
 }
 
 /** Builds the ten minutes into `tmp`, then transcribes it once per model in file mode. */
-export async function measureLongAudio(enginePath: string, models: readonly ModelName[], speech: readonly Clip[], tmp: string): Promise<LongAudioResult[]> {
+export async function measureLongAudio(
+  enginePath: string,
+  models: readonly ModelName[],
+  speech: readonly Clip[],
+  tmp: string,
+): Promise<LongAudioResult[]> {
   const long = buildLongAudio(speech.filter((c) => c.reference).map((c) => ({ samples: loadAudio16k(c.path), reference: c.reference! })));
   const file = path.join(tmp, 'long-audio-10min.wav');
   writeAudio(file, long.samples);

@@ -18,7 +18,10 @@ type AsrPipeline = ((audio: Float32Array, options: Record<string, unknown>) => P
 };
 
 export class PeerAsr {
-  private constructor(private readonly asr: AsrPipeline, readonly loadMs: number) {}
+  private constructor(
+    private readonly asr: AsrPipeline,
+    readonly loadMs: number,
+  ) {}
 
   static async load(model: ModelName, repoRoot: string): Promise<PeerAsr> {
     const { id, pkg } = PEER_MODELS[model];

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const root = findRepoRoot(__dirname);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, not "${process.env.BENCH_RUNS}".`);
-  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean) as ModelName[];
+  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(','))
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean) as ModelName[];
   for (const m of models) if (!MODEL_NAMES.includes(m)) throw new Error(`BENCH_MODELS: unknown model "${m}".`);
   const dir = audioDir(root);
   const speech = readManifest(dir);
@@ -36,7 +39,13 @@ async function main(): Promise<void> {
     const synthetic = writeSyntheticClips(tmp);
     const clips = [...speech, synthetic.silence, synthetic.noise];
     const header = {
-      machine: { cpus, cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU', platform: `${os.platform()} ${os.arch()}`, node: process.version, loadAvg1mBefore: os.loadavg()[0] },
+      machine: {
+        cpus,
+        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+        platform: `${os.platform()} ${os.arch()}`,
+        node: process.version,
+        loadAvg1mBefore: os.loadavg()[0],
+      },
       audioDir: dir,
       runsPerClip: runs,
     };
@@ -50,7 +59,14 @@ async function main(): Promise<void> {
     }
     const out = path.join(root, '.bench', 'peers.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), ...header, models: results }, (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v), 2) + '\n');
+    fs.writeFileSync(
+      out,
+      JSON.stringify(
+        { date: new Date().toISOString(), ...header, models: results },
+        (_, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v),
+        2,
+      ) + '\n',
+    );
     process.stdout.write(formatHeader(header) + '\n' + results.flatMap((m) => peersTables(m)).join('\n') + `\nResults: ${out}\n`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -41,13 +41,25 @@ function summaryTable(m: ModelResult): string {
   const e = m.engine;
   const p = m.peer;
   const rows = [
-    ['WER (speech clips with a reference)', `${pct(e.wer.wer)} (${e.wer.errors}/${e.wer.referenceWords})`, `${pct(p.wer.wer)} (${p.wer.errors}/${p.wer.referenceWords})`],
+    [
+      'WER (speech clips with a reference)',
+      `${pct(e.wer.wer)} (${e.wer.errors}/${e.wer.referenceWords})`,
+      `${pct(p.wer.wer)} (${p.wer.errors}/${p.wer.referenceWords})`,
+    ],
     ['latency p50, speech clips, all timed runs', `${ms(e.p50Ms)} ms`, `${ms(p.p50Ms)} ms`],
     ['latency p95, speech clips, all timed runs', `${ms(e.p95Ms)} ms`, `${ms(p.p95Ms)} ms`],
-    ['latency p50 / p95, speech clips of 1-3 s, all timed runs', `${ms(e.shortP50Ms)} / ${ms(e.shortP95Ms)} ms`, `${ms(p.shortP50Ms)} / ${ms(p.shortP95Ms)} ms`],
+    [
+      'latency p50 / p95, speech clips of 1-3 s, all timed runs',
+      `${ms(e.shortP50Ms)} / ${ms(e.shortP95Ms)} ms`,
+      `${ms(p.shortP50Ms)} / ${ms(p.shortP95Ms)} ms`,
+    ],
     ['words for 30 s of silence', `${e.silenceWords}`, `${p.silenceWords}`],
     ['words for 30 s of white noise', `${e.noiseWords}`, `${p.noiseWords}`],
-    ['model load', `${ms(m.engineInit.loadMs)} ms${m.engineInit.cachedEdits ? ' (prepared models from the cache)' : ''}`, `${ms(m.peerLoadMs)} ms`],
+    [
+      'model load',
+      `${ms(m.engineInit.loadMs)} ms${m.engineInit.cachedEdits ? ' (prepared models from the cache)' : ''}`,
+      `${ms(m.peerLoadMs)} ms`,
+    ],
     ['engine process RSS after the runs', mb(e.rssBytes), '-'],
   ];
   if (m.idleCpu) {
@@ -64,7 +76,8 @@ function contentionCell(c: { otherCpuPercent: number; stealPercent: number }): s
 }
 
 /** ours / peer (engine ms / peer ms: under 1, the engine is faster). */
-const ratio = (ours: number, peer: number) => (Number.isFinite(ours) && Number.isFinite(peer) && peer > 0 ? `${(ours / peer).toFixed(2)}` : '-');
+const ratio = (ours: number, peer: number) =>
+  Number.isFinite(ours) && Number.isFinite(peer) && peer > 0 ? `${(ours / peer).toFixed(2)}` : '-';
 
 /**
  * Both peers beside the engine: transformers.js (alternating with the engine) and whisper.cpp right after, with the
@@ -75,7 +88,13 @@ export function peersTables(m: ModelResult): string[] {
   if (!w) return [];
   if (whisperCppSkipped(w)) return [`whisper.cpp: not run (${w.skipped}).`, ''];
   const cols: { name: string; s: ImplSummary; load: string; rss: string; busy: string }[] = [
-    { name: 'engine', s: m.engine, load: ms(m.engineInit.loadMs), rss: mb(m.engine.rssBytes), busy: m.contention ? contentionCell(m.contention) : '-' },
+    {
+      name: 'engine',
+      s: m.engine,
+      load: ms(m.engineInit.loadMs),
+      rss: mb(m.engine.rssBytes),
+      busy: m.contention ? contentionCell(m.contention) : '-',
+    },
     { name: 'transformers.js', s: m.peer, load: ms(m.peerLoadMs), rss: '(in the bench process)', busy: '(with the engine)' },
     ...w.modes.map((x) => ({
       name: `whisper.cpp, ${x.label === 'full' ? 'full window' : `audio_ctx ${x.label}`}`,
@@ -117,13 +136,34 @@ export function peersTables(m: ModelResult): string[] {
     `### whisper-${m.model} peers side by side: engine vs transformers.js vs whisper.cpp (${w.binding}, ${w.ggml} rebuilt from the same int8 ONNX, ${w.threads} threads; run after the engine/peer rounds, ${w.runs} timed run${w.runs === 1 ? '' : 's'} per clip after 1 warm-up); "ours / peer" = engine ms / peer ms`,
     '',
     table(
-      ['', 'WER', 'p50 / p95 ms', '1-3 s p50 / p95 ms', `${WHOLE_FILE_CLIP} ms`, 'words silence / noise', 'load ms', 'RSS', 'ours / peer: p50 / 1-3 s p50 / jfk', 'CPU used by other processes'],
+      [
+        '',
+        'WER',
+        'p50 / p95 ms',
+        '1-3 s p50 / p95 ms',
+        `${WHOLE_FILE_CLIP} ms`,
+        'words silence / noise',
+        'load ms',
+        'RSS',
+        'ours / peer: p50 / 1-3 s p50 / jfk',
+        'CPU used by other processes',
+      ],
       rows,
       [false, true, true, true, true, true, true, true, true, false],
     ),
     '',
     table(
-      ['clip', 's', 'engine ms', 'transformers.js ms', 'whisper.cpp full ms', 'whisper.cpp cut ms (audio_ctx)', 'busy_other full / cut', 'whisper.cpp full text', 'whisper.cpp cut text'],
+      [
+        'clip',
+        's',
+        'engine ms',
+        'transformers.js ms',
+        'whisper.cpp full ms',
+        'whisper.cpp cut ms (audio_ctx)',
+        'busy_other full / cut',
+        'whisper.cpp full text',
+        'whisper.cpp cut text',
+      ],
       clips,
       [false, true, true, true, true, true, true],
     ),
@@ -151,7 +191,11 @@ function windowTables(m: ModelResult): string[] {
   });
   const [sv, sf] = [v.summary, f.summary];
   const summary = [
-    ['WER (speech clips with a reference)', `${pct(sv.wer.wer)} (${sv.wer.errors}/${sv.wer.referenceWords})`, `${pct(sf.wer.wer)} (${sf.wer.errors}/${sf.wer.referenceWords})`],
+    [
+      'WER (speech clips with a reference)',
+      `${pct(sv.wer.wer)} (${sv.wer.errors}/${sv.wer.referenceWords})`,
+      `${pct(sf.wer.wer)} (${sf.wer.errors}/${sf.wer.referenceWords})`,
+    ],
     ['latency p50, speech clips, all timed runs', `${ms(sv.p50Ms)} ms`, `${ms(sf.p50Ms)} ms`],
     ['latency p95, speech clips, all timed runs', `${ms(sv.p95Ms)} ms`, `${ms(sf.p95Ms)} ms`],
     ['words for 30 s of silence / of white noise', `${sv.silenceWords} / ${sv.noiseWords}`, `${sf.silenceWords} / ${sf.noiseWords}`],
@@ -193,7 +237,20 @@ function leverTables(l: LeverAbResult | undefined, runs: number): string[] {
     `### whisper-${l.model} levers: one engine per setting, all run alternately on every clip (1 warm-up, ${runs} timed runs each); ms over all timed runs of the speech clips`,
     '',
     table(
-      ['lever', 'setting', 'p50', 'p95', '1-3 s p50', '1-3 s p95', `${WHOLE_FILE_CLIP} ms`, 'WER', 'words silence / noise', 'RSS', 'load ms', 'vs default'],
+      [
+        'lever',
+        'setting',
+        'p50',
+        'p95',
+        '1-3 s p50',
+        '1-3 s p95',
+        `${WHOLE_FILE_CLIP} ms`,
+        'WER',
+        'words silence / noise',
+        'RSS',
+        'load ms',
+        'vs default',
+      ],
       rows,
       [false, false, true, true, true, true, true, true, true, true, true, true],
     ),
@@ -218,22 +275,35 @@ function liveTables(m: ModelResult): string[] {
   ]);
   const heard = l.idle.finals.length ? `; heard ${l.idle.finals.map(quote).join(' ')}` : '';
   const rows = [
-    ['clips played (those with a reference)', `${l.clips.length}, ${l.speechSeconds.toFixed(1)} s of speech, ${l.pauseMs / 1000} s of silence after each`],
+    [
+      'clips played (those with a reference)',
+      `${l.clips.length}, ${l.speechSeconds.toFixed(1)} s of speech, ${l.pauseMs / 1000} s of silence after each`,
+    ],
     ['utterances (final notifications)', `${l.nonEmpty} with text${empty ? `, ${empty} empty` : ''}`],
     ['end of speech to text, p50 / p95 (hangover included)', `${ms(l.endOfSpeechToTextMs.p50)} / ${ms(l.endOfSpeechToTextMs.p95)} ms`],
     ['processing (utterance closed to text), p50 / p95', `${ms(l.processingMs.p50)} / ${ms(l.processingMs.p95)} ms`],
     ['finals from the speculative pass (started during the hangover)', `${l.speculativeFinals} of ${l.nonEmpty}`],
-    ['first interim text after speech starts (first partial per utterance), p50 / p95', firstPartialCell(l.firstPartialMs, l.utterances.length)],
+    [
+      'first interim text after speech starts (first partial per utterance), p50 / p95',
+      firstPartialCell(l.firstPartialMs, l.utterances.length),
+    ],
     ['live WER (all finals concatenated vs all references)', `${pct(l.wer.wer)} (${l.wer.errors}/${l.wer.referenceWords})`],
     [`engine idle CPU, microphone hearing ${l.idle.seconds} s of silence`, `${l.idle.cpuPercent.toFixed(1)}% of one core${heard}`],
     ['engine process RSS after the silence', mb(l.idle.rssBytes)],
-    ['ring overruns; capture errors', `${l.sessionEnd?.overruns ?? '?'}; ${l.errors.length ? l.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'}`],
+    [
+      'ring overruns; capture errors',
+      `${l.sessionEnd?.overruns ?? '?'}; ${l.errors.length ? l.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'}`,
+    ],
   ];
   if (l.contention) rows.push(['CPU used by other processes during the live section', contentionCell(l.contention)]);
   return [
     `### whisper-${l.model} live: a fake microphone (PulseAudio null sink, device "${l.device}"), default settings (${l.hangoverMs} ms hangover)`,
     '',
-    table(['#', 'clip played last', 'final text', 'end of speech to text ms', 'processing ms', 'speculative', 'first partial ms'], utterances, [true, false, false, true, true, false, true]),
+    table(
+      ['#', 'clip played last', 'final text', 'end of speech to text ms', 'processing ms', 'speculative', 'first partial ms'],
+      utterances,
+      [true, false, false, true, true, false, true],
+    ),
     '',
     table(['', 'engine (live)'], rows),
     '',
@@ -261,7 +331,16 @@ function streamingTables(m: ModelResult): string[] {
     `### whisper-${s.model} streaming A/B: the ${s.clips.length} clips with a reference in one ${Math.round(s.seconds)} s WAV, played through \`listen\` at real-time pace; one engine per setting, one after another`,
     '',
     table(
-      ['setting', 'utterances', 'processing p50 / p95 ms', 'end of speech to text p50 / p95 ms', 'first partial p50 / p95', 'speculative finals', 'WER', 'overruns; errors'],
+      [
+        'setting',
+        'utterances',
+        'processing p50 / p95 ms',
+        'end of speech to text p50 / p95 ms',
+        'first partial p50 / p95',
+        'speculative finals',
+        'WER',
+        'overruns; errors',
+      ],
       rows,
     ),
     ...(s.contention ? ['', `CPU used by other processes during the streaming A/B: ${contentionCell(s.contention)}`] : []),
@@ -273,14 +352,22 @@ function soakTables(m: ModelResult): string[] {
   const s = m.soak;
   if (!s) return [];
   const rows = [
-    ['dictation', `${s.minutes} min; sessions of ${Math.round(s.passSeconds)} s (the ${s.clips.length} speech clips each), back to back: ${s.sessions}`],
+    [
+      'dictation',
+      `${s.minutes} min; sessions of ${Math.round(s.passSeconds)} s (the ${s.clips.length} speech clips each), back to back: ${s.sessions}`,
+    ],
     ['utterances transcribed (non-empty finals)', `${s.utterances}`],
-    ['words lost / invented (sessions that ran to their end, against the clips\' references)',
-      `${s.words.deletions} / ${s.words.insertions} of ${s.words.referenceWords} words in ${s.scoredSessions} sessions (substituted: ${s.words.substitutions})`],
+    [
+      "words lost / invented (sessions that ran to their end, against the clips' references)",
+      `${s.words.deletions} / ${s.words.insertions} of ${s.words.referenceWords} words in ${s.scoredSessions} sessions (substituted: ${s.words.substitutions})`,
+    ],
     ...s.sessionsWithErrors.slice(0, 5).map((e) => [`session ${e.session}: ${e.lost} lost, ${e.invented} invented`, e.text.slice(0, 300)]),
     ['RSS at the first sample after 1 min', s.rssAfter1MinBytes !== undefined ? mb(s.rssAfter1MinBytes) : 'n/a (soak shorter than 1 min)'],
     ['RSS at the first sample / end / max', `${mb(s.samples[0]?.rssBytes ?? NaN)} / ${mb(s.rssEndBytes)} / ${mb(s.rssMaxBytes)}`],
-    ['RSS growth over the second half (least-squares slope)', `${Number.isFinite(s.growthMbPerMin) ? s.growthMbPerMin.toFixed(2) : '-'} MB/min`],
+    [
+      'RSS growth over the second half (least-squares slope)',
+      `${Number.isFinite(s.growthMbPerMin) ? s.growthMbPerMin.toFixed(2) : '-'} MB/min`,
+    ],
     ['errors', s.errors.length ? s.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'],
   ];
   if (s.contention) rows.push(['CPU used by other processes during the soak', contentionCell(s.contention)]);
@@ -297,8 +384,16 @@ function coldStartTables(m: ModelResult): string[] {
   if (!c) return [];
   const cached = c.runs.filter((r) => r.cachedEdits).length;
   const rows = [
-    ['first start ever (empty cache: prepares the model cache)', `${ms(c.firstStart.forkToListeningMs)} ms`, `${ms(c.firstStart.loadMs)} ms${c.firstStart.cachedEdits ? ' (cachedEdits: true)' : ''}`],
-    [`cold start, p50 (cache filled; runs: ${c.runs.length}, with cachedEdits: ${cached})`, `${ms(c.forkToListeningMs.p50)} ms`, `${ms(c.loadMs.p50)} ms`],
+    [
+      'first start ever (empty cache: prepares the model cache)',
+      `${ms(c.firstStart.forkToListeningMs)} ms`,
+      `${ms(c.firstStart.loadMs)} ms${c.firstStart.cachedEdits ? ' (cachedEdits: true)' : ''}`,
+    ],
+    [
+      `cold start, p50 (cache filled; runs: ${c.runs.length}, with cachedEdits: ${cached})`,
+      `${ms(c.forkToListeningMs.p50)} ms`,
+      `${ms(c.loadMs.p50)} ms`,
+    ],
     ['cold start, max', `${ms(c.forkToListeningMs.max)} ms`, `${ms(c.loadMs.max)} ms`],
     ['peer: model load (in the bench process)', '-', `${ms(m.peerLoadMs)} ms`],
   ];
@@ -331,9 +426,10 @@ export function formatModel(m: ModelResult, runs: number): string {
 
 export function formatHeader(r: Pick<BenchResults, 'machine' | 'audioDir' | 'runsPerClip'>): string {
   const { cpus, cpuModel, platform, node, loadAvg1mBefore } = r.machine;
-  const busy = loadAvg1mBefore > BUSY_LOAD_PER_CPU * cpus
-    ? `\nWARNING: the machine was busy before the run (1-min load ${loadAvg1mBefore.toFixed(2)} on ${cpus} cores): latencies are inflated.`
-    : '';
+  const busy =
+    loadAvg1mBefore > BUSY_LOAD_PER_CPU * cpus
+      ? `\nWARNING: the machine was busy before the run (1-min load ${loadAvg1mBefore.toFixed(2)} on ${cpus} cores): latencies are inflated.`
+      : '';
   return [
     '# VoiceFlow benchmark: engine vs transformers.js 4.3.1 and whisper.cpp (@napi-rs/whisper 0.0.4)',
     `${cpus} x ${cpuModel}, ${platform}, Node ${node}; 1-min load before the run ${loadAvg1mBefore.toFixed(2)}; audio from ${r.audioDir}${busy}`,

@@ -104,7 +104,13 @@ export interface BenchResults {
 export function implRuns(warmupMs: number, runs: { ms: number; text: string }[]): ImplRuns {
   const text = runs[0]?.text ?? '';
   const others = [...new Set(runs.map((r) => r.text))].filter((t) => t !== text);
-  return { warmupMs, runsMs: runs.map((r) => r.ms), medianMs: median(runs.map((r) => r.ms)), text, ...(others.length ? { otherTexts: others } : {}) };
+  return {
+    warmupMs,
+    runsMs: runs.map((r) => r.ms),
+    medianMs: median(runs.map((r) => r.ms)),
+    text,
+    ...(others.length ? { otherTexts: others } : {}),
+  };
 }
 
 export type TimedRun = () => Promise<{ ms: number; text: string }>;

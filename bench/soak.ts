@@ -56,7 +56,13 @@ export interface SoakResult {
 
 const progress = (s: string) => process.stderr.write(s);
 
-export async function measureSoak(enginePath: string, model: ModelName, clips: readonly Clip[], minutes: number, tmpDir: string): Promise<SoakResult> {
+export async function measureSoak(
+  enginePath: string,
+  model: ModelName,
+  clips: readonly Clip[],
+  minutes: number,
+  tmpDir: string,
+): Promise<SoakResult> {
   // Clips with a reference, so that every word can be counted.
   const speech = clips.filter((c) => c.kind === 'speech' && c.reference !== undefined);
   const pass = writeDictation(path.join(tmpDir, 'soak-pass.wav'), speech);
@@ -115,7 +121,8 @@ export async function measureSoak(enginePath: string, model: ModelName, clips: r
       const a = alignWords(reference, normalizeWords(finals.join(' ')));
       for (const k of ['referenceWords', 'hits', 'substitutions', 'deletions', 'insertions'] as const) words[k] += a[k];
       scoredSessions++;
-      if (a.deletions || a.insertions) sessionsWithErrors.push({ session: sessions, lost: a.deletions, invented: a.insertions, text: finals.join(' / ') });
+      if (a.deletions || a.insertions)
+        sessionsWithErrors.push({ session: sessions, lost: a.deletions, invented: a.insertions, text: finals.join(' / ') });
     }
     clearInterval(timer);
     await sampling;

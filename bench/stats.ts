@@ -4,7 +4,10 @@ import { percentile as sortedPercentile } from '../src/percentiles';
 /** Nearest-rank percentile (p in 0..100) of the values, as the engine computes it; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
-  return sortedPercentile([...values].sort((a, b) => a - b), p);
+  return sortedPercentile(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** The median; the mean of the middle two for an even count. */

@@ -44,7 +44,12 @@ export interface StreamingAbResult {
 
 const progress = (s: string) => process.stderr.write(s);
 
-export async function measureStreaming(enginePath: string, model: ModelName, clips: readonly Clip[], tmpDir: string): Promise<StreamingAbResult> {
+export async function measureStreaming(
+  enginePath: string,
+  model: ModelName,
+  clips: readonly Clip[],
+  tmpDir: string,
+): Promise<StreamingAbResult> {
   const speech = clips.filter((c) => c.kind === 'speech' && c.reference !== undefined);
   const dictation = writeDictation(path.join(tmpDir, 'streaming-ab.wav'), speech);
   const references = speech.map((c) => c.reference!);

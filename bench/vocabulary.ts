@@ -110,7 +110,12 @@ export function synthesizeIdentifiers(dir: string): { term: string; voice: strin
 }
 
 export async function measureVocabulary(
-  enginePath: string, models: readonly ModelName[], speech: readonly Clip[], synthetic: { silence: Clip; noise: Clip }, tmp: string, root: string,
+  enginePath: string,
+  models: readonly ModelName[],
+  speech: readonly Clip[],
+  synthetic: { silence: Clip; noise: Clip },
+  tmp: string,
+  root: string,
   progress: (s: string) => void = () => undefined,
 ): Promise<VocabularySection> {
   let spoken;
@@ -124,7 +129,9 @@ export async function measureVocabulary(
   const dev = readDevSet(devDir(root)).filter((_, i) => i % DEV_SAMPLE_EVERY === 0);
   const results: VocabularyResult[] = [];
   for (const model of models) {
-    progress(`[vocabulary] ${model}: ${spoken.length} identifier sentences, ${prose.length} clips, ${dev.length} dev files, without and with the prompt...\n`);
+    progress(
+      `[vocabulary] ${model}: ${spoken.length} identifier sentences, ${prose.length} clips, ${dev.length} dev files, without and with the prompt...\n`,
+    );
     const engine = await EngineRunner.start(enginePath, { model });
     try {
       const pass = async (files: readonly { path: string }[]) => {
@@ -137,11 +144,24 @@ export async function measureVocabulary(
       await engine.client.configure({ vocabulary });
       const withPrompt = { ids: await pass(spoken), clips: await pass(prose), dev: await pass(dev) };
       const [silence, noise] = await pass([synthetic.silence, synthetic.noise]);
-      const runs = spoken.map((s, i) => ({ term: s.term, voice: s.voice, sentence: s.sentence, without: without.ids[i], with: withPrompt.ids[i] }));
+      const runs = spoken.map((s, i) => ({
+        term: s.term,
+        voice: s.voice,
+        sentence: s.sentence,
+        without: without.ids[i],
+        with: withPrompt.ids[i],
+      }));
       const count = (f: (text: string, term: string) => boolean, key: 'without' | 'with') => runs.filter((r) => f(r[key], r.term)).length;
-      const wer = (refs: readonly (string | undefined)[], texts: readonly string[]) => wordErrorRate(refs.map((reference, i) => ({ reference: reference ?? '', hypothesis: texts[i] })));
-      const clipsWithout = wer(prose.map((c) => c.reference), without.clips);
-      const devWithout = wer(dev.map((d) => d.reference), without.dev);
+      const wer = (refs: readonly (string | undefined)[], texts: readonly string[]) =>
+        wordErrorRate(refs.map((reference, i) => ({ reference: reference ?? '', hypothesis: texts[i] })));
+      const clipsWithout = wer(
+        prose.map((c) => c.reference),
+        without.clips,
+      );
+      const devWithout = wer(
+        dev.map((d) => d.reference),
+        without.dev,
+      );
       results.push({
         model,
         runs,
@@ -149,8 +169,23 @@ export async function measureVocabulary(
         spelledWith: count(spelled, 'with'),
         heardWithout: count(heard, 'without'),
         heardWith: count(heard, 'with'),
-        clipsWer: { without: clipsWithout.wer, with: wer(prose.map((c) => c.reference), withPrompt.clips).wer, words: clipsWithout.referenceWords },
-        devWer: { without: devWithout.wer, with: wer(dev.map((d) => d.reference), withPrompt.dev).wer, words: devWithout.referenceWords, files: dev.length },
+        clipsWer: {
+          without: clipsWithout.wer,
+          with: wer(
+            prose.map((c) => c.reference),
+            withPrompt.clips,
+          ).wer,
+          words: clipsWithout.referenceWords,
+        },
+        devWer: {
+          without: devWithout.wer,
+          with: wer(
+            dev.map((d) => d.reference),
+            withPrompt.dev,
+          ).wer,
+          words: devWithout.referenceWords,
+          files: dev.length,
+        },
         silenceWords: normalizeWords(silence).length,
         noiseWords: normalizeWords(noise).length,
       });
@@ -170,10 +205,19 @@ export function formatVocabulary(v: VocabularySection, table: (header: string[],
     `${SPOKEN_IDENTIFIERS.length} identifiers of this repository, each in a short sentence ("call ring buffer write"), spoken by espeak-ng voices ` +
       `${VOICES.join(' and ')}; the prompt holds the ${SPOKEN_IDENTIFIERS.length} identifiers. "Spelled": the text holds the identifier exactly ` +
       '(`ringBuffer`); "heard": its letters in a row, spacing and case aside ("ring buffer"). WER and silence/noise with the same prompt on, ' +
-      'which has nothing to do with that speech. Synthesized speech: a comparison of prompt and no prompt, not a user\'s figure.',
+      "which has nothing to do with that speech. Synthesized speech: a comparison of prompt and no prompt, not a user's figure.",
     '',
     table(
-      ['model', 'spelled, no prompt', 'spelled, prompt', 'heard, no prompt', 'heard, prompt', 'clips WER no prompt / prompt', 'dev sample WER no prompt / prompt', 'silence / noise words, prompt'],
+      [
+        'model',
+        'spelled, no prompt',
+        'spelled, prompt',
+        'heard, no prompt',
+        'heard, prompt',
+        'clips WER no prompt / prompt',
+        'dev sample WER no prompt / prompt',
+        'silence / noise words, prompt',
+      ],
       v.models.map((r) => [
         r.model,
         of(r.spelledWithout, r),
@@ -191,7 +235,13 @@ export function formatVocabulary(v: VocabularySection, table: (header: string[],
   for (const r of v.models) {
     const changed = r.runs.filter((x) => spelled(x.without, x.term) !== spelled(x.with, x.term) || !spelled(x.with, x.term));
     lines.push(`${r.model}: sentences not spelled with the prompt, or changed by it (${changed.length}):`, '');
-    lines.push(table(['identifier', 'voice', 'no prompt', 'prompt'], changed.map((x) => [x.term, x.voice, x.without, x.with])), '');
+    lines.push(
+      table(
+        ['identifier', 'voice', 'no prompt', 'prompt'],
+        changed.map((x) => [x.term, x.voice, x.without, x.with]),
+      ),
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -15,7 +15,15 @@ async function main(): Promise<void> {
   const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(',')).split(',').map((m) => m.trim()) as ModelName[];
   const tmp = makeTempDir();
   try {
-    const section = await measureVocabulary(path.join(root, 'dist', 'engine.js'), models, readManifest(audioDir(root)), writeSyntheticClips(tmp), tmp, root, (s) => process.stderr.write(s));
+    const section = await measureVocabulary(
+      path.join(root, 'dist', 'engine.js'),
+      models,
+      readManifest(audioDir(root)),
+      writeSyntheticClips(tmp),
+      tmp,
+      root,
+      (s) => process.stderr.write(s),
+    );
     process.stdout.write(formatVocabulary(section, table));
     fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
     fs.writeFileSync(path.join(root, '.bench', 'vocabulary.json'), JSON.stringify(section, null, 2) + '\n');

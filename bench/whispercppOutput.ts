@@ -54,14 +54,29 @@ function parseLine(line: string): WhisperCppLine {
     throw new Error(`whisper.cpp peer printed a line that is not JSON: ${line.slice(0, 120)}`);
   }
   const num = (k: string) => {
-    if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw new Error(`whisper.cpp peer line without a number "${k}": ${line.slice(0, 120)}`);
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k]))
+      throw new Error(`whisper.cpp peer line without a number "${k}": ${line.slice(0, 120)}`);
     return o[k] as number;
   };
   const runs = o.runs;
-  if (typeof o.file !== 'string' || typeof o.text !== 'string' || !Array.isArray(runs) || runs.length === 0 || !runs.every((x) => typeof x === 'number')) {
+  if (
+    typeof o.file !== 'string' ||
+    typeof o.text !== 'string' ||
+    !Array.isArray(runs) ||
+    runs.length === 0 ||
+    !runs.every((x) => typeof x === 'number')
+  ) {
     throw new Error(`whisper.cpp peer line without file, text or runs: ${line.slice(0, 120)}`);
   }
-  return { file: o.file, sec: num('sec'), ms: num('ms'), text: o.text, audioCtx: num('audio_ctx'), runs: runs as number[], busyOther: num('busy_other') };
+  return {
+    file: o.file,
+    sec: num('sec'),
+    ms: num('ms'),
+    text: o.text,
+    audioCtx: num('audio_ctx'),
+    runs: runs as number[],
+    busyOther: num('busy_other'),
+  };
 }
 
 /** A clip of the bench as the whisper.cpp peer ran it. */
@@ -104,10 +119,19 @@ export function whisperCppMode(
   const rows = clips.map((c, i): WhisperCppClip => {
     const line = out.lines[i];
     if (!c.path.endsWith(line.file)) throw new Error(`whisper.cpp peer answered ${line.file} for ${c.path}`);
-    if (line.runs.length <= warmups) throw new Error(`whisper.cpp peer ran ${line.file} ${line.runs.length} times, ${warmups} of them warm-ups`);
+    if (line.runs.length <= warmups)
+      throw new Error(`whisper.cpp peer ran ${line.file} ${line.runs.length} times, ${warmups} of them warm-ups`);
     const warm = line.runs.slice(0, warmups);
     const timed = line.runs.slice(warmups).map((ms) => ({ ms, text: line.text }));
-    return { clip: c.name, kind: c.kind, seconds: c.seconds, reference: c.reference, audioCtx: line.audioCtx, busyOther: line.busyOther, runs: implRuns(warm.length ? Math.max(...warm) : NaN, timed) };
+    return {
+      clip: c.name,
+      kind: c.kind,
+      seconds: c.seconds,
+      reference: c.reference,
+      audioCtx: line.audioCtx,
+      busyOther: line.busyOther,
+      runs: implRuns(warm.length ? Math.max(...warm) : NaN, timed),
+    };
   });
   const busy = rows.map((r) => r.busyOther);
   return {

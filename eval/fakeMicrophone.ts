@@ -49,11 +49,22 @@ export class FakeMicrophone {
   /** Starts the server and makes the sink's monitor the default source. */
   async start(): Promise<void> {
     if (this.running) return;
-    this.server = spawn('pulseaudio', [
-      '-n', '--daemonize=no', '--exit-idle-time=-1', '--disallow-exit', '--log-target=stderr', '--log-level=error',
-      '-L', 'module-native-protocol-unix auth-anonymous=1',
-      '-L', `module-null-sink sink_name=${SINK} rate=16000 channels=1 format=s16le`,
-    ], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    this.server = spawn(
+      'pulseaudio',
+      [
+        '-n',
+        '--daemonize=no',
+        '--exit-idle-time=-1',
+        '--disallow-exit',
+        '--log-target=stderr',
+        '--log-level=error',
+        '-L',
+        'module-native-protocol-unix auth-anonymous=1',
+        '-L',
+        `module-null-sink sink_name=${SINK} rate=16000 channels=1 format=s16le`,
+      ],
+      { env: this.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    );
     let stderr = '';
     this.server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const deadline = Date.now() + 10000;

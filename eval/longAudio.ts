@@ -24,7 +24,11 @@ export interface LongAudio {
  * Rounds of the clips, each round in its own shuffled order, a pause of MIN_PAUSE_MS..MAX_PAUSE_MS before each clip,
  * until the next clip would not fit in `seconds`; silence pads the end.
  */
-export function buildLongAudio(clips: readonly { samples: Float32Array; reference: string }[], seconds = LONG_AUDIO_SECONDS, seed = LONG_AUDIO_SEED): LongAudio {
+export function buildLongAudio(
+  clips: readonly { samples: Float32Array; reference: string }[],
+  seconds = LONG_AUDIO_SECONDS,
+  seed = LONG_AUDIO_SEED,
+): LongAudio {
   if (clips.length === 0) throw new Error('buildLongAudio needs at least one clip.');
   const rnd = mulberry32(seed);
   const samples = new Float32Array(seconds * RATE);

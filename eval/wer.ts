@@ -4,8 +4,26 @@
  */
 
 const ONES = [
-  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
-  'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen',
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
 ];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
@@ -35,7 +53,10 @@ export function normalizeWords(text: string): string[] {
     .replace(/['\u2019]/g, '') // don't -> dont
     .replace(/(\d)(?=\p{L})|(\p{L})(?=\d)/gu, '$1$2 ') // 10th -> 10 th, keeps digits separable
     .replace(/[^\p{L}\p{N}]+/gu, ' ');
-  return cleaned.split(' ').filter(Boolean).flatMap((w) => (/^\d+$/.test(w) ? spellNumber(w) : [w]));
+  return cleaned
+    .split(' ')
+    .filter(Boolean)
+    .flatMap((w) => (/^\d+$/.test(w) ? spellNumber(w) : [w]));
 }
 
 /** Word-level Levenshtein distance (substitutions + deletions + insertions). */
@@ -91,7 +112,7 @@ export function alignWords(reference: readonly string[], hypothesis: readonly st
     }
   }
   const a: WordAlignment = { referenceWords: reference.length, hits: 0, substitutions: 0, deletions: 0, insertions: 0 };
-  for (let i = reference.length, j = hypothesis.length; i > 0 || j > 0; ) {
+  for (let i = reference.length, j = hypothesis.length; i > 0 || j > 0;) {
     const here = cost[i * cols + j];
     if (i > 0 && j > 0 && here === cost[(i - 1) * cols + j - 1] + (reference[i - 1] === hypothesis[j - 1] ? 0 : 1)) {
       if (reference[i - 1] === hypothesis[j - 1]) a.hits++;

@@ -22,20 +22,42 @@ export function ignoreFileFor(target) {
   if (!t) throw new Error(`unknown target ${target}: one of ${Object.keys(TARGETS).join(', ')}`);
   const [ort, pv] = t;
   const keep = [
-    'dist/extension.js', 'dist/engine.js', 'dist/captureWorker.js', 'dist/cli.js', 'dist/webview/panel.js',
-    'package.json', 'README.md', 'LICENSE', 'media/**', 'docs/panel.png',
+    'dist/extension.js',
+    'dist/engine.js',
+    'dist/captureWorker.js',
+    'dist/cli.js',
+    'dist/webview/panel.js',
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'media/**',
+    'docs/panel.png',
     // onnxruntime-node: its JS, its CPU binaries for this target only, and onnxruntime-common it requires.
-    'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/**',
+    'node_modules/onnxruntime-node/package.json',
+    'node_modules/onnxruntime-node/dist/**',
     `node_modules/onnxruntime-node/bin/napi-v6/${ort}/**`,
-    'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/**',
+    'node_modules/onnxruntime-common/package.json',
+    'node_modules/onnxruntime-common/dist/cjs/**',
     // The models: Whisper tiny and base (what src/engine/whisper reads: configs, vocabulary, int8 ONNX) and Silero v5.
     ...['tiny', 'base'].flatMap((m) => [
       `node_modules/sts-whisper-${m}/package.json`,
-      ...['config.json', 'generation_config.json', 'vocab.json', 'added_tokens.json', 'onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx']
-        .map((f) => `node_modules/sts-whisper-${m}/models/Xenova/whisper-${m}/${f}`),
+      ...[
+        'config.json',
+        'generation_config.json',
+        'vocab.json',
+        'added_tokens.json',
+        'onnx/encoder_model_quantized.onnx',
+        'onnx/decoder_model_merged_quantized.onnx',
+      ].map((f) => `node_modules/sts-whisper-${m}/models/Xenova/whisper-${m}/${f}`),
     ]),
-    'node_modules/@ricky0123/vad-web/package.json', 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+    'node_modules/@ricky0123/vad-web/package.json',
+    'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
   ];
-  if (pv) keep.push('node_modules/@picovoice/pvrecorder-node/package.json', 'node_modules/@picovoice/pvrecorder-node/dist/**', `node_modules/@picovoice/pvrecorder-node/lib/${pv}/**`);
+  if (pv)
+    keep.push(
+      'node_modules/@picovoice/pvrecorder-node/package.json',
+      'node_modules/@picovoice/pvrecorder-node/dist/**',
+      `node_modules/@picovoice/pvrecorder-node/lib/${pv}/**`,
+    );
   return ['**', ...keep.map((k) => `!${k}`), '**/*.map', ''].join('\n');
 }

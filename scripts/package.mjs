@@ -39,10 +39,14 @@ const ignore = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'voiceflow-pkg-')
 try {
   fs.writeFileSync(ignore, ignoreText);
   fs.rmSync(stampFile, { force: true });
-  execFileSync(process.execPath, [path.join(vsceDir, 'vsce'), 'package', '--no-rewrite-relative-links', '--target', target, '--ignoreFile', ignore, '--out', out], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(vsceDir, 'vsce'), 'package', '--no-rewrite-relative-links', '--target', target, '--ignoreFile', ignore, '--out', out],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
 } finally {
   fs.rmSync(path.dirname(ignore), { recursive: true, force: true });
 }
@@ -64,7 +68,10 @@ function readJson(file) {
 function inputsHash() {
   const h = createHash('sha256');
   h.update(`${target}\n${ignoreText}\n${readJson(path.join(vsceDir, 'package.json'))?.version}\n`);
-  const keep = ignoreText.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+  const keep = ignoreText
+    .split('\n')
+    .filter((l) => l.startsWith('!'))
+    .map((l) => l.slice(1));
   const files = new Set();
   const walk = (rel) => {
     const abs = path.join(root, rel);

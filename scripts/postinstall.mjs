@@ -8,7 +8,7 @@ const binary = path.join(root, 'node_modules', 'naudiodon', 'build', 'Release', 
 if (!fs.existsSync(binary)) {
   console.log(
     'naudiodon (optional microphone backend) was not built, so npm left it out; the default backend (pvrecorder) ' +
-      'does not need it. To have it: install make, g++ and python3 and let node-gyp reach Node\'s headers ' +
+      "does not need it. To have it: install make, g++ and python3 and let node-gyp reach Node's headers " +
       '(nodejs.org, or `npm config set nodedir` to a Node source/headers folder), then run npm ci again.',
   );
 }

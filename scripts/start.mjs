@@ -29,7 +29,7 @@ process.on('unhandledRejection', (err) => stop(`${err?.message ?? err} (unexpect
 if (!fs.existsSync(path.join(root, 'node_modules', 'esbuild'))) stop('the dependencies are not installed: run `npm ci` first.');
 
 if (files.length > 0) {
-  step(process.execPath, [path.join(root, 'esbuild.mjs')], 'the build failed (esbuild\'s errors are above).');
+  step(process.execPath, [path.join(root, 'esbuild.mjs')], "the build failed (esbuild's errors are above).");
   const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'transcribe', ...files], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
@@ -39,14 +39,22 @@ if (!fs.existsSync(path.join(root, 'node_modules', 'naudiodon', 'build', 'Releas
 }
 audioServerNote();
 
-step(process.execPath, [path.join(root, 'scripts', 'package.mjs')], 'packaging the extension failed (vsce\'s message is above); `npm run package` repeats it.');
+step(
+  process.execPath,
+  [path.join(root, 'scripts', 'package.mjs')],
+  "packaging the extension failed (vsce's message is above); `npm run package` repeats it.",
+);
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 const vsix = path.join(root, `voiceflow-dictation-${currentTarget()}-${version}.vsix`);
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 if (onPath('code')) {
   console.log('Installing into the desktop VS Code (code --install-extension)...');
-  step('code', ['--install-extension', vsix, '--force'], `VS Code did not install ${path.basename(vsix)} (its message is above); install it by hand: Extensions view, "..." menu, Install from VSIX.`);
+  step(
+    'code',
+    ['--install-extension', vsix, '--force'],
+    `VS Code did not install ${path.basename(vsix)} (its message is above); install it by hand: Extensions view, "..." menu, Install from VSIX.`,
+  );
   spawn('code', [process.cwd()], { stdio: 'ignore', detached: true }).unref();
   console.log('VS Code is opening. Run "VoiceFlow: Start Dictation" from the command palette (Ctrl+Alt+D toggles).');
   process.exit(0);
@@ -54,7 +62,11 @@ if (onPath('code')) {
 
 console.log('No desktop VS Code on PATH: using code-server (a real VS Code in the browser).');
 // install-code-server names a missing prerequisite (build tools, Node's headers, ...) in one sentence with its fix.
-step(process.execPath, [path.join(root, 'scripts', 'install-code-server.mjs'), '--no-browser'], 'code-server could not be installed (why is said above); fix that and run npm start again, or install VS Code and put `code` on PATH.');
+step(
+  process.execPath,
+  [path.join(root, 'scripts', 'install-code-server.mjs'), '--no-browser'],
+  'code-server could not be installed (why is said above); fix that and run npm start again, or install VS Code and put `code` on PATH.',
+);
 const cacheDir = process.env.VOICEFLOW_CODE_SERVER_DIR ?? path.join(os.homedir(), '.cache', 'voiceflow', 'code-server-4.100.3');
 const bin = path.join(cacheDir, 'node_modules', '.bin', 'code-server');
 const state = path.join(os.homedir(), '.cache', 'voiceflow', 'start');
@@ -67,30 +79,57 @@ if (!fs.existsSync(notes)) fs.writeFileSync(notes, '# Dictation\n\n');
 
 const common = ['--config', '/dev/null', '--user-data-dir', userData, '--extensions-dir', extensions];
 console.log('Installing the extension into code-server...');
-step(bin, [...common, '--install-extension', vsix, '--force'], `code-server did not install ${path.basename(vsix)} (its message is above).`, { env: { ...process.env, EXTENSIONS_GALLERY: '{}' } });
+step(
+  bin,
+  [...common, '--install-extension', vsix, '--force'],
+  `code-server did not install ${path.basename(vsix)} (its message is above).`,
+  { env: { ...process.env, EXTENSIONS_GALLERY: '{}' } },
+);
 
 const port = Number(process.env.PORT) || (await freePort());
-const server = spawn(bin, [
-  ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-  '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', workspace,
-], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, EXTENSIONS_GALLERY: '{}', VSCODE_CLI: '1' } });
+const server = spawn(
+  bin,
+  [
+    ...common,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    workspace,
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, EXTENSIONS_GALLERY: '{}', VSCODE_CLI: '1' } },
+);
 const quit = () => {
   server.kill('SIGTERM');
   process.exit(0);
 };
 process.on('SIGINT', quit);
 process.on('SIGTERM', quit);
-server.on('error', (err) => stop(`code-server did not start: ${err.message}; \`node scripts/install-code-server.mjs --force\` reinstalls it.`));
+server.on('error', (err) =>
+  stop(`code-server did not start: ${err.message}; \`node scripts/install-code-server.mjs --force\` reinstalls it.`),
+);
 let up = false;
 for (let i = 0; i < 300 && !up; i++) {
-  up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+  up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) await new Promise((r) => setTimeout(r, 100));
 }
 if (!up) {
   server.kill('SIGTERM');
-  stop(`code-server did not answer on 127.0.0.1:${port} within 30 s (its log is above); \`node scripts/install-code-server.mjs --force\` reinstalls it.`);
+  stop(
+    `code-server did not answer on 127.0.0.1:${port} within 30 s (its log is above); \`node scripts/install-code-server.mjs --force\` reinstalls it.`,
+  );
 }
-console.log(`\nVoiceFlow is installed in VS Code (code-server) at:\n\n    http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}\n`);
+console.log(
+  `\nVoiceFlow is installed in VS Code (code-server) at:\n\n    http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}\n`,
+);
 console.log('Open it in a browser, then run "VoiceFlow: Start Dictation" (Ctrl+Alt+D toggles). Ctrl+C here stops it.');
 server.on('exit', (code) => process.exit(code ?? 0));
 

@@ -82,5 +82,6 @@ if (summary && summary.tests === 0) {
   console.error('no test ran inside VS Code');
   code ||= 1;
 }
-if (summary) console.log(`vscode: ${summary.passes} passed, ${summary.failures} failed${summary.pending ? `, ${summary.pending} skipped` : ''}`);
+if (summary)
+  console.log(`vscode: ${summary.passes} passed, ${summary.failures} failed${summary.pending ? `, ${summary.pending} skipped` : ''}`);
 process.exit(summary ? code : code || 1);

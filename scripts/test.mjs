@@ -23,13 +23,15 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 // Where the tests read real speech (as test/audioFixtures.ts decides); fetched from public sources when absent.
 const shared = path.resolve(root, '..', 'shared', 'audio');
-const audioDir = process.env.VOICEFLOW_TEST_AUDIO || (fs.existsSync(path.join(shared, 'manifest.tsv')) ? shared : path.join(root, '.test-audio'));
+const audioDir =
+  process.env.VOICEFLOW_TEST_AUDIO || (fs.existsSync(path.join(shared, 'manifest.tsv')) ? shared : path.join(root, '.test-audio'));
 function testAudio() {
   if (fs.existsSync(path.join(audioDir, 'manifest.tsv'))) {
     console.log(`Test audio: reading ${audioDir}`);
     return 0;
   }
-  return spawnSync(process.execPath, [path.join(root, 'scripts', 'fetch-test-audio.mjs'), audioDir], { cwd: root, stdio: 'inherit' }).status;
+  return spawnSync(process.execPath, [path.join(root, 'scripts', 'fetch-test-audio.mjs'), audioDir], { cwd: root, stdio: 'inherit' })
+    .status;
 }
 const mocha = (dir) => [bin('mocha'), [`out/test/${dir}/**/*.test.js`, ...extra]];
 
@@ -43,7 +45,12 @@ const steps = [
   { name: 'unit tests', cmd: mocha('unit'), tier: 'unit' },
   { name: 'test audio (real speech)', run: testAudio, tier: ['integration', 'vscode'], needed: true },
   { name: 'integration tests (real models and speech)', cmd: mocha('integration'), tier: 'integration', needsAudio: true },
-  { name: 'VS Code tests (code-server)', cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js', ...extra]], tier: 'vscode', needsAudio: true },
+  {
+    name: 'VS Code tests (code-server)',
+    cmd: [process.execPath, ['out/test/vscode/runExtensionTests.js', ...extra]],
+    tier: 'vscode',
+    needsAudio: true,
+  },
 ];
 
 const failed = [];

@@ -68,18 +68,15 @@ function parseArgs(argv: string[]): Args {
       const v = value();
       if (v !== 'json' && v !== 'prometheus') fail(`--format takes json or prometheus, not ${v}`);
       args.format = v;
-    }
-    else if (a === '--encoder-window') {
+    } else if (a === '--encoder-window') {
       const v = value();
       if (v !== 'variable' && v !== 'full') fail(`--encoder-window takes variable or full, not ${v}`);
       args.encoderWindow = v;
-    }
-    else if (a === '--device') {
+    } else if (a === '--device') {
       const v = value();
       args.device = Number(v);
       if (!Number.isInteger(args.device) || args.device < -1) fail(`--device takes a device index from 'voiceflow devices', not ${v}`);
-    }
-    else if (a === '--help' || a === '-h') {
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
     } else if (a.startsWith('--')) fail(`unknown option ${a}`);
@@ -125,7 +122,9 @@ async function transcribe(engine: EngineClient, args: Args): Promise<number> {
         };
         process.stdout.write(JSON.stringify(line) + '\n');
       } else {
-        process.stdout.write(`${file}: ${args.grammar ? JSON.stringify(grammarText) : r.text}\n  (${latencyMs} ms for ${round(r.audioMs / 1000)} s of audio)\n`);
+        process.stdout.write(
+          `${file}: ${args.grammar ? JSON.stringify(grammarText) : r.text}\n  (${latencyMs} ms for ${round(r.audioMs / 1000)} s of audio)\n`,
+        );
       }
     } catch (err) {
       failures++;
@@ -151,7 +150,9 @@ async function listen(engine: EngineClient, args: Args): Promise<number> {
     if (args.json) process.stdout.write(JSON.stringify({ ...line, timings: roundAll(n.timings) }) + '\n');
     else {
       const live = args.input && !args.realtime ? '' : `, ${Math.round(n.endOfSpeechToTextMs)} ms after you stopped`;
-      process.stdout.write(`[${(n.startMs / 1000).toFixed(2)}-${(n.endMs / 1000).toFixed(2)} s] ${n.text}  (${Math.round(n.processingMs)} ms${live})\n`);
+      process.stdout.write(
+        `[${(n.startMs / 1000).toFixed(2)}-${(n.endMs / 1000).toFixed(2)} s] ${n.text}  (${Math.round(n.processingMs)} ms${live})\n`,
+      );
     }
   });
   engine.onError((e) => {
@@ -213,7 +214,9 @@ async function metrics(engine: EngineClient, args: Args, model: string): Promise
     machine: machineInfo(),
     model,
     encoderWindow: args.encoderWindow ?? 'variable',
-    scope: args.files.length ? `a fresh engine (CLI) after transcribing ${args.files.length - failures} file(s)` : 'a fresh engine (CLI), nothing transcribed',
+    scope: args.files.length
+      ? `a fresh engine (CLI) after transcribing ${args.files.length - failures} file(s)`
+      : 'a fresh engine (CLI), nothing transcribed',
     stages: engineStages(m),
     realTimeFactor: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : undefined,
     cpuPercent: m.cpuPercent,
@@ -235,7 +238,8 @@ function roundAll(o: object): Record<string, number> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (!['transcribe', 'listen', 'devices', 'metrics'].includes(args.command)) fail(args.command ? `unknown command ${args.command}` : 'no command');
+  if (!['transcribe', 'listen', 'devices', 'metrics'].includes(args.command))
+    fail(args.command ? `unknown command ${args.command}` : 'no command');
   if (args.input && !fs.existsSync(args.input)) fail(`no such file: ${args.input}`);
   // The user's VOICEFLOW_* variables (VOICEFLOW_CACHE_DIR, VOICEFLOW_DUMP_UTTERANCES...) are meant for the engine:
   // passed on explicitly, as the engine inherits nothing else but what a process needs (src/engineEnv.ts).
@@ -247,7 +251,11 @@ async function main(): Promise<void> {
       code = await devices(engine, args);
       return;
     }
-    const init = await engine.initialize({ model: args.model as 'tiny' | 'base' | undefined, language: args.language, encoderWindow: args.encoderWindow });
+    const init = await engine.initialize({
+      model: args.model as 'tiny' | 'base' | undefined,
+      language: args.language,
+      encoderWindow: args.encoderWindow,
+    });
     if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs)} ms\n`);
     if (args.command === 'metrics') code = await metrics(engine, args, init.model);
     else code = args.command === 'transcribe' ? await transcribe(engine, args) : await listen(engine, args);

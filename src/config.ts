@@ -24,27 +24,38 @@ function ruleOf<T>(spec: AnySpec): Rule<T> {
   const range = Number.isFinite(max) ? ` from ${min} to ${max}` : Number.isFinite(min) ? `, ${min} or more` : '';
   const check = (v: unknown): boolean => {
     switch (type) {
-      case 'enum': return (spec.values ?? []).includes(v);
-      case 'boolean': return typeof v === 'boolean';
-      case 'integer': return Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-      case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-      case 'string': return typeof v === 'string' && (!spec.nonBlank || v.trim() !== '');
-      case 'strings': return Array.isArray(v) && v.every((s) => typeof s === 'string');
+      case 'enum':
+        return (spec.values ?? []).includes(v);
+      case 'boolean':
+        return typeof v === 'boolean';
+      case 'integer':
+        return Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+      case 'number':
+        return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+      case 'string':
+        return typeof v === 'string' && (!spec.nonBlank || v.trim() !== '');
+      case 'strings':
+        return Array.isArray(v) && v.every((s) => typeof s === 'string');
     }
   };
   const expect =
-    type === 'enum' ? either(spec.values ?? [])
-    : type === 'boolean' ? 'true or false'
-    : type === 'integer' ? `a whole number${unit}${range}`
-    : type === 'number' ? `a number${unit}${range}`
-    : type === 'strings' ? 'a list of strings'
-    : (spec.expect ?? 'a string');
+    type === 'enum'
+      ? either(spec.values ?? [])
+      : type === 'boolean'
+        ? 'true or false'
+        : type === 'integer'
+          ? `a whole number${unit}${range}`
+          : type === 'number'
+            ? `a number${unit}${range}`
+            : type === 'strings'
+              ? 'a list of strings'
+              : (spec.expect ?? 'a string');
   return { default: spec.default as T, check: check as (v: unknown) => v is T, expect };
 }
 
-export const SETTINGS = Object.fromEntries(
-  Object.entries(USER_SETTINGS).map(([k, spec]) => [k, ruleOf(spec as AnySpec)]),
-) as { [K in keyof DictationSettings]: Rule<DictationSettings[K]> };
+export const SETTINGS = Object.fromEntries(Object.entries(USER_SETTINGS).map(([k, spec]) => [k, ruleOf(spec as AnySpec)])) as {
+  [K in keyof DictationSettings]: Rule<DictationSettings[K]>;
+};
 
 /**
  * Values earlier versions wrote that mean something else now: read as the default, with a note to the user once.

@@ -6,16 +6,36 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  createMessageConnection, Disposable, IPCMessageReader, IPCMessageWriter, MessageConnection, NotificationType, ResponseError,
+  createMessageConnection,
+  Disposable,
+  IPCMessageReader,
+  IPCMessageWriter,
+  MessageConnection,
+  NotificationType,
+  ResponseError,
 } from 'vscode-jsonrpc/node';
 import { engineEnvironment } from './engineEnv';
 import {
-  EngineConfig, EngineErrorCode, ErrorNotification, FinalNotification, InitializeResult, ListDevicesParams,
-  LevelNotification, ListDevicesResult, LogNotification,
-  MetricsResult, Notifications, PartialNotification, Requests, SessionEndNotification, StartParams, StartResult, StateNotification,
-  TranscribeFileParams, TranscribeFileResult,
+  EngineConfig,
+  EngineErrorCode,
+  ErrorNotification,
+  FinalNotification,
+  InitializeResult,
+  ListDevicesParams,
+  LevelNotification,
+  ListDevicesResult,
+  LogNotification,
+  MetricsResult,
+  Notifications,
+  PartialNotification,
+  Requests,
+  SessionEndNotification,
+  StartParams,
+  StartResult,
+  StateNotification,
+  TranscribeFileParams,
+  TranscribeFileResult,
 } from './protocol';
-
 
 /**
  * V8 options of the engine process. A young generation of 1 MB semi-spaces instead of up to 16 MB: the engine's
@@ -90,7 +110,10 @@ export interface EngineExit {
 
 /** A JSON-RPC error from the engine, with its protocol code. */
 export class EngineRequestError extends Error {
-  constructor(readonly code: EngineErrorCode | number, message: string) {
+  constructor(
+    readonly code: EngineErrorCode | number,
+    message: string,
+  ) {
     super(message);
     this.name = 'EngineRequestError';
   }
@@ -105,13 +128,19 @@ export class EngineClient {
   private readonly pingLatencies: number[] = [];
   private readonly listeners = new Map<string, Set<(p: unknown) => void>>();
 
-  private constructor(readonly child: ChildProcess, readonly connection: MessageConnection, private readonly timeouts: RequestTimeouts) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      this.closed = true;
-      this.stopHeartbeat = true;
-      clearTimeout(this.heartbeatTimer);
-      resolve({ code, signal, ...(this.hung ? { hung: this.hung } : {}) });
-    }));
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: MessageConnection,
+    private readonly timeouts: RequestTimeouts,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.closed = true;
+        this.stopHeartbeat = true;
+        clearTimeout(this.heartbeatTimer);
+        resolve({ code, signal, ...(this.hung ? { hung: this.hung } : {}) });
+      }),
+    );
   }
 
   static start(opts: EngineClientOptions = {}): EngineClient {
@@ -151,7 +180,9 @@ export class EngineClient {
   }
 
   transcribeFile(params: TranscribeFileParams): Promise<TranscribeFileResult> {
-    return this.request('transcribeFile', fileTimeoutMs(params.path, this.timeouts.transcribeFile), () => this.connection.sendRequest(Requests.transcribeFile, params));
+    return this.request('transcribeFile', fileTimeoutMs(params.path, this.timeouts.transcribeFile), () =>
+      this.connection.sendRequest(Requests.transcribeFile, params),
+    );
   }
 
   start(params: StartParams): Promise<StartResult> {
@@ -252,12 +283,15 @@ export class EngineClient {
       if (this.stopHeartbeat) return;
       const t0 = performance.now();
       let answered = false;
-      this.connection.sendRequest(Requests.ping).then(() => {
-        answered = true;
-        clearTimeout(this.heartbeatTimer);
-        if (this.pingLatencies.push(performance.now() - t0) > 1000) this.pingLatencies.shift();
-        next(intervalMs);
-      }, () => undefined /* the connection closed: `exited` tells why */);
+      this.connection.sendRequest(Requests.ping).then(
+        () => {
+          answered = true;
+          clearTimeout(this.heartbeatTimer);
+          if (this.pingLatencies.push(performance.now() - t0) > 1000) this.pingLatencies.shift();
+          next(intervalMs);
+        },
+        () => undefined /* the connection closed: `exited` tells why */,
+      );
       this.heartbeatTimer = setTimeout(() => {
         // Timers run before I/O in Node's loop: if this process itself was blocked, the answer may be waiting unread.
         // Let the loop read it once before calling the engine hung.
@@ -280,12 +314,22 @@ export class EngineClient {
       return await Promise.race([
         send(),
         this.exited.then(({ code, signal, hung }) => {
-          throw new EngineRequestError(EngineErrorCode.Internal, hung ?? `The speech engine exited (${signal ?? `code ${code}`}) before answering.`);
+          throw new EngineRequestError(
+            EngineErrorCode.Internal,
+            hung ?? `The speech engine exited (${signal ?? `code ${code}`}) before answering.`,
+          );
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new EngineRequestError(
-            EngineErrorCode.Internal, `The speech engine did not answer ${method} within ${seconds(timeoutMs)} s.`,
-          )), timeoutMs);
+          timer = setTimeout(
+            () =>
+              reject(
+                new EngineRequestError(
+                  EngineErrorCode.Internal,
+                  `The speech engine did not answer ${method} within ${seconds(timeoutMs)} s.`,
+                ),
+              ),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (err) {

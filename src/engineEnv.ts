@@ -37,15 +37,40 @@ export const ENGINE_FIXED_ENV: Readonly<Record<string, string>> = {
 
 /** Variables passed on from the parent by exact name: running a process, finding home, temp and locale. */
 const INHERITED = new Set([
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TMP', 'TEMP',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
   // Editors packaged as a snap, AppImage or Nix wrapper find their own libraries through it (the engine runs their Node).
   'LD_LIBRARY_PATH',
   // Audio servers a capture library may have to reach.
-  'AUDIODEV', 'ALSA_CONFIG_PATH', 'ALSA_CARD',
+  'AUDIODEV',
+  'ALSA_CONFIG_PATH',
+  'ALSA_CARD',
   // Windows: the system folders and the user's profile, without which DLL loading and os.homedir()/tmpdir() fail.
-  'SYSTEMROOT', 'WINDIR', 'SYSTEMDRIVE', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'USERNAME', 'HOMEDRIVE', 'HOMEPATH',
-  'APPDATA', 'LOCALAPPDATA', 'PROGRAMDATA', 'PROGRAMFILES', 'PROGRAMFILES(X86)', 'COMMONPROGRAMFILES',
-  'NUMBER_OF_PROCESSORS', 'PROCESSOR_ARCHITECTURE',
+  'SYSTEMROOT',
+  'WINDIR',
+  'SYSTEMDRIVE',
+  'COMSPEC',
+  'PATHEXT',
+  'USERPROFILE',
+  'USERNAME',
+  'HOMEDRIVE',
+  'HOMEPATH',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'PROGRAMDATA',
+  'PROGRAMFILES',
+  'PROGRAMFILES(X86)',
+  'COMMONPROGRAMFILES',
+  'NUMBER_OF_PROCESSORS',
+  'PROCESSOR_ARCHITECTURE',
 ]);
 /** Variables passed on from the parent by prefix: locale, XDG folders (the cache, PulseAudio's socket), audio servers. */
 const INHERITED_PREFIXES = ['LC_', 'XDG_', 'PULSE_', 'PIPEWIRE_', 'JACK_'];

@@ -81,7 +81,8 @@ export function reportMarkdown(r: PerformanceReport): string {
   if (names.length === 0) lines.push('No stage has been timed yet.');
   else {
     lines.push('| stage | p50 | p95 | n |', '|---|---:|---:|---:|');
-    for (const n of names) lines.push(`| ${n} | ${formatDuration(r.stages[n].p50)} | ${formatDuration(r.stages[n].p95)} | ${r.stages[n].count} |`);
+    for (const n of names)
+      lines.push(`| ${n} | ${formatDuration(r.stages[n].p50)} | ${formatDuration(r.stages[n].p95)} | ${r.stages[n].count} |`);
   }
   lines.push('', `_${new Date(r.generatedAt).toISOString()}, VoiceFlow Dictation_`, '');
   return lines.join('\n');
@@ -109,8 +110,15 @@ export function reportJson(r: PerformanceReport): object {
 
 /** A label value in the exposition format: backslash, double quote and newline escaped. */
 const labelValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${labelValue(v)}"`).join(',')}}`;
-const QUANTILES: ReadonlyArray<readonly [string, keyof Percentiles]> = [['0.5', 'p50'], ['0.95', 'p95'], ['0.99', 'p99']];
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${labelValue(v)}"`)
+    .join(',')}}`;
+const QUANTILES: ReadonlyArray<readonly [string, keyof Percentiles]> = [
+  ['0.5', 'p50'],
+  ['0.95', 'p95'],
+  ['0.99', 'p99'],
+];
 
 /** Prometheus text exposition (version 0.0.4): summaries per stage and for the felt latency, gauges for the rest. */
 export function reportPrometheus(r: PerformanceReport): string {
@@ -135,9 +143,17 @@ export function reportPrometheus(r: PerformanceReport): string {
     cores: String(r.machine.cores),
     os: r.machine.os,
   });
-  summary('voiceflow_stage_latency_ms', 'Time per pipeline stage, ms.', Object.entries(r.stages).map(([stage, p]) => [{ stage: stage.replace(/ /g, '_') }, p]));
+  summary(
+    'voiceflow_stage_latency_ms',
+    'Time per pipeline stage, ms.',
+    Object.entries(r.stages).map(([stage, p]) => [{ stage: stage.replace(/ /g, '_') }, p]),
+  );
   summary('voiceflow_felt_latency_ms', 'End of speech to text in the editor, ms.', r.felt ? [[{}, r.felt]] : []);
-  gauge('voiceflow_real_time_factor', 'Processing time over audio time, median.', r.realTimeFactor === undefined ? undefined : Math.round(r.realTimeFactor * 1000) / 1000);
+  gauge(
+    'voiceflow_real_time_factor',
+    'Processing time over audio time, median.',
+    r.realTimeFactor === undefined ? undefined : Math.round(r.realTimeFactor * 1000) / 1000,
+  );
   gauge('voiceflow_engine_cpu_percent', 'Engine CPU, percent of one core.', r.cpuPercent === undefined ? undefined : round(r.cpuPercent));
   gauge('voiceflow_engine_resident_memory_bytes', 'Engine resident set size, bytes.', r.rssBytes);
   return out.join('\n') + '\n';

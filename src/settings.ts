@@ -7,9 +7,7 @@
  *
  * Pure: imported by both processes, so no `vscode` and no onnxruntime here (test/unit/architecture.test.ts).
  */
-import {
-  CAPTURE_BACKENDS, CaptureBackend, EncoderWindowMode, EngineConfig, EngineLevers, MODEL_NAMES, ModelName,
-} from './protocol';
+import { CAPTURE_BACKENDS, CaptureBackend, EncoderWindowMode, EngineConfig, EngineLevers, MODEL_NAMES, ModelName } from './protocol';
 
 interface Common<T> {
   /** Absent only where the engine works it out itself (modelDir, cacheDir). */
@@ -85,16 +83,41 @@ type EngineConfigField = Exclude<keyof EngineConfig, 'levers'>;
  */
 export const ENGINE_SETTINGS = {
   model: { type: 'enum', values: MODEL_NAMES, default: 'tiny', description: 'Whisper model.' },
-  language: { type: 'string', maxChars: MAX_LANGUAGE_CHARS, default: 'en', description: "Language code ('en', 'de', ...), or 'auto' to detect it." },
-  modelDir: { type: 'string', maxChars: MAX_PATH_CHARS, default: undefined, description: 'Folder holding `<model>/...` as the sts-whisper packages lay it out; default: the npm packages.' },
+  language: {
+    type: 'string',
+    maxChars: MAX_LANGUAGE_CHARS,
+    default: 'en',
+    description: "Language code ('en', 'de', ...), or 'auto' to detect it.",
+  },
+  modelDir: {
+    type: 'string',
+    maxChars: MAX_PATH_CHARS,
+    default: undefined,
+    description: 'Folder holding `<model>/...` as the sts-whisper packages lay it out; default: the npm packages.',
+  },
   cacheDir: {
     type: 'string',
     maxChars: MAX_PATH_CHARS,
     default: undefined,
-    description: 'Where edited models are kept between starts; default VOICEFLOW_CACHE_DIR, else ~/.cache/voiceflow (the extension: its global storage).',
+    description:
+      'Where edited models are kept between starts; default VOICEFLOW_CACHE_DIR, else ~/.cache/voiceflow (the extension: its global storage).',
   },
-  vadThreshold: { type: 'number', min: 0, max: 1, open: true, default: 0.5, description: 'Silero speech probability that opens an utterance.' },
-  hangoverMs: { type: 'number', min: 100, max: 10000, unit: 'ms', default: 600, description: 'Silence after speech that closes an utterance.' },
+  vadThreshold: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    open: true,
+    default: 0.5,
+    description: 'Silero speech probability that opens an utterance.',
+  },
+  hangoverMs: {
+    type: 'number',
+    min: 100,
+    max: 10000,
+    unit: 'ms',
+    default: 600,
+    description: 'Silence after speech that closes an utterance.',
+  },
   preRollMs: { type: 'number', min: 0, max: 2000, unit: 'ms', default: 300, description: 'Audio kept from before speech starts.' },
   maxUtteranceMs: {
     type: 'number',
@@ -106,13 +129,18 @@ export const ENGINE_SETTINGS = {
     description: 'Longer speech is cut at its quietest point of the last 3 s (Whisper sees 30 s).',
   },
   partials: { type: 'boolean', default: true, description: 'Interim text while speaking.' },
-  speculative: { type: 'boolean', default: true, description: 'Transcribe during the hangover, so the final is ready when the utterance closes.' },
+  speculative: {
+    type: 'boolean',
+    default: true,
+    description: 'Transcribe during the hangover, so the final is ready when the utterance closes.',
+  },
   encoderWindow: {
     type: 'enum',
     values: ['variable', 'full'],
     default: 'variable',
     ab: ['full'],
-    description: "'variable': the encoder runs on the audio plus padding and decoding stops where the audio ends; 'full': the export's own 30 s window.",
+    description:
+      "'variable': the encoder runs on the audio plus padding and decoding stops where the audio ends; 'full': the export's own 30 s window.",
   },
   vocabulary: {
     type: 'strings',
@@ -130,12 +158,18 @@ export const ENGINE_SETTINGS = {
  * measured best on 2 cores; `npm run bench` runs each `ab` value against them. In the bench's order.
  */
 export const LEVER_SETTINGS: { [K in keyof EngineLevers]-?: Spec<NonNullable<EngineLevers[K]>> } = {
-  timestamps: { type: 'boolean', default: true, ab: [false], description: 'With the variable window: decode timestamps and stop at a segment that starts where the audio ends.' },
+  timestamps: {
+    type: 'boolean',
+    default: true,
+    ab: [false],
+    description: 'With the variable window: decode timestamps and stop at a segment that starts where the audio ends.',
+  },
   projection: {
     type: 'enum',
     values: ['int8', 'fp32', 'export'],
     default: 'int8',
-    description: "The decoder's output projection: 'int8' (transposed once, int8 GEMV), 'fp32' (dequantized once), 'export' (as exported, every step).",
+    description:
+      "The decoder's output projection: 'int8' (transposed once, int8 GEMV), 'fp32' (dequantized once), 'export' (as exported, every step).",
   },
   memoryArena: {
     type: 'enum',
@@ -143,14 +177,35 @@ export const LEVER_SETTINGS: { [K in keyof EngineLevers]-?: Spec<NonNullable<Eng
     default: 'decoder',
     description: "onnxruntime's CPU memory arena, per model: for the decoder's many small tensors, not the encoder's window-sized ones.",
   },
-  spinning: { type: 'boolean', default: false, description: "onnxruntime's threads spin-wait between operators (takes the cores VS Code needs)." },
+  spinning: {
+    type: 'boolean',
+    default: false,
+    description: "onnxruntime's threads spin-wait between operators (takes the cores VS Code needs).",
+  },
   threads: { type: 'integer', min: 1, max: 64, default: 2, ab: [1], description: 'Threads per inference.' },
-  mappedWeights: { type: 'boolean', default: true, description: "Large weights in a data file onnxruntime maps instead of copying." },
-  reclaim: { type: 'boolean', default: true, description: "A full V8 collection after a transcription when over 16 MB of onnxruntime's buffers are held." },
+  mappedWeights: { type: 'boolean', default: true, description: 'Large weights in a data file onnxruntime maps instead of copying.' },
+  reclaim: {
+    type: 'boolean',
+    default: true,
+    description: "A full V8 collection after a transcription when over 16 MB of onnxruntime's buffers are held.",
+  },
   vadSequence: { type: 'boolean', default: true, description: 'Silero VAD edited to score many frames per call.' },
   // Live only: its A/B is a row of the bench's streaming section, not of the file-mode lever A/B.
-  earlyClose: { type: 'number', min: 0, max: 1, default: 0, ab: [], description: 'Live: close an utterance when the speculative pass ends a sentence with a closing mark at least this probable, before the hangover is over (0: off).' },
-  continuity: { type: 'boolean', default: false, ab: [], description: "Live: decode an utterance that follows the previous one within 2 s with that one's text as context." },
+  earlyClose: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0,
+    ab: [],
+    description:
+      'Live: close an utterance when the speculative pass ends a sentence with a closing mark at least this probable, before the hangover is over (0: off).',
+  },
+  continuity: {
+    type: 'boolean',
+    default: false,
+    ab: [],
+    description: "Live: decode an utterance that follows the previous one within 2 s with that one's text as context.",
+  },
 };
 
 /** Every lever at its default. */
@@ -158,7 +213,11 @@ export const DEFAULT_LEVERS = defaults(LEVER_SETTINGS) as Required<EngineLevers>
 
 /** Each field's default (fields without one are left out). */
 export function defaults(table: Record<string, { default?: unknown }>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(table).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
+  return Object.fromEntries(
+    Object.entries(table)
+      .filter(([, s]) => s.default !== undefined)
+      .map(([k, s]) => [k, s.default]),
+  );
 }
 
 /** The values the A/B turns a setting to: its `ab` list, else every other choice (enums) or the other one (booleans). */
@@ -275,7 +334,8 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     min: 0.05,
     max: 0.95,
     default: engineDefault('vadThreshold'),
-    description: '**How sure the speech detector must be that you are speaking** (0.05-0.95). Lower hears quieter speech; higher ignores more background noise.',
+    description:
+      '**How sure the speech detector must be that you are speaking** (0.05-0.95). Lower hears quieter speech; higher ignores more background noise.',
     applies: 'engine',
     order: 6,
   },
@@ -284,7 +344,8 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     min: 0,
     unit: 'ms',
     default: 1000,
-    description: '**Wait that turns the status bar yellow (ms)**: from the end of what you said to its text in the editor. It includes the pause that ends an utterance (voiceflow.hangoverMs, 600 ms by default), so 1000 leaves 400 ms to transcribe and insert.',
+    description:
+      '**Wait that turns the status bar yellow (ms)**: from the end of what you said to its text in the editor. It includes the pause that ends an utterance (voiceflow.hangoverMs, 600 ms by default), so 1000 leaves 400 ms to transcribe and insert.',
     applies: 'extension',
     order: 7,
   },
@@ -293,7 +354,8 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     min: 0,
     unit: 'ms',
     default: 2000,
-    description: '**Wait that turns the status bar red (ms)**: from the end of what you said to its text in the editor, the pause included (2000: the text came over a second after the pause).',
+    description:
+      '**Wait that turns the status bar red (ms)**: from the end of what you said to its text in the editor, the pause included (2000: the text came over a second after the pause).',
     applies: 'extension',
     order: 8,
   },
@@ -371,7 +433,9 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
 };
 
 /** The user's settings whose change the engine must hear about (the rest are read when used). */
-export const ENGINE_USER_SETTINGS = (Object.keys(USER_SETTINGS) as (keyof UserSettingValues)[]).filter((k) => USER_SETTINGS[k].applies === 'engine');
+export const ENGINE_USER_SETTINGS = (Object.keys(USER_SETTINGS) as (keyof UserSettingValues)[]).filter(
+  (k) => USER_SETTINGS[k].applies === 'engine',
+);
 
 /** The word a profile's value stands for, and its description (the Select Model quick pick shows both). */
 export function profileDescription(p: Profile): string {

@@ -29,7 +29,10 @@ export interface ManifestEntry {
 export function readManifest(): ManifestEntry[] {
   const manifest = path.join(AUDIO_DIR, 'manifest.tsv');
   if (!fs.existsSync(manifest)) throw new Error(`No test audio: ${manifest} is missing. Run \`npm run fetch-test-audio\` (npm test does).`);
-  const lines = fs.readFileSync(manifest, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = fs
+    .readFileSync(manifest, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0].split('\t');
   const col = (name: string): number => {
     const i = header.indexOf(name);

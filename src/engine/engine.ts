@@ -6,9 +6,23 @@
  */
 import { CaptureHost } from './live/capture/captureHost';
 import {
-  DEFAULT_CAPTURE_BACKEND, EngineConfig, EngineErrorCode, EngineState, ErrorNotification,
-  FinalNotification, InitializeResult, LevelNotification, ListDevicesResult, LogLevel, MetricsResult, ModelName,
-  PartialNotification, PROTOCOL_VERSION, SessionEndNotification, StartResult, TranscribeFileResult,
+  DEFAULT_CAPTURE_BACKEND,
+  EngineConfig,
+  EngineErrorCode,
+  EngineState,
+  ErrorNotification,
+  FinalNotification,
+  InitializeResult,
+  LevelNotification,
+  ListDevicesResult,
+  LogLevel,
+  MetricsResult,
+  ModelName,
+  PartialNotification,
+  PROTOCOL_VERSION,
+  SessionEndNotification,
+  StartResult,
+  TranscribeFileResult,
 } from '../protocol';
 import { DEFAULT_LEVERS, defaults, ENGINE_SETTINGS } from '../settings';
 import { EngineError } from './errors';
@@ -118,19 +132,29 @@ export class Engine {
     if (this.session) throw busy();
     const id = this.nextSessionId++;
     const out = this.out;
-    const s = new ListenSession(id, whisper, v.clone(), c.language, segmenterOptions(c), this.metrics, this.capture, {
-      state: (state, device) => out.state(state, id, device),
-      final: (n) => out.final(n),
-      level: (n) => out.level(n),
-      partial: (n) => out.partial(n),
-      error: (e) => out.error({ code: e.code, message: e.message, sessionId: id }),
-    }, {
-      partials: c.partials,
-      speculate: c.speculative,
-      earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose,
-      continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity,
-      vocabulary: () => this.vocabularyFor(whisper),
-    });
+    const s = new ListenSession(
+      id,
+      whisper,
+      v.clone(),
+      c.language,
+      segmenterOptions(c),
+      this.metrics,
+      this.capture,
+      {
+        state: (state, device) => out.state(state, id, device),
+        final: (n) => out.final(n),
+        level: (n) => out.level(n),
+        partial: (n) => out.partial(n),
+        error: (e) => out.error({ code: e.code, message: e.message, sessionId: id }),
+      },
+      {
+        partials: c.partials,
+        speculate: c.speculative,
+        earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose,
+        continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity,
+        vocabulary: () => this.vocabularyFor(whisper),
+      },
+    );
     this.session = s;
     // The session's models stay loaded until it ends, whatever the configuration does meanwhile.
     const releaseWhisper = this.whispers.hold(this.whisperKey(c));
@@ -201,7 +225,10 @@ export class Engine {
         cacheDir: cacheDir(c),
         warn: (m) => this.warnOnce(m),
       });
-      this.out.log('info', `Whisper ${model} (${c.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`);
+      this.out.log(
+        'info',
+        `Whisper ${model} (${c.encoderWindow} window) loaded in ${Math.round(performance.now() - t)} ms${w.cachedEdits ? ' (prepared models from the cache)' : ''}`,
+      );
       this.scheduleReverify();
       return w;
     };
@@ -222,7 +249,8 @@ export class Engine {
   /** Releases the models the current configuration does not use (and nothing holds). */
   private releaseUnused(): void {
     const c = this.config;
-    void this.whispers.releaseExcept(this.whisperKey(c))
+    void this.whispers
+      .releaseExcept(this.whisperKey(c))
       .then(() => this.vads.releaseExcept(this.vadKey(c)))
       .catch((err: Error) => this.out.log('warn', `Releasing a model failed: ${err.message}`));
   }
@@ -237,16 +265,18 @@ export class Engine {
     if (this.reverifyTimer) clearTimeout(this.reverifyTimer);
     this.reverifyTimer = setTimeout(() => {
       this.reverifyTimer = undefined;
-      void reverifyTrusted().then(async (problems) => {
-        if (problems.length === 0) return;
-        for (const p of problems) this.out.log('error', p);
-        await this.whispers.releaseAll();
-        await this.vads.releaseAll();
-        this.out.error({
-          code: EngineErrorCode.ModelChecksumMismatch,
-          message: `${problems[0]} The models were unloaded and are loaded again at the next dictation.`,
-        });
-      }).catch((err: Error) => this.out.log('warn', `Re-verifying the model files failed: ${err.message}`));
+      void reverifyTrusted()
+        .then(async (problems) => {
+          if (problems.length === 0) return;
+          for (const p of problems) this.out.log('error', p);
+          await this.whispers.releaseAll();
+          await this.vads.releaseAll();
+          this.out.error({
+            code: EngineErrorCode.ModelChecksumMismatch,
+            message: `${problems[0]} The models were unloaded and are loaded again at the next dictation.`,
+          });
+        })
+        .catch((err: Error) => this.out.log('warn', `Re-verifying the model files failed: ${err.message}`));
     }, REVERIFY_DELAY_MS);
     this.reverifyTimer.unref();
   }

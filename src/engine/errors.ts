@@ -2,7 +2,10 @@ import { EngineErrorCode } from '../protocol';
 
 /** An error a user can act on: a code from the protocol and a sentence. */
 export class EngineError extends Error {
-  constructor(readonly code: EngineErrorCode, message: string) {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'EngineError';
   }

@@ -32,7 +32,10 @@ export function readAudioFile(file: string): ReturnType<typeof ingest> {
     const stat = fs.statSync(file);
     if (stat.isDirectory()) throw new EngineError(EngineErrorCode.FileNotFound, `${name} is a folder, not an audio file.`);
     if (!stat.isFile()) {
-      throw new EngineError(EngineErrorCode.UnsupportedWav, `${name} is not a regular file (a device, pipe or socket); only WAV files are read.`);
+      throw new EngineError(
+        EngineErrorCode.UnsupportedWav,
+        `${name} is not a regular file (a device, pipe or socket); only WAV files are read.`,
+      );
     }
     if (stat.size > MAX_AUDIO_FILE_BYTES) {
       throw new EngineError(
@@ -59,7 +62,10 @@ export function readAudioFile(file: string): ReturnType<typeof ingest> {
 
 /** Speech regions of a whole recording, found by the same VAD and segmenter as the live path. */
 export async function findSpeech(
-  samples: Float32Array, vad: SileroVad, opts: SegmenterOptions, probabilities?: Float32Array,
+  samples: Float32Array,
+  vad: SileroVad,
+  opts: SegmenterOptions,
+  probabilities?: Float32Array,
 ): Promise<Utterance[]> {
   const segmenter = new UtteranceSegmenter(opts);
   probabilities ??= await vad.probabilities(samples);
@@ -77,7 +83,11 @@ export async function findSpeech(
  * Speech regions as windows to transcribe, [start, end) in samples: all in one if they fit in `oneWindowSamples`, else
  * neighbouring regions grouped into windows of at most `maxSamples`.
  */
-export function speechWindows(regions: readonly Utterance[], maxSamples = MAX_WINDOW_SAMPLES, oneWindowSamples = ONE_WINDOW_SAMPLES): Array<[number, number]> {
+export function speechWindows(
+  regions: readonly Utterance[],
+  maxSamples = MAX_WINDOW_SAMPLES,
+  oneWindowSamples = ONE_WINDOW_SAMPLES,
+): Array<[number, number]> {
   if (regions.length > 0 && regions[regions.length - 1].endSample - regions[0].startSample <= oneWindowSamples) {
     return [[regions[0].startSample, regions[regions.length - 1].endSample]];
   }
@@ -108,7 +118,8 @@ export function lastTimestampIndex(tokens: readonly number[], timestampBegin: nu
 export function unreadSpeechStart(regions: readonly Utterance[], reached: number, end: number): number | undefined {
   for (const r of regions) {
     if (r.startSample >= end) break;
-    if (Math.min(r.lastVoicedSample, end) - Math.max(r.startSample, reached) > MIN_UNREAD_SPEECH_SAMPLES) return Math.max(reached, r.startSample);
+    if (Math.min(r.lastVoicedSample, end) - Math.max(r.startSample, reached) > MIN_UNREAD_SPEECH_SAMPLES)
+      return Math.max(reached, r.startSample);
   }
   return undefined;
 }
@@ -144,7 +155,7 @@ interface WindowContext {
  */
 async function transcribeWindow(ctx: WindowContext, start: number, end: number): Promise<void> {
   const timestampBegin = ctx.whisper.tokenizer.special.timestampBegin;
-  for (let from = start; from < end; ) {
+  for (let from = start; from < end;) {
     // The VAD's evidence goes with the audio: the guards never drop what Silero clearly called speech.
     const r = await ctx.whisper.transcribe(ctx.samples.subarray(from, end), ctx.language, {
       speech: ctx.probabilities && speechEvidenceOf(ctx.probabilities, from, end),
@@ -153,7 +164,8 @@ async function transcribeWindow(ctx: WindowContext, start: number, end: number):
     ctx.detected = r.language;
     const segment: SegmentResult = { startMs: from / 16, endMs: end / 16, text: r.text, timings: r.timings, rejected: r.rejected };
     const last = lastTimestampIndex(r.tokens, timestampBegin);
-    const next = last < 0 ? undefined : unreadSpeechStart(ctx.regions, from + (r.tokens[last] - timestampBegin) * TIMESTAMP_STEP_SAMPLES, end);
+    const next =
+      last < 0 ? undefined : unreadSpeechStart(ctx.regions, from + (r.tokens[last] - timestampBegin) * TIMESTAMP_STEP_SAMPLES, end);
     if (!r.rejected && next === undefined) {
       ctx.segments.push(segment);
       return;
@@ -212,7 +224,10 @@ export async function transcribeFile(
   const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language, probabilities, vocabulary);
   return {
     file,
-    text: segments.map((s) => s.text).filter((t) => t.length > 0).join(' '),
+    text: segments
+      .map((s) => s.text)
+      .filter((t) => t.length > 0)
+      .join(' '),
     audioMs: audio.samples.length / 16,
     engineMs: performance.now() - t0,
     vadMs,

@@ -44,19 +44,43 @@ function handle<P, R>(fn: (params: P) => R | Promise<R>): (params: P) => Promise
   };
 }
 
-connection.onRequest(Requests.initialize, handle((p) => engine.initialize(p)));
-connection.onRequest(Requests.configure, handle((p) => engine.configure(p)));
-connection.onRequest(Requests.transcribeFile, handle((p) => engine.transcribeFile(p)));
-connection.onRequest(Requests.start, handle((p) => engine.start(p)));
-connection.onRequest(Requests.stop, handle(() => engine.stop()));
-connection.onRequest(Requests.metrics, handle(() => engine.snapshot()));
+connection.onRequest(
+  Requests.initialize,
+  handle((p) => engine.initialize(p)),
+);
+connection.onRequest(
+  Requests.configure,
+  handle((p) => engine.configure(p)),
+);
+connection.onRequest(
+  Requests.transcribeFile,
+  handle((p) => engine.transcribeFile(p)),
+);
+connection.onRequest(
+  Requests.start,
+  handle((p) => engine.start(p)),
+);
+connection.onRequest(
+  Requests.stop,
+  handle(() => engine.stop()),
+);
+connection.onRequest(
+  Requests.metrics,
+  handle(() => engine.snapshot()),
+);
 // The client's heartbeat, answered between inference calls (each onnxruntime run holds this loop while it lasts).
 connection.onRequest(Requests.ping, () => null);
-connection.onRequest(Requests.listDevices, handle((p) => engine.listDevices(p)));
-connection.onRequest(Requests.shutdown, handle(async () => {
-  await engine.shutdown();
-  setImmediate(() => process.exit(0));
-}));
+connection.onRequest(
+  Requests.listDevices,
+  handle((p) => engine.listDevices(p)),
+);
+connection.onRequest(
+  Requests.shutdown,
+  handle(async () => {
+    await engine.shutdown();
+    setImmediate(() => process.exit(0));
+  }),
+);
 
 // An engine error never takes the process down: report it and keep serving.
 process.on('uncaughtException', (err) => {

@@ -1,7 +1,6 @@
 import { summarize } from '../percentiles';
 import { MetricsResult, Percentiles } from '../protocol';
 
-
 /** How many recent values each stage keeps for its percentiles. */
 const WINDOW = 1000;
 const CPU_SAMPLE_MS = 1000;

@@ -4,7 +4,13 @@
  * 50 MB path is neither echoed back nor logged.
  */
 import {
-  CAPTURE_BACKENDS, EngineConfig, EngineErrorCode, EngineLevers, ListDevicesParams, MODEL_NAMES, StartParams,
+  CAPTURE_BACKENDS,
+  EngineConfig,
+  EngineErrorCode,
+  EngineLevers,
+  ListDevicesParams,
+  MODEL_NAMES,
+  StartParams,
   TranscribeFileParams,
 } from '../protocol';
 import { AnySpec, ENGINE_SETTINGS, LEVER_SETTINGS, MAX_PATH_CHARS } from '../settings';
@@ -20,11 +26,16 @@ const MAX_DEVICE_INDEX = 4096;
 export function quote(value: unknown): string {
   let s: string;
   try {
-    s = typeof value === 'string' ? JSON.stringify(value.length > QUOTE_CHARS * 2 ? value.slice(0, QUOTE_CHARS * 2) : value) : String(JSON.stringify(value));
+    s =
+      typeof value === 'string'
+        ? JSON.stringify(value.length > QUOTE_CHARS * 2 ? value.slice(0, QUOTE_CHARS * 2) : value)
+        : String(JSON.stringify(value));
   } catch {
     s = typeof value;
   }
-  return s.length > QUOTE_CHARS ? `${s.slice(0, QUOTE_CHARS)}… (${typeof value === 'string' ? `${value.length} characters` : typeof value})` : s;
+  return s.length > QUOTE_CHARS
+    ? `${s.slice(0, QUOTE_CHARS)}… (${typeof value === 'string' ? `${value.length} characters` : typeof value})`
+    : s;
 }
 
 function invalid(message: string): EngineError {
@@ -33,34 +44,45 @@ function invalid(message: string): EngineError {
 
 type Check = (value: unknown, name: string) => void;
 
-const oneOf = (choices: readonly unknown[]): Check => (v, name) => {
-  if (!choices.includes(v)) throw invalid(`${name} must be ${choices.map((c) => JSON.stringify(c)).join(', ')}, not ${quote(v)}.`);
-};
+const oneOf =
+  (choices: readonly unknown[]): Check =>
+  (v, name) => {
+    if (!choices.includes(v)) throw invalid(`${name} must be ${choices.map((c) => JSON.stringify(c)).join(', ')}, not ${quote(v)}.`);
+  };
 const bool: Check = (v, name) => {
   if (typeof v !== 'boolean') throw invalid(`${name} must be true or false, not ${quote(v)}.`);
 };
-const number = (min: number, max: number, unit = '', integer = false): Check => (v, name) => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw invalid(`${name} must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}${unit}, not ${quote(v)}.`);
-  }
-};
+const number =
+  (min: number, max: number, unit = '', integer = false): Check =>
+  (v, name) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      throw invalid(`${name} must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}${unit}, not ${quote(v)}.`);
+    }
+  };
 /** Strictly between the bounds (a probability: 0 and 1). */
-const between = (min: number, max: number): Check => (v, name) => {
-  if (typeof v !== 'number' || !(v > min && v < max)) throw invalid(`${name} must be between ${min} and ${max}, not ${quote(v)}.`);
-};
-const text = (maxChars: number): Check => (v, name) => {
-  if (typeof v !== 'string' || v.length === 0) throw invalid(`${name} must be a non-empty string, not ${quote(v)}.`);
-  if (v.length > maxChars) throw invalid(`${name} is ${v.length} characters long; at most ${maxChars} are accepted (it starts ${quote(v)}).`);
-  if (v.includes('\0')) throw invalid(`${name} contains a NUL character: ${quote(v)}.`);
-};
+const between =
+  (min: number, max: number): Check =>
+  (v, name) => {
+    if (typeof v !== 'number' || !(v > min && v < max)) throw invalid(`${name} must be between ${min} and ${max}, not ${quote(v)}.`);
+  };
+const text =
+  (maxChars: number): Check =>
+  (v, name) => {
+    if (typeof v !== 'string' || v.length === 0) throw invalid(`${name} must be a non-empty string, not ${quote(v)}.`);
+    if (v.length > maxChars)
+      throw invalid(`${name} is ${v.length} characters long; at most ${maxChars} are accepted (it starts ${quote(v)}).`);
+    if (v.includes('\0')) throw invalid(`${name} contains a NUL character: ${quote(v)}.`);
+  };
 const pathText = text(MAX_PATH_CHARS);
 /** A list of strings, each checked as `text`. */
-const texts = (maxItems: number, maxChars: number): Check => (v, name) => {
-  if (!Array.isArray(v)) throw invalid(`${name} must be a list of strings, not ${quote(v)}.`);
-  if (v.length > maxItems) throw invalid(`${name} holds ${v.length} strings; at most ${maxItems} are accepted.`);
-  const each = text(maxChars);
-  v.forEach((item, i) => each(item, `${name}[${i}]`));
-};
+const texts =
+  (maxItems: number, maxChars: number): Check =>
+  (v, name) => {
+    if (!Array.isArray(v)) throw invalid(`${name} must be a list of strings, not ${quote(v)}.`);
+    if (v.length > maxItems) throw invalid(`${name} holds ${v.length} strings; at most ${maxItems} are accepted.`);
+    const each = text(maxChars);
+    v.forEach((item, i) => each(item, `${name}[${i}]`));
+  };
 
 /** Checks an object against a table of its fields: unknown fields are errors too (a misspelt setting is not ignored). */
 function checkObject(value: unknown, name: string, fields: Record<string, Check>, required: readonly string[] = []): void {
@@ -77,14 +99,18 @@ function checkObject(value: unknown, name: string, fields: Record<string, Check>
 /** The check of one field, from its row in the settings table (src/settings.ts). */
 function checkOf(spec: AnySpec): Check {
   switch (spec.type) {
-    case 'enum': return oneOf(spec.values ?? []);
-    case 'boolean': return bool;
+    case 'enum':
+      return oneOf(spec.values ?? []);
+    case 'boolean':
+      return bool;
     case 'integer':
     case 'number':
       if (spec.open) return between(spec.min ?? -Infinity, spec.max ?? Infinity);
       return number(spec.min ?? -Infinity, spec.max ?? Infinity, spec.unit ? ` ${spec.unit}` : '', spec.type === 'integer');
-    case 'string': return text(spec.maxChars ?? MAX_PATH_CHARS);
-    case 'strings': return texts(spec.maxItems ?? 0, spec.maxChars ?? MAX_PATH_CHARS);
+    case 'string':
+      return text(spec.maxChars ?? MAX_PATH_CHARS);
+    case 'strings':
+      return texts(spec.maxItems ?? 0, spec.maxChars ?? MAX_PATH_CHARS);
   }
 }
 const checksOf = <K extends string>(table: Record<K, unknown>): Record<K, Check> =>
@@ -125,14 +151,20 @@ export function checkTranscribeFile(params: unknown): TranscribeFileParams {
 const BACKEND = oneOf(CAPTURE_BACKENDS);
 
 export function checkStart(params: unknown): StartParams {
-  checkObject(params, 'params', {
-    source: (v, name) => {
-      const kind = (v as { kind?: unknown } | null)?.kind;
-      if (kind === 'file') checkObject(v, name, { kind: () => undefined, path: pathText, realtime: bool }, ['path', 'realtime']);
-      else if (kind === 'microphone') checkObject(v, name, { kind: () => undefined, device: number(-1, MAX_DEVICE_INDEX, '', true), backend: BACKEND });
-      else throw invalid(`${name}.kind must be "file" or "microphone", not ${quote(kind)}.`);
+  checkObject(
+    params,
+    'params',
+    {
+      source: (v, name) => {
+        const kind = (v as { kind?: unknown } | null)?.kind;
+        if (kind === 'file') checkObject(v, name, { kind: () => undefined, path: pathText, realtime: bool }, ['path', 'realtime']);
+        else if (kind === 'microphone')
+          checkObject(v, name, { kind: () => undefined, device: number(-1, MAX_DEVICE_INDEX, '', true), backend: BACKEND });
+        else throw invalid(`${name}.kind must be "file" or "microphone", not ${quote(kind)}.`);
+      },
     },
-  }, ['source']);
+    ['source'],
+  );
   return params as StartParams;
 }
 

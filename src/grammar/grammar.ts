@@ -9,7 +9,16 @@
  * gives "Hello, world"). An utterance with nothing spoken keeps Whisper's text exactly as it was.
  */
 import {
-  COMMANDS, FORMATTERS, FormatterName, Glue, LITERAL, PUNCTUATION, SYMBOL_PREFIX, SYMBOLS, SymbolEntry, VoiceCommand,
+  COMMANDS,
+  FORMATTERS,
+  FormatterName,
+  Glue,
+  LITERAL,
+  PUNCTUATION,
+  SYMBOL_PREFIX,
+  SYMBOLS,
+  SymbolEntry,
+  VoiceCommand,
 } from './tables';
 
 export type GrammarResult =
@@ -62,7 +71,9 @@ const SYMBOL_PHRASES = (entries: readonly SymbolEntry[]) => entries.flatMap((ent
 const PUNCTUATION_PHRASES = SYMBOL_PHRASES(PUNCTUATION);
 const SHORT_SYMBOL_PHRASES = SYMBOL_PHRASES(SYMBOLS);
 /** "back slash": a symbol's name that ends in a punctuation word is that symbol in prose too, not "back/". */
-const PROSE_SYMBOL_PHRASES = SHORT_SYMBOL_PHRASES.filter((p) => p.words.length > 1 && PUNCTUATION.some((e) => e.spoken.includes(p.words.slice(1).join(' '))));
+const PROSE_SYMBOL_PHRASES = SHORT_SYMBOL_PHRASES.filter(
+  (p) => p.words.length > 1 && PUNCTUATION.some((e) => e.spoken.includes(p.words.slice(1).join(' '))),
+);
 const FORMATTER_PHRASES = FORMATTERS.flatMap((f) => f.spoken.map((s) => ({ ...phrase(s), name: f.name })));
 const FORMATTER_NAMES = new Set<string>(FORMATTERS.map((f) => f.name));
 const COMMAND_BY_SPOKEN = new Map(COMMANDS.flatMap((c) => c.spoken.map((s) => [s, c.command] as const)));
@@ -97,20 +108,29 @@ function symbolAt(tokens: Token[], i: number, symbols: boolean): { entry: Symbol
     const after = longest(tokens, i + 1, [...SHORT_SYMBOL_PHRASES, ...PUNCTUATION_PHRASES]);
     if (after) return { entry: after.phrase.entry, length: after.length + 1 };
   }
-  const m = longest(tokens, i, symbols ? [...PUNCTUATION_PHRASES, ...SHORT_SYMBOL_PHRASES] : [...PUNCTUATION_PHRASES, ...PROSE_SYMBOL_PHRASES]);
+  const m = longest(
+    tokens,
+    i,
+    symbols ? [...PUNCTUATION_PHRASES, ...SHORT_SYMBOL_PHRASES] : [...PUNCTUATION_PHRASES, ...PROSE_SYMBOL_PHRASES],
+  );
   return m && { entry: m.phrase.entry, length: m.length };
 }
 
 /** A command said as the whole utterance, ignoring Whisper's capitals and punctuation ("Scratch that."). */
 export function commandOf(text: string): VoiceCommand | undefined {
-  const said = text.toLowerCase().replace(/-/g, ' ').replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/g, ' ').trim();
+  const said = text
+    .toLowerCase()
+    .replace(/-/g, ' ')
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return COMMAND_BY_SPOKEN.get(said);
 }
 
 /** True when every word of the utterance names a symbol: then the short symbol words count ("Dot." gives "."). */
 function onlySymbols(tokens: Token[]): boolean {
   let words = 0;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     if (!tokens[i].word) {
       i++;
       continue;
@@ -127,8 +147,11 @@ function symbolPiece(entry: SymbolEntry, inFormatter: boolean): Piece {
   // Inside a formatter an opener hugs the name before it: "camel get user open paren" gives "getUser(".
   const glue: Glue = inFormatter && entry.glue === 'right' ? 'both' : entry.glue;
   return {
-    text: entry.symbol, grammar: true, spaceBefore: false,
-    glueLeft: glue === 'left' || glue === 'both', glueRight: glue === 'right' || glue === 'both',
+    text: entry.symbol,
+    grammar: true,
+    spaceBefore: false,
+    glueLeft: glue === 'left' || glue === 'both',
+    glueRight: glue === 'right' || glue === 'both',
   };
 }
 
@@ -138,13 +161,20 @@ const capitalize = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
 export function formatWords(name: FormatterName, words: readonly string[]): string {
   const lower = words.map((w) => w.toLowerCase());
   switch (name) {
-    case 'camel': return lower.map((w, i) => (i === 0 ? w : capitalize(w))).join('');
-    case 'pascal': return lower.map(capitalize).join('');
-    case 'snake': return lower.join('_');
-    case 'constant': return lower.map((w) => w.toUpperCase()).join('_');
-    case 'kebab': return lower.join('-');
-    case 'title': return lower.map(capitalize).join(' ');
-    case 'smash': return lower.join('');
+    case 'camel':
+      return lower.map((w, i) => (i === 0 ? w : capitalize(w))).join('');
+    case 'pascal':
+      return lower.map(capitalize).join('');
+    case 'snake':
+      return lower.join('_');
+    case 'constant':
+      return lower.map((w) => w.toUpperCase()).join('_');
+    case 'kebab':
+      return lower.join('-');
+    case 'title':
+      return lower.map(capitalize).join(' ');
+    case 'smash':
+      return lower.join('');
   }
 }
 
@@ -161,7 +191,7 @@ function formatted(tokens: Token[], start: number, name: FormatterName): Piece[]
     if (group.length) pieces.push({ text: formatWords(name, group), grammar: true, spaceBefore: false, glueLeft: false, glueRight: false });
     group = [];
   };
-  for (let i = start; i < tokens.length; ) {
+  for (let i = start; i < tokens.length;) {
     if (!tokens[i].word) {
       i++; // Whisper's punctuation and hyphens inside the formatted words are dropped
       continue;
@@ -183,7 +213,11 @@ function formatted(tokens: Token[], start: number, name: FormatterName): Piece[]
 /** A formatter starting at `i` that has words to format: "camel case ..." anywhere, the bare "camel ..." first. */
 function formatterAt(tokens: Token[], i: number, first: boolean): { name: FormatterName; length: number } | undefined {
   const m = longest(tokens, i, FORMATTER_PHRASES);
-  const found = m ? { name: m.phrase.name, length: m.length } : first && FORMATTER_NAMES.has(tokens[i].lower) ? { name: tokens[i].lower as FormatterName, length: 1 } : undefined;
+  const found = m
+    ? { name: m.phrase.name, length: m.length }
+    : first && FORMATTER_NAMES.has(tokens[i].lower)
+      ? { name: tokens[i].lower as FormatterName, length: 1 }
+      : undefined;
   if (!found) return undefined;
   return tokens.slice(i + found.length).some((t) => t.word) ? found : undefined;
 }
@@ -204,7 +238,11 @@ function render(pieces: Piece[]): string {
 /** "literal ..." writes the rest as said, without Whisper's comma after "literal" nor its sentence-final mark. */
 function literal(text: string, tokens: Token[]): GrammarResult | undefined {
   if (tokens[0]?.lower !== LITERAL || !tokens.slice(1).some((t) => t.word)) return undefined;
-  const rest = text.trim().slice(tokens[0].text.length).replace(/^[\s,;:.!?-]+/u, '').replace(/[\s.,;:!?]+$/u, '');
+  const rest = text
+    .trim()
+    .slice(tokens[0].text.length)
+    .replace(/^[\s,;:.!?-]+/u, '')
+    .replace(/[\s.,;:!?]+$/u, '');
   return { kind: 'insert', text: rest, glueLeft: false, glueRight: false, autoPunctuated: false };
 }
 
@@ -220,7 +258,7 @@ export function interpret(text: string): GrammarResult {
   let spoken = false;
   let sentenceStart = false;
   let firstWord = true;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const t = tokens[i];
     if (!t.word) {
       pieces.push({ text: t.text, grammar: false, spaceBefore: t.spaceBefore, glueLeft: false, glueRight: false });
@@ -245,7 +283,13 @@ export function interpret(text: string): GrammarResult {
       while (tokens[i] && WHISPER_PUNCTUATION.has(tokens[i].text)) i++;
       continue;
     }
-    pieces.push({ text: sentenceStart ? capitalize(t.text) : t.text, grammar: false, spaceBefore: t.spaceBefore, glueLeft: false, glueRight: false });
+    pieces.push({
+      text: sentenceStart ? capitalize(t.text) : t.text,
+      grammar: false,
+      spaceBefore: t.spaceBefore,
+      glueLeft: false,
+      glueRight: false,
+    });
     sentenceStart = false;
     i++;
   }

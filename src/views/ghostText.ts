@@ -76,7 +76,9 @@ export class GhostText implements DictationListener, vscode.Disposable {
       editor.setDecorations(this.decoration, []);
       return;
     }
-    editor.setDecorations(this.decoration, [{ range: new vscode.Range(at, at), renderOptions: { after: { contentText: parts.join(' ') } } }]);
+    editor.setDecorations(this.decoration, [
+      { range: new vscode.Range(at, at), renderOptions: { after: { contentText: parts.join(' ') } } },
+    ]);
   }
 
   dispose(): void {

@@ -29,7 +29,10 @@ export class ModelProgress implements DictationListener {
   private loaded?: { pid: number; model: ModelName };
   private waiting?: (state: DictationState) => void;
 
-  constructor(private readonly memento: vscode.Memento, private readonly source: ModelSource) {}
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly source: ModelSource,
+  ) {}
 
   private firstUse(model: ModelName): boolean {
     return !this.memento.get<string[]>(PREPARED_KEY, []).includes(model);
@@ -48,7 +51,10 @@ export class ModelProgress implements DictationListener {
       const pid = this.source.enginePid();
       if (pid === undefined || this.loaded?.pid !== pid || this.loaded.model !== model) {
         const ended = new Promise<DictationState>((resolve) => (this.waiting = resolve));
-        void this.show(model, ended.then((s) => (s === 'idle' || s === 'error' ? undefined : s)));
+        void this.show(
+          model,
+          ended.then((s) => (s === 'idle' || s === 'error' ? undefined : s)),
+        );
       }
     } else if (state !== 'loading') {
       this.waiting?.(state);
@@ -66,7 +72,11 @@ export class ModelProgress implements DictationListener {
     const t0 = Date.now();
     const firstUse = this.firstUse(model);
     try {
-      await this.show(model, load().then(() => true), { quietResult: true });
+      await this.show(
+        model,
+        load().then(() => true),
+        { quietResult: true },
+      );
       this.markLoaded(model);
       void vscode.window.showInformationMessage(`VoiceFlow: ${readyText(model, Date.now() - t0, firstUse)} Dictation uses it from now on.`);
     } catch (err) {
@@ -78,7 +88,10 @@ export class ModelProgress implements DictationListener {
   private async show(model: ModelName, done: Promise<unknown>, { quietResult = false } = {}): Promise<void> {
     const t0 = Date.now();
     const firstUse = this.firstUse(model);
-    const settled = done.then(() => true, () => true);
+    const settled = done.then(
+      () => true,
+      () => true,
+    );
     const quick = await Promise.race([settled, new Promise<false>((r) => setTimeout(() => r(false), SHOW_AFTER_MS))]);
     if (!quick) {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'VoiceFlow' }, async (progress) => {

@@ -6,16 +6,27 @@
 import type { Percentiles } from '../protocol';
 
 /** The panel's stages, in the order its table shows them. */
-export const PANEL_STAGES = ['capture', 'vad', 'mel', 'encoder', 'decoder', 'processing', 'insert', 'first partial', 'felt latency'] as const;
+export const PANEL_STAGES = [
+  'capture',
+  'vad',
+  'mel',
+  'encoder',
+  'decoder',
+  'processing',
+  'insert',
+  'first partial',
+  'felt latency',
+] as const;
 export type PanelStage = (typeof PANEL_STAGES)[number];
 
 /** What each stage is, for a reader who does not know the pipeline: the stage name's hover text. */
 export const STAGE_EXPLANATIONS: Record<PanelStage, string> = {
-  capture: 'How long each 32 ms frame of audio waited between the microphone and the speech detector (per frame, since the engine started).',
-  vad: 'Speech detection (Silero VAD) on the utterance\'s frames, added up per utterance.',
-  mel: 'Turning the utterance\'s audio into the log-mel spectrogram that Whisper reads.',
-  encoder: 'Whisper\'s encoder over the audio: most of the work.',
-  decoder: 'Whisper\'s decoder writing the text, token by token.',
+  capture:
+    'How long each 32 ms frame of audio waited between the microphone and the speech detector (per frame, since the engine started).',
+  vad: "Speech detection (Silero VAD) on the utterance's frames, added up per utterance.",
+  mel: "Turning the utterance's audio into the log-mel spectrogram that Whisper reads.",
+  encoder: "Whisper's encoder over the audio: most of the work.",
+  decoder: "Whisper's decoder writing the text, token by token.",
   processing:
     'From the end of the pause that closes an utterance to its final text. Often near 0 ms beside an encoder of 50 ms: ' +
     'the speculative pass ran Whisper during the pause, so the text was ready when the pause ended (encoder and decoder count that pass).',

@@ -44,7 +44,10 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
   private timer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly sources: PanelSources) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly sources: PanelSources,
+  ) {}
 
   get visible(): boolean {
     return this.panel?.visible ?? false;
@@ -66,11 +69,15 @@ export class PerformancePanel implements DictationListener, vscode.Disposable {
     this.panel.webview.html = this.html(this.panel.webview, media, script);
     this.panel.webview.onDidReceiveMessage((m: PanelCommand) => this.onCommand(m), undefined, this.disposables);
     this.panel.onDidChangeViewState(() => this.panel?.visible && this.sendAll(), undefined, this.disposables);
-    this.panel.onDidDispose(() => {
-      this.panel = undefined;
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }, undefined, this.disposables);
+    this.panel.onDidDispose(
+      () => {
+        this.panel = undefined;
+        clearInterval(this.timer);
+        this.timer = undefined;
+      },
+      undefined,
+      this.disposables,
+    );
     this.timer = setInterval(() => void this.poll(), POLL_MS);
   }
 

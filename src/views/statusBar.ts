@@ -71,7 +71,9 @@ export class DictationStatusBar implements DictationListener, vscode.Disposable 
         : level === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
-    this.item.accessibilityInformation = { label: `VoiceFlow dictation: ${STATE_WORDS[this.state]}${felt === undefined ? '' : `, last latency ${formatDuration(felt)}`}` };
+    this.item.accessibilityInformation = {
+      label: `VoiceFlow dictation: ${STATE_WORDS[this.state]}${felt === undefined ? '' : `, last latency ${formatDuration(felt)}`}`,
+    };
     this.item.tooltip = this.tooltip(settings);
   }
 

@@ -51,7 +51,13 @@ export function budgetLevel(feltMs: number | undefined, { warningMs, errorMs }: 
  * past a budget: while listening the background says "listening", not the budget).
  */
 export function statusText(state: DictationState, feltMs: number | undefined, budgets: LatencyBudgets): string {
-  const word = isListening(state) ? 'Listening' : state === 'starting' ? 'VoiceFlow: starting' : state === 'loading' ? 'VoiceFlow: loading model' : 'VoiceFlow';
+  const word = isListening(state)
+    ? 'Listening'
+    : state === 'starting'
+      ? 'VoiceFlow: starting'
+      : state === 'loading'
+        ? 'VoiceFlow: loading model'
+        : 'VoiceFlow';
   const over = isListening(state) && budgetLevel(feltMs, budgets) !== 'ok' ? '$(warning) ' : '';
   const figure = feltMs === undefined || state === 'starting' || state === 'loading' ? '' : ` ${over}${formatDuration(feltMs)}`;
   return `${STATE_ICONS[state]} ${word}${figure}`;

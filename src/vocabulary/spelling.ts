@@ -8,7 +8,10 @@ import { identifierWords } from './identifiers';
 
 /** The words of a text as Whisper writes them, lowercase, without punctuation. */
 function spokenWords(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /**

@@ -55,7 +55,10 @@ export function rankIdentifiers(occurrences: readonly Occurrence[], cursorLine: 
 
 /** The terms of a terms file: one a line; blank lines and lines starting with # are skipped. */
 export function parseTermsFile(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 /**

@@ -52,7 +52,10 @@ describe('voiceflow CLI contracts', function () {
       fs.writeFileSync(bad, 'not audio');
       const { code, stdout, stderr } = await run(['transcribe', '--json', bad, clip('cards/001.wav')]);
       assert.strictEqual(code, 1);
-      const [first, second] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const [first, second] = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.strictEqual(first.file, bad);
       assert.strictEqual(first.error.code, -32002);
       assert.match(first.error.message, /not a WAV/);
@@ -66,7 +69,10 @@ describe('voiceflow CLI contracts', function () {
   it('listen --input --json prints one line per final utterance, in order', async function () {
     const { code, stdout } = await run(['listen', '--input', clip('cards/005.wav'), '--json']);
     assert.strictEqual(code, 0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.strictEqual(lines.length, 1);
     for (const l of lines) {
       for (const k of ['text', 'startMs', 'endMs', 'processingMs']) assert.ok(k in l, `field ${k}`);
@@ -84,14 +90,21 @@ describe('voiceflow CLI contracts', function () {
       const b = loadClip('goforward.wav');
       const gap = 16000;
       const file = writeWav(tmp, 'two.wav', (a.length + gap + b.length + gap) / 16000, (i) =>
-        i < a.length ? a[i] : i >= a.length + gap && i < a.length + gap + b.length ? b[i - a.length - gap] : 0);
+        i < a.length ? a[i] : i >= a.length + gap && i < a.length + gap + b.length ? b[i - a.length - gap] : 0,
+      );
       const t0 = Date.now();
       const { code, stdout } = await run(['listen', '--input', file, '--realtime', '--json']);
       const elapsed = Date.now() - t0;
       assert.strictEqual(code, 0);
       assert.ok(elapsed >= ((a.length + gap + b.length) / 16000) * 1000, 'real-time pace: not faster than the audio');
-      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepStrictEqual(lines.map((l) => words(l.text)), [words('ten of clubs'), words('go forward ten meters')]);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepStrictEqual(
+        lines.map((l) => words(l.text)),
+        [words('ten of clubs'), words('go forward ten meters')],
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -32,7 +32,10 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
 
   it('transcribes jfk.wav exactly (case and punctuation aside)', async function () {
     const r = await engine.transcribeFile({ path: clip('jfk.wav') });
-    assert.strictEqual(words(r.text), words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'));
+    assert.strictEqual(
+      words(r.text),
+      words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'),
+    );
     assert.ok(Math.abs(r.audioMs - 11000) < 1);
     assert.ok(r.segments.length >= 1);
     for (const s of r.segments) {
@@ -72,7 +75,10 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
     }
     const at44 = path.join(tmp, 'goforward-44k-stereo.wav');
     fs.writeFileSync(at44, encodeWavFloat32(stereo, 44100, 2));
-    for (const [file, rate, channels] of [[at8k, 8000, 1], [at44, 44100, 2]] as const) {
+    for (const [file, rate, channels] of [
+      [at8k, 8000, 1],
+      [at44, 44100, 2],
+    ] as const) {
       const r = await engine.transcribeFile({ path: file });
       assert.strictEqual(r.ingest.sourceRate, rate);
       assert.strictEqual(r.ingest.channels, channels);
@@ -104,11 +110,23 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
     await rejects(engine.transcribeFile({ path: notWav }), EngineErrorCode.NotWav, /not a WAV/);
     await rejects(engine.transcribeFile({ path: truncated }), EngineErrorCode.TruncatedWav, /truncated/);
     await rejects(engine.transcribeFile({ path: nan }), EngineErrorCode.InvalidSamples, /non-finite sample .* 0\.500 s/);
-    await rejects(engine.transcribeFile({ path: clip('cards/001.wav'), model: 'huge' as 'tiny' }), EngineErrorCode.UnknownModel, /Unknown model "huge"/);
-    await rejects(engine.transcribeFile({ path: clip('cards/001.wav'), language: 'xx' }), EngineErrorCode.InvalidParams, /Unknown language/);
+    await rejects(
+      engine.transcribeFile({ path: clip('cards/001.wav'), model: 'huge' as 'tiny' }),
+      EngineErrorCode.UnknownModel,
+      /Unknown model "huge"/,
+    );
+    await rejects(
+      engine.transcribeFile({ path: clip('cards/001.wav'), language: 'xx' }),
+      EngineErrorCode.InvalidParams,
+      /Unknown language/,
+    );
     await rejects(engine.configure({ levers: { projection: 'fp16' as 'int8' } }), EngineErrorCode.InvalidParams, /levers.projection/);
     await rejects(engine.configure({ levers: { threads: 0 } }), EngineErrorCode.InvalidParams, /levers.threads/);
-    await rejects(engine.configure({ levers: { spinning: 'yes' as unknown as boolean } }), EngineErrorCode.InvalidParams, /levers.spinning/);
+    await rejects(
+      engine.configure({ levers: { spinning: 'yes' as unknown as boolean } }),
+      EngineErrorCode.InvalidParams,
+      /levers.spinning/,
+    );
     await rejects(engine.configure({ levers: { reclaim: 1 as unknown as boolean } }), EngineErrorCode.InvalidParams, /levers.reclaim/);
 
     const r = await engine.transcribeFile({ path: clip('cards/003.wav') });
@@ -122,15 +140,21 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
     engine.onFinal((n) => finals.push(n));
     const ended = new Promise<SessionEndNotification>((resolve) => engine.onSessionEnd(resolve));
     const { sessionId } = await engine.start({ source: { kind: 'file', path: clip('jfk.wav'), realtime: false } });
-    await rejects(engine.start({ source: { kind: 'file', path: clip('jfk.wav'), realtime: false } }), EngineErrorCode.Busy, /Already listening/);
+    await rejects(
+      engine.start({ source: { kind: 'file', path: clip('jfk.wav'), realtime: false } }),
+      EngineErrorCode.Busy,
+      /Already listening/,
+    );
     const end = await ended;
     assert.strictEqual(end.sessionId, sessionId);
     assert.strictEqual(end.reason, 'eof');
     assert.strictEqual(end.overruns, 0);
     const mine = finals.filter((f) => f.sessionId === sessionId && f.text !== '');
     assert.ok(mine.length >= 1);
-    assert.strictEqual(words(mine.map((f) => f.text).join(' ')),
-      words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'));
+    assert.strictEqual(
+      words(mine.map((f) => f.text).join(' ')),
+      words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'),
+    );
     for (let i = 0; i < mine.length; i++) {
       assert.ok(mine[i].endMs > mine[i].startMs);
       if (i > 0) assert.ok(mine[i].startMs >= mine[i - 1].endMs - 1, 'utterances come in order and do not overlap');
@@ -175,7 +199,8 @@ describe('engine model checks', function () {
     const real = whisperFiles('tiny');
     const dir = path.join(tmp, 'tiny');
     fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
-    for (const f of fs.readdirSync(real.dir)) if (f.endsWith('.json') || f.endsWith('.txt')) fs.symlinkSync(path.join(real.dir, f), path.join(dir, f));
+    for (const f of fs.readdirSync(real.dir))
+      if (f.endsWith('.json') || f.endsWith('.txt')) fs.symlinkSync(path.join(real.dir, f), path.join(dir, f));
     fs.symlinkSync(real.decoder, path.join(dir, WHISPER_MODELS.tiny.decoder.file));
     const encoder = fs.readFileSync(real.encoder);
     encoder[encoder.length >> 1] ^= 0xff;
@@ -183,7 +208,11 @@ describe('engine model checks', function () {
 
     const engine = startEngine();
     try {
-      await rejects(engine.initialize({ model: 'tiny', modelDir: tmp }), EngineErrorCode.ModelChecksumMismatch, /corrupt or not the pinned one/);
+      await rejects(
+        engine.initialize({ model: 'tiny', modelDir: tmp }),
+        EngineErrorCode.ModelChecksumMismatch,
+        /corrupt or not the pinned one/,
+      );
       await rejects(engine.initialize({ model: 'huge' as 'tiny' }), EngineErrorCode.UnknownModel, /Unknown model/);
       // The engine still serves: pointing back at the packaged models works.
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -203,7 +232,10 @@ describe('engine model checks', function () {
     try {
       await engine.initialize({ model: 'base' });
       const r = await engine.transcribeFile({ path: clip('jfk.wav') });
-      assert.strictEqual(words(r.text), words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'));
+      assert.strictEqual(
+        words(r.text),
+        words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'),
+      );
       const silence = writeWav(tmp, 'silence-base.wav', 30, () => 0);
       const noise = writeWav(tmp, 'noise-base.wav', 30, whiteNoise(0.3, 777));
       for (const file of [silence, noise]) assert.strictEqual((await engine.transcribeFile({ path: file })).text, '');

@@ -69,7 +69,7 @@ export function assertHeard(file: string, heard: string, transcript: string, all
   const got = forgiveFour(normalizeWords(heard));
   const want = forgiveFour(normalizeWords(transcript));
   const errors = wordEditDistance(want, got);
-  const allowed = allowEdgeErrors ? EDGE_CLIP_WORD_ERRORS[file] ?? 0 : 0;
+  const allowed = allowEdgeErrors ? (EDGE_CLIP_WORD_ERRORS[file] ?? 0) : 0;
   assert.ok(errors <= allowed, `${file}: heard "${heard}", expected "${transcript}" (${errors} word errors, ${allowed} allowed)`);
 }
 

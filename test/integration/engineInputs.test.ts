@@ -36,7 +36,10 @@ describe('engine inputs: one schema for every request', function () {
     const bad: Array<[Promise<unknown>, RegExp]> = [
       [engine.transcribeFile({ path: 5 as unknown as string }), /path must be a non-empty string, not 5/],
       [engine.start({ source: { kind: 'file', path: 3 as unknown as string, realtime: false } }), /source.path must be a non-empty string/],
-      [engine.start({ source: { kind: 'tape' } as unknown as { kind: 'file'; path: string; realtime: boolean } }), /source.kind must be "file" or "microphone"/],
+      [
+        engine.start({ source: { kind: 'tape' } as unknown as { kind: 'file'; path: string; realtime: boolean } }),
+        /source.kind must be "file" or "microphone"/,
+      ],
       [engine.configure({ modelDir: 5 as unknown as string }), /modelDir must be a non-empty string/],
       [engine.configure({ maxUtteranceMs: 0 }), /maxUtteranceMs must be a number from 1000 to 28000 ms, not 0/],
       [engine.configure({ hangoverMs: Number.NaN }), /hangoverMs must be a number/],
@@ -61,7 +64,10 @@ describe('engine inputs: one schema for every request', function () {
       assert.match(message, /at most 4096 are accepted/);
       assert.ok(message.length < 300, `the error is ${message.length} characters long`);
     }
-    assert.ok(logs.every((l) => l.message.length < 400), 'no log line quotes the value');
+    assert.ok(
+      logs.every((l) => l.message.length < 400),
+      'no log line quotes the value',
+    );
   });
 
   it('a failed configure or initialize changes nothing', async function () {
@@ -84,7 +90,11 @@ describe('engine inputs: one schema for every request', function () {
       await rejects(engine.transcribeFile({ path: file }), EngineErrorCode.UnsupportedWav, /not a regular file/);
     }
     await rejects(engine.transcribeFile({ path: tmp }), EngineErrorCode.FileNotFound, /is a folder/);
-    await rejects(engine.start({ source: { kind: 'file', path: '/dev/zero', realtime: false } }), EngineErrorCode.UnsupportedWav, /not a regular file/);
+    await rejects(
+      engine.start({ source: { kind: 'file', path: '/dev/zero', realtime: false } }),
+      EngineErrorCode.UnsupportedWav,
+      /not a regular file/,
+    );
     await rejects(engine.transcribeFile({ path: sparse }), EngineErrorCode.UnsupportedWav, /1024 MiB; audio files of up to 256 MiB/);
     const m = await engine.metrics();
     assert.ok(m.rssBytes < 600e6, `engine RSS ${Math.round(m.rssBytes / 1e6)} MB after the refused files`);
@@ -109,11 +119,14 @@ describe('engine inputs: a model cache that cannot be written costs only time', 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   const cases: Array<[string, () => string]> = [
-    ['a file in the folder\'s place', () => {
-      const file = path.join(tmp, 'a-file');
-      fs.writeFileSync(file, 'x');
-      return path.join(file, 'cache');
-    }],
+    [
+      "a file in the folder's place",
+      () => {
+        const file = path.join(tmp, 'a-file');
+        fs.writeFileSync(file, 'x');
+        return path.join(file, 'cache');
+      },
+    ],
     ['a folder under /proc', () => '/proc/voiceflow-cache-test'],
   ];
   for (const [what, dir] of cases) {
@@ -131,7 +144,10 @@ describe('engine inputs: a model cache that cannot be written costs only time', 
       } finally {
         await engine.shutdown();
       }
-      assert.deepStrictEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepStrictEqual(
+        fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
     });
   }
 
@@ -147,9 +163,16 @@ describe('engine inputs: a model cache that cannot be written costs only time', 
       const init = await engine.initialize({ model: 'tiny', cacheDir: mount });
       assert.strictEqual(init.cachedEdits, false);
       assert.strictEqual(words((await engine.transcribeFile({ path: clip(CARD) })).text), CARD_WORDS);
-      assert.ok(warnings.some((w) => /Could not write the prepared .* to the model cache/.test(w)), `warnings: ${JSON.stringify(warnings)}`);
+      assert.ok(
+        warnings.some((w) => /Could not write the prepared .* to the model cache/.test(w)),
+        `warnings: ${JSON.stringify(warnings)}`,
+      );
       const left = fs.readdirSync(path.join(mount, 'models'));
-      assert.deepStrictEqual(left.filter((f) => f.endsWith('.tmp')), [], `left in the cache: ${left.join(', ')}`);
+      assert.deepStrictEqual(
+        left.filter((f) => f.endsWith('.tmp')),
+        [],
+        `left in the cache: ${left.join(', ')}`,
+      );
     } finally {
       await engine.shutdown();
       execFileSync('umount', [mount]);
@@ -168,7 +191,8 @@ describe('engine inputs: model files damaged in place', function () {
     const root = path.join(tmp, `models-${Date.now()}`);
     const dir = path.join(root, 'tiny');
     fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
-    for (const f of fs.readdirSync(real.dir)) if (f.endsWith('.json') || f.endsWith('.txt')) fs.copyFileSync(path.join(real.dir, f), path.join(dir, f));
+    for (const f of fs.readdirSync(real.dir))
+      if (f.endsWith('.json') || f.endsWith('.txt')) fs.copyFileSync(path.join(real.dir, f), path.join(dir, f));
     fs.copyFileSync(real.encoder, path.join(dir, WHISPER_MODELS.tiny.encoder.file));
     fs.copyFileSync(real.decoder, path.join(dir, WHISPER_MODELS.tiny.decoder.file));
     return root;
@@ -197,7 +221,11 @@ describe('engine inputs: model files damaged in place', function () {
     fs.appendFileSync(path.join(modelDir, 'tiny', 'vocab.json'), ' ');
     const engine = startEngine();
     try {
-      await rejects(engine.initialize({ model: 'tiny', modelDir }), EngineErrorCode.ModelChecksumMismatch, /vocab\.json is corrupt or not the pinned one/);
+      await rejects(
+        engine.initialize({ model: 'tiny', modelDir }),
+        EngineErrorCode.ModelChecksumMismatch,
+        /vocab\.json is corrupt or not the pinned one/,
+      );
       fs.rmSync(path.join(modelDir, 'tiny', 'config.json'));
       await rejects(engine.initialize({ model: 'tiny', modelDir }), EngineErrorCode.ModelMissing, /config\.json is missing/);
     } finally {
@@ -225,7 +253,11 @@ describe('engine inputs: model files damaged in place', function () {
       while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.match(errors[0] ?? '(none)', /decoder_model_merged_quantized\.onnx changed on disk after it was verified/);
       // The next use hashes the file again and refuses it, naming it.
-      await rejects(engine.transcribeFile({ path: clip(CARD) }), EngineErrorCode.ModelChecksumMismatch, /decoder_model_merged_quantized\.onnx is corrupt/);
+      await rejects(
+        engine.transcribeFile({ path: clip(CARD) }),
+        EngineErrorCode.ModelChecksumMismatch,
+        /decoder_model_merged_quantized\.onnx is corrupt/,
+      );
     } finally {
       await engine.shutdown();
     }

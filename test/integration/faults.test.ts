@@ -114,10 +114,12 @@ describe('engine faults', function () {
     if (process.platform !== 'linux') this.skip(); // finds the engine through /proc
     const cli: ChildProcess = spawn(process.execPath, [CLI, 'listen', '--input', JFK, '--realtime'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    const listening = new Promise<void>((resolve) => cli.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (/listening on/.test(stderr)) resolve();
-    }));
+    const listening = new Promise<void>((resolve) =>
+      cli.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/listening on/.test(stderr)) resolve();
+      }),
+    );
     const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
     await Promise.race([listening, exited]);
     const pid = engineChildOf(cli.pid!);
@@ -130,5 +132,7 @@ describe('engine faults', function () {
 });
 
 function normalizedCount(text: string, word: string): number {
-  return words(text).split(' ').filter((w) => w === word).length;
+  return words(text)
+    .split(' ')
+    .filter((w) => w === word).length;
 }

@@ -38,13 +38,19 @@ describe('voiceflow transcribe --grammar on spoken symbol names', function () {
     const files = SYMBOL_NAMES.map(([f]) => path.join(DEV, f));
     const { code, stdout, stderr } = await run(['transcribe', '--grammar', '--json', ...files]);
     assert.strictEqual(code, 0, stderr);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; text: string; grammar: string; segments: { grammar?: { kind: string } }[] });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; text: string; grammar: string; segments: { grammar?: { kind: string } }[] });
     assert.strictEqual(lines.length, files.length);
     const got = lines.map((o) => [path.basename(o.file), o.grammar]);
     assert.deepStrictEqual(got, SYMBOL_NAMES);
     for (const o of lines) {
       assert.match(o.text, /\p{L}{3}/u, `${o.file}: Whisper wrote words ("${o.text}"), the grammar made the symbol`);
-      assert.ok(o.segments.some((s) => s.grammar?.kind === 'insert'), 'each segment carries its meaning');
+      assert.ok(
+        o.segments.some((s) => s.grammar?.kind === 'insert'),
+        'each segment carries its meaning',
+      );
     }
   });
 

@@ -46,7 +46,13 @@ const NOISES: Record<string, (n: number, r: () => number) => Float32Array> = {
   pink(n, r) {
     // Paul Kellet's filter.
     const out = new Float32Array(n);
-    let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+    let b0 = 0,
+      b1 = 0,
+      b2 = 0,
+      b3 = 0,
+      b4 = 0,
+      b5 = 0,
+      b6 = 0;
     for (let i = 0; i < n; i++) {
       const w = gaussian(r);
       b0 = 0.99886 * b0 + w * 0.0555179;
@@ -67,7 +73,9 @@ const NOISES: Record<string, (n: number, r: () => number) => Float32Array> = {
     return out;
   },
   hum50(n) {
-    return Float32Array.from({ length: n }, (_, i) => [1, 0.5, 0.3, 0.15].reduce((a, g, k) => a + g * Math.sin((2 * Math.PI * 50 * (k + 1) * i) / SR), 0));
+    return Float32Array.from({ length: n }, (_, i) =>
+      [1, 0.5, 0.3, 0.15].reduce((a, g, k) => a + g * Math.sin((2 * Math.PI * 50 * (k + 1) * i) / SR), 0),
+    );
   },
   clicks(n, r) {
     const out = new Float32Array(n);
@@ -80,22 +88,31 @@ const NOISES: Record<string, (n: number, r: () => number) => Float32Array> = {
   /** Band-passed noise (~300-2500 Hz) swelling in and out like breath, 2.4 s a cycle. */
   breathing(n, r) {
     const out = new Float32Array(n);
-    let fast = 0, slow = 0;
+    let fast = 0,
+      slow = 0;
     const period = 2.4 * SR;
     for (let i = 0; i < n; i++) {
       const w = gaussian(r);
       fast = 0.7 * fast + 0.3 * w;
       slow = 0.95 * slow + 0.05 * w;
       const ph = (i % period) / period;
-      const env = ph < 0.4 ? Math.sin((Math.PI * ph) / 0.4) ** 2 : ph > 0.5 && ph < 0.85 ? 0.6 * Math.sin((Math.PI * (ph - 0.5)) / 0.35) ** 2 : 0;
+      const env =
+        ph < 0.4 ? Math.sin((Math.PI * ph) / 0.4) ** 2 : ph > 0.5 && ph < 0.85 ? 0.6 * Math.sin((Math.PI * (ph - 0.5)) / 0.35) ** 2 : 0;
       out[i] = (fast - slow) * env;
     }
     return out;
   },
   /** Three-note chords, a new one every second. */
   chords(n) {
-    const notes = [[261.63, 329.63, 392], [293.66, 369.99, 440], [329.63, 415.3, 493.88], [220, 277.18, 329.63]];
-    return Float32Array.from({ length: n }, (_, i) => notes[Math.floor(i / SR) % notes.length].reduce((a, f) => a + Math.sin((2 * Math.PI * f * i) / SR), 0));
+    const notes = [
+      [261.63, 329.63, 392],
+      [293.66, 369.99, 440],
+      [329.63, 415.3, 493.88],
+      [220, 277.18, 329.63],
+    ];
+    return Float32Array.from({ length: n }, (_, i) =>
+      notes[Math.floor(i / SR) % notes.length].reduce((a, f) => a + Math.sin((2 * Math.PI * f * i) / SR), 0),
+    );
   },
 };
 
@@ -155,21 +172,35 @@ describe('live at every level (real models, real speech, real-time pace)', funct
     } finally {
       a.dispose();
     }
-    return finals.map((f) => f.text).filter((t) => t).join(' ');
+    return finals
+      .map((f) => f.text)
+      .filter((t) => t)
+      .join(' ');
   }
 
   for (const db of [-20, -25]) {
     it(`hears jfk.wav at ${db} dB (RMS ~${Math.round(-17 + db)} dBFS) as file mode hears it at full level`, async function () {
       const jfk = loadClip('jfk.wav');
-      const heard = await listen(jfk.map((v) => v * Math.pow(10, db / 20)), `jfk${db}.wav`, true);
+      const heard = await listen(
+        jfk.map((v) => v * Math.pow(10, db / 20)),
+        `jfk${db}.wav`,
+        true,
+      );
       const lost = wordsLost(JFK, heard);
       assert.ok(lost <= fileLost + 1, `live heard "${heard}": ${lost} words lost, file mode at full level ${fileLost}`);
     });
   }
 
   const cases: Array<[string, number]> = [
-    ['pink', -30], ['pink', -15], ['brown', -15], ['hum50', -40], ['clicks', -15], ['breathing', -45], ['breathing', -15],
-    ['chords', -45], ['chords', -15],
+    ['pink', -30],
+    ['pink', -15],
+    ['brown', -15],
+    ['hum50', -40],
+    ['clicks', -15],
+    ['breathing', -45],
+    ['breathing', -15],
+    ['chords', -45],
+    ['chords', -15],
   ];
   for (const [noise, db] of cases) {
     it(`gives no words for ${noise} at ${db} dBFS`, async function () {

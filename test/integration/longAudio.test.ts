@@ -30,9 +30,24 @@ describe('the long recording (test/support/longAudio.ts)', () => {
   });
 
   it('counts words lost, misheard and invented apart', () => {
-    assert.deepStrictEqual(wordErrors('ten of clubs. four queen of clubs', '10 of clubs'), { referenceWords: 7, substitutions: 0, deletions: 4, insertions: 0 });
-    assert.deepStrictEqual(wordErrors('go forward ten meters', 'Go forward, 10 meters, go!'), { referenceWords: 4, substitutions: 0, deletions: 0, insertions: 1 });
-    assert.deepStrictEqual(wordErrors('seven of clubs', 'seven of clothes'), { referenceWords: 3, substitutions: 1, deletions: 0, insertions: 0 });
+    assert.deepStrictEqual(wordErrors('ten of clubs. four queen of clubs', '10 of clubs'), {
+      referenceWords: 7,
+      substitutions: 0,
+      deletions: 4,
+      insertions: 0,
+    });
+    assert.deepStrictEqual(wordErrors('go forward ten meters', 'Go forward, 10 meters, go!'), {
+      referenceWords: 4,
+      substitutions: 0,
+      deletions: 0,
+      insertions: 1,
+    });
+    assert.deepStrictEqual(wordErrors('seven of clubs', 'seven of clothes'), {
+      referenceWords: 3,
+      substitutions: 1,
+      deletions: 0,
+      insertions: 0,
+    });
   });
 });
 
@@ -63,8 +78,14 @@ describe('transcribe: every word of ten minutes of speech with pauses (real engi
       await engine.initialize({ model });
       const r = await engine.transcribeFile({ path: file });
       const e = wordErrors(long.reference, r.text);
-      assert.ok(e.deletions <= MAX_WORDS_LOST, `${e.deletions} of ${e.referenceWords} words lost (${e.substitutions} misheard, ${e.insertions} invented)`);
-      assert.ok(e.substitutions + e.insertions < 0.1 * e.referenceWords, `${e.substitutions} misheard, ${e.insertions} invented of ${e.referenceWords}`);
+      assert.ok(
+        e.deletions <= MAX_WORDS_LOST,
+        `${e.deletions} of ${e.referenceWords} words lost (${e.substitutions} misheard, ${e.insertions} invented)`,
+      );
+      assert.ok(
+        e.substitutions + e.insertions < 0.1 * e.referenceWords,
+        `${e.substitutions} misheard, ${e.insertions} invented of ${e.referenceWords}`,
+      );
     });
   }
 });

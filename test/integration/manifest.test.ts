@@ -10,10 +10,21 @@ describe('extension manifest', function () {
     try {
       const out = path.join(tmp, 'voiceflow.vsix');
       const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-      execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
+        cwd: ROOT,
+        stdio: 'pipe',
+      });
       assert.ok(fs.statSync(out).size > 1000);
       const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT }).toString();
-      for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/captureWorker.js', 'dist/cli.js', 'dist/webview/panel.js', 'media/panel.css', 'package.json']) {
+      for (const f of [
+        'dist/extension.js',
+        'dist/engine.js',
+        'dist/captureWorker.js',
+        'dist/cli.js',
+        'dist/webview/panel.js',
+        'media/panel.css',
+        'package.json',
+      ]) {
         assert.ok(listing.split('\n').includes(f), `${f} is packaged`);
       }
       assert.ok(!/^src\//m.test(listing) && !/^test\//m.test(listing), 'sources and tests stay out of the vsix');

@@ -7,7 +7,14 @@ import * as assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
-import { CaptureBackend, EngineErrorCode, ErrorNotification, FinalNotification, SessionEndNotification, StateNotification } from '../../src/protocol';
+import {
+  CaptureBackend,
+  EngineErrorCode,
+  ErrorNotification,
+  FinalNotification,
+  SessionEndNotification,
+  StateNotification,
+} from '../../src/protocol';
 import { loadClip } from '../audioFixtures';
 import { FakeMicrophone, sleep } from '../../eval/fakeMicrophone';
 import { assertHeardLive, CLI, ENGINE, rejects, whiteNoise } from './engineHarness';
@@ -96,8 +103,13 @@ describe('live dictation from a fake microphone', function () {
           await session.ended;
           assert.deepStrictEqual(session.errors, []);
           const heard = session.finals.filter((f) => f.text !== '');
-          assert.strictEqual(heard.length, clips.length,
-            session.finals.map((f) => `${f.text || '(empty)'}${f.rejected ? ` [${f.rejected}]` : ''} @${Math.round(f.startMs)}-${Math.round(f.endMs)}`).join(' | '));
+          assert.strictEqual(
+            heard.length,
+            clips.length,
+            session.finals
+              .map((f) => `${f.text || '(empty)'}${f.rejected ? ` [${f.rejected}]` : ''} @${Math.round(f.startMs)}-${Math.round(f.endMs)}`)
+              .join(' | '),
+          );
           clips.forEach(([file, transcript], i) => assertHeardLive(file, heard[i].text, transcript));
           for (const f of heard) {
             assert.ok(f.endOfSpeechToTextMs >= f.processingMs, 'end of speech to text includes processing');
@@ -154,7 +166,11 @@ describe('live dictation from a fake microphone', function () {
     });
     try {
       await engine.initialize({ model: 'tiny' });
-      await rejects(engine.start({ source: { kind: 'microphone', backend: 'naudiodon' } }), EngineErrorCode.BackendUnavailable, /naudiodon.*pvrecorder/s);
+      await rejects(
+        engine.start({ source: { kind: 'microphone', backend: 'naudiodon' } }),
+        EngineErrorCode.BackendUnavailable,
+        /naudiodon.*pvrecorder/s,
+      );
       await rejects(engine.listDevices({ backend: 'naudiodon' }), EngineErrorCode.BackendUnavailable, /pvrecorder/);
       const { device } = await engine.start({ source: { kind: 'microphone', backend: 'pvrecorder' } });
       assert.ok(device);
@@ -181,7 +197,10 @@ describe('live dictation from a fake microphone', function () {
     await sleep(PAUSE_MS);
     cli.kill('SIGINT');
     assert.strictEqual(await exited, 0, stderr);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.strictEqual(lines.length, 1, stdout);
     assertHeardLive('cards/005.wav', lines[0].text, 'eight of spades four of clubs seven of hearts');
     for (const k of ['startMs', 'endMs', 'processingMs', 'endOfSpeechToTextMs']) assert.strictEqual(typeof lines[0][k], 'number', k);

@@ -82,8 +82,15 @@ function breathing(n: number, seed: number): Float32Array {
 
 /** C major, A minor, F major, G major: a second each. */
 function chords(n: number): Float32Array {
-  const seq = [[261.6, 329.6, 392], [220, 261.6, 329.6], [174.6, 220, 261.6], [196, 246.9, 293.7]];
-  return Float32Array.from({ length: n }, (_, i) => seq[Math.floor(i / RATE) % 4].reduce((s, f) => s + Math.sin((2 * Math.PI * f * i) / RATE), 0));
+  const seq = [
+    [261.6, 329.6, 392],
+    [220, 261.6, 329.6],
+    [174.6, 220, 261.6],
+    [196, 246.9, 293.7],
+  ];
+  return Float32Array.from({ length: n }, (_, i) =>
+    seq[Math.floor(i / RATE) % 4].reduce((s, f) => s + Math.sin((2 * Math.PI * f * i) / RATE), 0),
+  );
 }
 
 /** Every kind at every level: [name, 16 kHz samples]. */

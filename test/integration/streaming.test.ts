@@ -45,7 +45,10 @@ describe('partials and speculation (live path)', function () {
     const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
     await ended;
     subs.forEach((s) => s.dispose());
-    return { partials: partials.filter((p) => p.sessionId === sessionId), finals: finals.filter((f) => f.sessionId === sessionId && f.text) };
+    return {
+      partials: partials.filter((p) => p.sessionId === sessionId),
+      finals: finals.filter((f) => f.sessionId === sessionId && f.text),
+    };
   }
 
   it('sends partials whose agreed text only grows and whose last guess converges to the final text', async function () {
@@ -73,13 +76,17 @@ describe('partials and speculation (live path)', function () {
 
   it('finishes on the pass started during the hangover, with the same text as offline transcription', async function () {
     const first = await run();
-    assert.ok(first.finals.every((f) => f.timings.speculative === 1), 'every final came from the speculative pass');
+    assert.ok(
+      first.finals.every((f) => f.timings.speculative === 1),
+      'every final came from the speculative pass',
+    );
     await engine.configure({ partials: false });
     try {
       const { partials, finals } = await run();
       assert.strictEqual(partials.length, 0);
       const offline: Array<{ text: string }> = [];
-      for (const c of ['cards/005.wav', 'goforward.wav', 'forever-2.wav']) offline.push(await engine.transcribeFile({ path: path.join(AUDIO_DIR, c) }));
+      for (const c of ['cards/005.wav', 'goforward.wav', 'forever-2.wav'])
+        offline.push(await engine.transcribeFile({ path: path.join(AUDIO_DIR, c) }));
       assert.strictEqual(finals.length, 3);
       finals.forEach((f, i) => {
         assert.deepStrictEqual(words(f.text), words(offline[i].text));

@@ -35,7 +35,10 @@ describe('telemetry', function () {
       try {
         await engine.initialize({ model: 'tiny' });
         const r = await engine.transcribeFile({ path: path.join(AUDIO_DIR, 'jfk.wav') });
-        assert.strictEqual(words(r.text), words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'));
+        assert.strictEqual(
+          words(r.text),
+          words('And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.'),
+        );
       } finally {
         // onnxruntime writes and flushes its telemetry at the latest when its environment ends with the process.
         await engine.shutdown();

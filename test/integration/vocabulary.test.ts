@@ -17,7 +17,17 @@ import { startEngine, tempDir, words } from './engineHarness';
 import { noiseSignals } from './noiseSignals';
 
 /** A prompt of identifiers as the extension sends them (this repository's own). */
-const PROMPT = ['UtteranceSegmenter', 'ringBuffer', 'repeatedTailStart', 'onnxruntime', 'hangoverMs', 'SileroVad', 'GhostText', 'kubectl', 'useState'];
+const PROMPT = [
+  'UtteranceSegmenter',
+  'ringBuffer',
+  'repeatedTailStart',
+  'onnxruntime',
+  'hangoverMs',
+  'SileroVad',
+  'GhostText',
+  'kubectl',
+  'useState',
+];
 
 /** Speaks `sentence` with espeak-ng into a 16 kHz WAV (sox resamples); undefined when either tool is missing. */
 function synthesize(dir: string, name: string, sentence: string): string | undefined {

@@ -27,7 +27,11 @@ describe('architecture', () => {
   });
 
   it('no extension source imports onnxruntime or the engine code', () => {
-    const files = [path.join(ROOT, 'src', 'extension.ts'), ...sources(path.join(ROOT, 'src', 'dictation')), ...sources(path.join(ROOT, 'src', 'views'))];
+    const files = [
+      path.join(ROOT, 'src', 'extension.ts'),
+      ...sources(path.join(ROOT, 'src', 'dictation')),
+      ...sources(path.join(ROOT, 'src', 'views')),
+    ];
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       assert.ok(!/onnxruntime/.test(text), `${path.relative(ROOT, file)} imports onnxruntime`);
@@ -39,8 +43,16 @@ describe('architecture', () => {
     for (const file of SHARED) {
       const text = fs.readFileSync(file, 'utf8');
       const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      assert.deepStrictEqual(imports.filter((i) => i.startsWith('.') && !['./protocol', './settings'].includes(i)), [], `${path.relative(ROOT, file)} imports other project code`);
-      assert.deepStrictEqual(imports.filter((i) => /onnxruntime|^vscode$/.test(i)), [], `${path.relative(ROOT, file)} imports onnxruntime or vscode`);
+      assert.deepStrictEqual(
+        imports.filter((i) => i.startsWith('.') && !['./protocol', './settings'].includes(i)),
+        [],
+        `${path.relative(ROOT, file)} imports other project code`,
+      );
+      assert.deepStrictEqual(
+        imports.filter((i) => /onnxruntime|^vscode$/.test(i)),
+        [],
+        `${path.relative(ROOT, file)} imports onnxruntime or vscode`,
+      );
     }
   });
 

@@ -20,12 +20,17 @@ loader._resolveFilename = resolve;
 delete require.cache.vscode;
 
 type Schema = { type: string; default: unknown; enum?: unknown[]; minimum?: number; maximum?: number };
-const declared = (JSON.parse(fs.readFileSync(path.join(packageRoot(__dirname), 'package.json'), 'utf8')).contributes.configuration.properties) as Record<string, Schema>;
+const declared = JSON.parse(fs.readFileSync(path.join(packageRoot(__dirname), 'package.json'), 'utf8')).contributes.configuration
+  .properties as Record<string, Schema>;
 
 function read(values: Record<string, unknown>): { settings: ReturnType<typeof checkSettings>; warnings: string[]; notes: string[] } {
   const warnings: string[] = [];
   const notes: string[] = [];
-  const settings = checkSettings((key) => values[key], (m) => warnings.push(m), (m) => notes.push(m));
+  const settings = checkSettings(
+    (key) => values[key],
+    (m) => warnings.push(m),
+    (m) => notes.push(m),
+  );
   return { settings, warnings, notes };
 }
 
@@ -39,8 +44,17 @@ describe('settings (src/config.ts)', () => {
 
   it('each wrong type falls back to its default', () => {
     const { settings, warnings } = read({
-      profile: 7, language: ['en'], microphone: true, captureBackend: 'alsa', vadThreshold: '0.3', hangoverMs: 12.5,
-      latencyWarningMs: null, latencyErrorMs: -1, audioSourceRealtime: 'yes', partials: 0, vocabulary: 'kubectl',
+      profile: 7,
+      language: ['en'],
+      microphone: true,
+      captureBackend: 'alsa',
+      vadThreshold: '0.3',
+      hangoverMs: 12.5,
+      latencyWarningMs: null,
+      latencyErrorMs: -1,
+      audioSourceRealtime: 'yes',
+      partials: 0,
+      vocabulary: 'kubectl',
     });
     // Each one its default (the defaults themselves are held to package.json below).
     assert.deepStrictEqual(settings, Object.fromEntries(Object.entries(USER_SETTINGS).map(([k, spec]) => [k, spec.default])));
@@ -49,15 +63,31 @@ describe('settings (src/config.ts)', () => {
 
   it('warns once per wrong value, not on every read', () => {
     const warnings: string[] = [];
-    for (let i = 0; i < 3; i++) checkSettings((key) => (key === 'hangoverMs' ? 'long' : undefined), (m) => warnings.push(m));
+    for (let i = 0; i < 3; i++)
+      checkSettings(
+        (key) => (key === 'hangoverMs' ? 'long' : undefined),
+        (m) => warnings.push(m),
+      );
     assert.strictEqual(warnings.length, 1);
   });
 
   it('keeps values of the right type as they are', () => {
     const values = {
-      profile: 'custom', model: 'base', language: 'auto', microphone: 'USB Headset Mono', captureBackend: 'naudiodon', vadThreshold: 0.3,
-      hangoverMs: 900, encoderWindow: 'full', latencyWarningMs: 0, latencyErrorMs: 2000, audioSource: '/tmp/a.wav',
-      audioSourceRealtime: false, partials: false, grammar: false, vocabulary: ['kubectl', 'useState'],
+      profile: 'custom',
+      model: 'base',
+      language: 'auto',
+      microphone: 'USB Headset Mono',
+      captureBackend: 'naudiodon',
+      vadThreshold: 0.3,
+      hangoverMs: 900,
+      encoderWindow: 'full',
+      latencyWarningMs: 0,
+      latencyErrorMs: 2000,
+      audioSource: '/tmp/a.wav',
+      audioSourceRealtime: false,
+      partials: false,
+      grammar: false,
+      vocabulary: ['kubectl', 'useState'],
       vocabularyFromEditor: true,
     };
     const { settings, warnings } = read(values);
@@ -69,7 +99,14 @@ describe('settings (src/config.ts)', () => {
     const notes: string[] = [];
     const warnings: string[] = [];
     for (let i = 0; i < 3; i++) {
-      assert.strictEqual(checkSettings((key) => (key === 'microphone' ? 7 : undefined), (m) => warnings.push(m), (m) => notes.push(m)).microphone, '');
+      assert.strictEqual(
+        checkSettings(
+          (key) => (key === 'microphone' ? 7 : undefined),
+          (m) => warnings.push(m),
+          (m) => notes.push(m),
+        ).microphone,
+        '',
+      );
     }
     assert.strictEqual(notes.length, 1, notes.join('\n'));
     assert.match(notes[0], /device number 7 .* by name\. Using the system default: choose one with VoiceFlow: Select Microphone/);
@@ -88,7 +125,9 @@ describe('settings (src/config.ts)', () => {
   });
 
   it('settings come in the order users change them; the ones for testing last, marked so', () => {
-    const byOrder = Object.entries(USER_SETTINGS).sort(([, a], [, b]) => a.order - b.order).map(([k]) => k);
+    const byOrder = Object.entries(USER_SETTINGS)
+      .sort(([, a], [, b]) => a.order - b.order)
+      .map(([k]) => k);
     assert.deepStrictEqual(byOrder.slice(0, 3), ['profile', 'language', 'microphone']);
     const testing = byOrder.filter((k) => USER_SETTINGS[k as keyof typeof USER_SETTINGS].description.startsWith(FOR_TESTING));
     assert.deepStrictEqual(testing, ['audioSource', 'audioSourceRealtime']);
@@ -99,7 +138,8 @@ describe('settings (src/config.ts)', () => {
   it('what the settings send to the engine passes its checks, and the engine accepts every value a setting allows', () => {
     const config = engineConfig(checkSettings(() => undefined));
     assert.deepStrictEqual(Object.keys(config).sort(), ENGINE_USER_SETTINGS.filter((k) => k !== 'profile').sort());
-    for (const [key, value] of Object.entries(config)) assert.doesNotThrow(() => CONFIG_CHECKS[key as keyof typeof CONFIG_CHECKS](value, key));
+    for (const [key, value] of Object.entries(config))
+      assert.doesNotThrow(() => CONFIG_CHECKS[key as keyof typeof CONFIG_CHECKS](value, key));
     // A setting that reaches the engine with the same name stays within what the engine accepts, and defaults alike.
     for (const key of ENGINE_USER_SETTINGS) {
       if (!(key in ENGINE_SETTINGS)) continue;
@@ -112,8 +152,15 @@ describe('settings (src/config.ts)', () => {
   });
 
   it("holds to package.json's declarations: every setting, its default, enum and bounds", () => {
-    const ours = Object.keys(SETTINGS).map((k) => `voiceflow.${k}`).sort();
-    assert.deepStrictEqual(ours, Object.keys(declared).filter((k) => k.startsWith('voiceflow.')).sort());
+    const ours = Object.keys(SETTINGS)
+      .map((k) => `voiceflow.${k}`)
+      .sort();
+    assert.deepStrictEqual(
+      ours,
+      Object.keys(declared)
+        .filter((k) => k.startsWith('voiceflow.'))
+        .sort(),
+    );
     for (const [key, rule] of Object.entries(SETTINGS) as [string, { default: unknown; check: (v: unknown) => boolean }][]) {
       const d = declared[`voiceflow.${key}`];
       assert.deepStrictEqual(rule.default, d.default, `${key} default`);

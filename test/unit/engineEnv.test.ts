@@ -29,14 +29,32 @@ const PARENT: NodeJS.ProcessEnv = {
 describe('engineEnvironment', () => {
   it('passes on what a process needs: PATH, HOME, locale, temp, XDG_* and the audio server', () => {
     const env = engineEnvironment(PARENT, {}, 'linux');
-    for (const name of ['PATH', 'LD_LIBRARY_PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'XDG_RUNTIME_DIR', 'XDG_CACHE_HOME', 'PULSE_SERVER']) {
+    for (const name of [
+      'PATH',
+      'LD_LIBRARY_PATH',
+      'HOME',
+      'USER',
+      'LANG',
+      'LC_ALL',
+      'TMPDIR',
+      'XDG_RUNTIME_DIR',
+      'XDG_CACHE_HOME',
+      'PULSE_SERVER',
+    ]) {
       assert.strictEqual(env[name], PARENT[name], name);
     }
   });
 
   it("keeps the parent's NODE_OPTIONS, VOICEFLOW_* debug variables and anything else unlisted from the engine", () => {
     const env = engineEnvironment(PARENT, {}, 'linux');
-    for (const name of ['NODE_OPTIONS', 'VOICEFLOW_DUMP_UTTERANCES', 'VOICEFLOW_CACHE_DIR', 'VSCODE_PID', 'ELECTRON_NO_ATTACH_CONSOLE', 'AWS_SECRET_ACCESS_KEY']) {
+    for (const name of [
+      'NODE_OPTIONS',
+      'VOICEFLOW_DUMP_UTTERANCES',
+      'VOICEFLOW_CACHE_DIR',
+      'VSCODE_PID',
+      'ELECTRON_NO_ATTACH_CONSOLE',
+      'AWS_SECRET_ACCESS_KEY',
+    ]) {
       assert.ok(!(name in env), `${name} reached the engine`);
     }
   });
@@ -61,9 +79,15 @@ describe('engineEnvironment', () => {
   });
 
   it('matches Windows names whatever their case (Path, SystemRoot, windir)', () => {
-    const env = engineEnvironment({ Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', windir: 'C:\\Windows', USERPROFILE: 'C:\\Users\\ada', NODE_OPTIONS: '--inspect' }, {}, 'win32');
+    const env = engineEnvironment(
+      { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', windir: 'C:\\Windows', USERPROFILE: 'C:\\Users\\ada', NODE_OPTIONS: '--inspect' },
+      {},
+      'win32',
+    );
     assert.deepStrictEqual(
-      Object.keys(env).filter((k) => !(k in ENGINE_ENV) && k !== 'ORT_DISABLE_TELEMETRY' && k !== 'ELECTRON_RUN_AS_NODE').sort(),
+      Object.keys(env)
+        .filter((k) => !(k in ENGINE_ENV) && k !== 'ORT_DISABLE_TELEMETRY' && k !== 'ELECTRON_RUN_AS_NODE')
+        .sort(),
       ['Path', 'SystemRoot', 'USERPROFILE', 'windir'],
     );
     // On Linux, names are case-sensitive: `path` is not PATH.

@@ -28,11 +28,14 @@ describe('performance report (src/performanceReport.ts)', () => {
       '300 MB',
       '| encoder | 53 ms | 88 ms | 16 |',
       '| first partial | 1.2 s | 3.6 s | 12 |',
-    ]) assert.ok(md.includes(s), `missing "${s}" in\n${md}`);
+    ])
+      assert.ok(md.includes(s), `missing "${s}" in\n${md}`);
   });
 
   it('Markdown says what is missing instead of printing nothing', () => {
-    const md = reportMarkdown(report({ felt: undefined, stages: {}, realTimeFactor: undefined, cpuPercent: undefined, rssBytes: undefined }));
+    const md = reportMarkdown(
+      report({ felt: undefined, stages: {}, realTimeFactor: undefined, cpuPercent: undefined, rssBytes: undefined }),
+    );
     assert.match(md, /Felt latency.*nothing dictated live/);
     assert.match(md, /No stage has been timed yet/);
     assert.match(md, /not measured/);
@@ -57,7 +60,10 @@ describe('performance report (src/performanceReport.ts)', () => {
     assert.ok(lines.includes('voiceflow_felt_latency_ms_count 16'), text);
     assert.ok(lines.includes('voiceflow_engine_resident_memory_bytes 314572800'), text);
     assert.ok(lines.includes('# TYPE voiceflow_stage_latency_ms summary'), text);
-    assert.ok(lines.some((l) => l.startsWith('voiceflow_info{') && l.includes('cpu="CPU \\"X\\" \\\\ 2"') && l.endsWith(' 1')), text);
+    assert.ok(
+      lines.some((l) => l.startsWith('voiceflow_info{') && l.includes('cpu="CPU \\"X\\" \\\\ 2"') && l.endsWith(' 1')),
+      text,
+    );
     // Every sample line is a metric name, optional labels and a number.
     for (const l of lines.filter((l) => !l.startsWith('#'))) assert.match(l, /^[a-z_]+(\{.*\})? -?\d+(\.\d+)?$/, l);
     // One HELP and TYPE per metric family.
@@ -71,6 +77,9 @@ describe('performance report (src/performanceReport.ts)', () => {
 
   it("the engine's stage names map to the report's, untimed stages left out", () => {
     const p = { count: 3, p50: 1, p95: 2, p99: 3 };
-    assert.deepStrictEqual(Object.keys(engineStages({ stages: { encoderMs: p, captureMs: p, tokens: p, firstPartialMs: { ...p, count: 0 } } })), ['capture', 'encoder']);
+    assert.deepStrictEqual(
+      Object.keys(engineStages({ stages: { encoderMs: p, captureMs: p, tokens: p, firstPartialMs: { ...p, count: 0 } } })),
+      ['capture', 'encoder'],
+    );
   });
 });

@@ -10,7 +10,14 @@ describe('settings table (src/settings.ts)', () => {
   it("the engine's defaults are the table's", () => {
     assert.deepStrictEqual(
       { ...DEFAULT_CONFIG, levers: undefined },
-      { ...Object.fromEntries(rows(ENGINE_SETTINGS).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default])), levers: undefined },
+      {
+        ...Object.fromEntries(
+          rows(ENGINE_SETTINGS)
+            .filter(([, s]) => s.default !== undefined)
+            .map(([k, s]) => [k, s.default]),
+        ),
+        levers: undefined,
+      },
     );
     assert.deepStrictEqual(DEFAULT_CONFIG.levers, {}, 'levers merge DEFAULT_LEVERS where used');
     assert.deepStrictEqual([PRE_ROLL_MS, HANGOVER_MS, MAX_UTTERANCE_MS], [300, 600, 24000]);
@@ -19,25 +26,42 @@ describe('settings table (src/settings.ts)', () => {
 
   it("the engine accepts every default and A/B value, and refuses what is outside each row's range or choices", () => {
     assert.doesNotThrow(() => checkConfig({ ...DEFAULT_CONFIG, levers: DEFAULT_LEVERS }));
-    for (const [table, checks] of [[ENGINE_SETTINGS, CONFIG_CHECKS], [LEVER_SETTINGS, LEVER_CHECKS]] as const) {
+    for (const [table, checks] of [
+      [ENGINE_SETTINGS, CONFIG_CHECKS],
+      [LEVER_SETTINGS, LEVER_CHECKS],
+    ] as const) {
       for (const [key, spec] of rows(table)) {
         const check = (checks as Record<string, (v: unknown, name: string) => void>)[key];
-        const fails = (v: unknown, why: string) => assert.throws(() => check(v, key), Error, `${key}: ${why} (${JSON.stringify(v)}) is refused`);
+        const fails = (v: unknown, why: string) =>
+          assert.throws(() => check(v, key), Error, `${key}: ${why} (${JSON.stringify(v)}) is refused`);
         for (const v of abValues(spec)) assert.doesNotThrow(() => check(v, key), `${key}: ${String(v)}`);
         if (spec.type === 'enum') fails('not-a-choice', 'a value outside its choices');
         if (spec.type === 'boolean') fails('true', 'a string');
         if (spec.type === 'string') fails('x'.repeat((spec.maxChars ?? 0) + 1), 'a string longer than its limit');
         if (spec.type === 'strings') {
-          assert.doesNotThrow(() => check(Array.from({ length: spec.maxItems ?? 0 }, () => 'x'.repeat(spec.maxChars ?? 1)), key), `${key}: a full list`);
+          assert.doesNotThrow(
+            () =>
+              check(
+                Array.from({ length: spec.maxItems ?? 0 }, () => 'x'.repeat(spec.maxChars ?? 1)),
+                key,
+              ),
+            `${key}: a full list`,
+          );
           fails('kubectl', 'a string, not a list');
-          fails(Array.from({ length: (spec.maxItems ?? 0) + 1 }, () => 'x'), 'a list longer than its limit');
+          fails(
+            Array.from({ length: (spec.maxItems ?? 0) + 1 }, () => 'x'),
+            'a list longer than its limit',
+          );
           fails(['x'.repeat((spec.maxChars ?? 0) + 1)], 'a string longer than its limit');
           fails([''], 'an empty string');
           fails([7], 'a number');
         }
         if (spec.type === 'integer' || spec.type === 'number') {
           if (spec.type === 'integer') fails((spec.default as number) + 0.5, 'a fraction');
-          for (const [bound, outside] of [[spec.min, -1], [spec.max, +1]] as const) {
+          for (const [bound, outside] of [
+            [spec.min, -1],
+            [spec.max, +1],
+          ] as const) {
             if (bound === undefined) continue;
             if (spec.open) fails(bound, 'its bound, which the range leaves out');
             else assert.doesNotThrow(() => check(bound, key), `${key}: its bound ${bound}`);

@@ -81,7 +81,9 @@ export function codeServerInstallDir(): string {
 export function codeServerEntry(): string {
   const entry = path.join(codeServerInstallDir(), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(entry)) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed (no ${entry}): run \`node scripts/install-code-server.mjs\` first.`);
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} is not installed (no ${entry}): run \`node scripts/install-code-server.mjs\` first.`,
+    );
   }
   return entry;
 }
@@ -160,7 +162,15 @@ export function codeServerEnv(root: string, runId: string, extra: Record<string,
   const home = path.join(root, 'home');
   // Short: VS Code puts its CLI socket (vscode-ipc-UUID.sock) here, and a unix socket path must stay under 108 bytes.
   const runtime = path.join(root, 'run');
-  for (const d of [home, runtime, path.join(root, 'xdg-config'), path.join(root, 'xdg-data'), path.join(root, 'xdg-cache'), path.join(root, 'xdg-state'), path.join(root, 'tmp')]) {
+  for (const d of [
+    home,
+    runtime,
+    path.join(root, 'xdg-config'),
+    path.join(root, 'xdg-data'),
+    path.join(root, 'xdg-cache'),
+    path.join(root, 'xdg-state'),
+    path.join(root, 'tmp'),
+  ]) {
     fs.mkdirSync(d, { recursive: true });
   }
   fs.chmodSync(runtime, 0o700);
@@ -197,7 +207,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   // User settings (code-server keeps them on the server side): quiet, offline, nothing opened on startup.
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2) + '\n',
+  );
   const logFile = path.join(root, 'code-server.log');
   const runId = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const env = codeServerEnv(root, runId, options.env);
@@ -210,11 +223,16 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const port = await freePort(host);
     const args = [
       entry,
-      '--config', '/dev/null',
-      '--auth', 'none',
-      '--bind-addr', `${host}:${port}`,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--config',
+      '/dev/null',
+      '--auth',
+      'none',
+      '--bind-addr',
+      `${host}:${port}`,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -234,7 +252,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     child.on('exit', (code, signal) => (exitInfo = signal ? `signal ${signal}` : `code ${code}`));
 
     const kill = async (): Promise<void> => {
-      for (const [sig, waitMs] of [['SIGTERM', 5000], ['SIGKILL', 5000]] as const) {
+      for (const [sig, waitMs] of [
+        ['SIGTERM', 5000],
+        ['SIGKILL', 5000],
+      ] as const) {
         if (!groupAlive(pid)) break;
         try {
           process.kill(-pid, sig);
@@ -270,7 +291,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     }
     if (healthy) {
       return {
-        host, port, url, authority: `${host}:${port}`, pid, root, userDataDir, extensionsDir, home: env.HOME!, logFile, runId,
+        host,
+        port,
+        url,
+        authority: `${host}:${port}`,
+        pid,
+        root,
+        userDataDir,
+        extensionsDir,
+        home: env.HOME!,
+        logFile,
+        runId,
         exited: () => exitInfo !== undefined,
         stop,
       };

@@ -67,7 +67,9 @@ function parseArgs(argv: string[]): Args {
  */
 async function startMicrophone(): Promise<FakeMicrophone | undefined> {
   if (!FakeMicrophone.available()) {
-    say('pulseaudio/pacat not found: no fake microphone (the microphone test will fail); apt-get install pulseaudio pulseaudio-utils libasound2-plugins');
+    say(
+      'pulseaudio/pacat not found: no fake microphone (the microphone test will fail); apt-get install pulseaudio pulseaudio-utils libasound2-plugins',
+    );
     return undefined;
   }
   const mic = new FakeMicrophone();
@@ -199,7 +201,7 @@ async function main(args: Args): Promise<number> {
     say(`code-server ${server.url} healthy (pid ${server.pid})`);
 
     const tStart = Date.now();
-    context = await launchBrowser(browserDir, { width: 1400, height: 900 })
+    context = await launchBrowser(browserDir, { width: 1400, height: 900 });
     let resolveExit!: (code: number) => void;
     const exitCode = new Promise<number>((r) => (resolveExit = r));
     await context.exposeFunction('codeAutomationExit', (code: unknown) => resolveExit(Number(code)));
@@ -263,7 +265,9 @@ async function main(args: Args): Promise<number> {
     await page.waitForTimeout(500); // let a notification that just appeared finish sliding in
     await page.screenshot({ path: path.join(ARTIFACTS, 'workbench.png') }).catch((e) => say(`screenshot failed: ${String(e)}`));
     tail.flushAll();
-    say(`VS Code reported exit code ${code} after ${secs(tStart)} (screenshot ${path.relative(REPO, path.join(ARTIFACTS, 'workbench.png'))})`);
+    say(
+      `VS Code reported exit code ${code} after ${secs(tStart)} (screenshot ${path.relative(REPO, path.join(ARTIFACTS, 'workbench.png'))})`,
+    );
 
     if (fs.existsSync(reportFile)) fs.copyFileSync(reportFile, path.join(ARTIFACTS, 'report.txt'));
     let summary: SuiteSummary | undefined;

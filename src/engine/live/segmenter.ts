@@ -368,7 +368,8 @@ export function levelChangeDb(samples: Float32Array, frame = 512): number {
     loudest = Math.max(loudest, db[f]);
   }
   let change = 0;
-  for (let f = 1; f < frames; f++) change += Math.abs(Math.max(db[f], loudest - STEADY_RANGE_DB) - Math.max(db[f - 1], loudest - STEADY_RANGE_DB));
+  for (let f = 1; f < frames; f++)
+    change += Math.abs(Math.max(db[f], loudest - STEADY_RANGE_DB) - Math.max(db[f - 1], loudest - STEADY_RANGE_DB));
   return change / (frames - 1);
 }
 

@@ -2,7 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { encodeWav16 } from '../audio/wav';
 import {
-  AudioSourceSpec, DEFAULT_CAPTURE_BACKEND, EngineErrorCode, FinalNotification, LevelNotification, PartialNotification,
+  AudioSourceSpec,
+  DEFAULT_CAPTURE_BACKEND,
+  EngineErrorCode,
+  FinalNotification,
+  LevelNotification,
+  PartialNotification,
   SessionEndNotification,
 } from '../../protocol';
 import { SpeculativeTranscriber, StreamingOptions } from './streaming';
@@ -94,24 +99,44 @@ export class ListenSession {
       voiced: () => (this.lastVoicedAt = this.frameCapturedAt),
       closed: (_id, u) => u && this.enqueue(u),
     });
-    this.streamer = new SpeculativeTranscriber(whisper, language, streaming, (p) => {
-      if (p.utteranceId !== this.segmenter.openUtteranceId || !this.segmenter.speaking) return;
-      const since = performance.timeOrigin + performance.now() - this.speechStartedAt;
-      if (!this.partialSent && (p.committed || p.tentative)) {
-        this.partialSent = true;
-        this.metrics.record('firstPartialMs', since);
-      }
-      this.events.partial({ sessionId: this.id, utteranceId: p.utteranceId, text: p.committed, tentative: p.tentative, sinceSpeechStartMs: since });
-    }, (id, endSample) => this.closeEarly(id, endSample));
+    this.streamer = new SpeculativeTranscriber(
+      whisper,
+      language,
+      streaming,
+      (p) => {
+        if (p.utteranceId !== this.segmenter.openUtteranceId || !this.segmenter.speaking) return;
+        const since = performance.timeOrigin + performance.now() - this.speechStartedAt;
+        if (!this.partialSent && (p.committed || p.tentative)) {
+          this.partialSent = true;
+          this.metrics.record('firstPartialMs', since);
+        }
+        this.events.partial({
+          sessionId: this.id,
+          utteranceId: p.utteranceId,
+          text: p.committed,
+          tentative: p.tentative,
+          sinceSpeechStartMs: since,
+        });
+      },
+      (id, endSample) => this.closeEarly(id, endSample),
+    );
     this.streamer.follow(this.segmenter);
   }
 
   /** Starts capture; resolves with the device's name once it is open, rejects if it cannot be opened. */
   start(source: AudioSourceSpec, fileSamples?: Float32Array): Promise<string> {
     const session = this.id;
-    const job: CaptureJob = source.kind === 'file'
-      ? { kind: 'file', session, ring: this.ring.shared, samples: fileSamples!, realtime: source.realtime, chunkMs: FILE_CHUNK_MS }
-      : { kind: 'microphone', session, ring: this.ring.shared, device: source.device ?? -1, backend: source.backend ?? DEFAULT_CAPTURE_BACKEND, frameLength: VAD_FRAME };
+    const job: CaptureJob =
+      source.kind === 'file'
+        ? { kind: 'file', session, ring: this.ring.shared, samples: fileSamples!, realtime: source.realtime, chunkMs: FILE_CHUNK_MS }
+        : {
+            kind: 'microphone',
+            session,
+            ring: this.ring.shared,
+            device: source.device ?? -1,
+            backend: source.backend ?? DEFAULT_CAPTURE_BACKEND,
+            frameLength: VAD_FRAME,
+          };
     const opened = new Promise<string>((resolve, reject) => (this.started = { resolve, reject }));
     this.ring.reset();
     this.capture.start(job, (e) => this.onCapture(e));
@@ -232,7 +257,13 @@ export class ListenSession {
       const now = performance.now();
       this.utterances++;
       this.metrics.utterances++;
-      const timings = { ...r.timings, processingMs: now - u.closedAt, vadMs, queueMs: started - u.closedAt, speculative: speculative ? 1 : 0 };
+      const timings = {
+        ...r.timings,
+        processingMs: now - u.closedAt,
+        vadMs,
+        queueMs: started - u.closedAt,
+        speculative: speculative ? 1 : 0,
+      };
       this.metrics.recordAll(timings);
       const endOfSpeechToTextMs = performance.timeOrigin + now - lastVoicedAt;
       this.events.final({

@@ -48,7 +48,10 @@ export const CONTINUITY_MAX_PAUSE_MS = 2000;
 export const EARLY_CLOSE_PROBABILITY = 0.8;
 
 /** True when a pass's text ends a sentence (. ? ! maybe before a closing quote or bracket) with a mark this probable. */
-export function endsSentence(r: Pick<WhisperResult, 'text' | 'rejected' | 'lastTokenLogprob'>, minProbability = EARLY_CLOSE_PROBABILITY): boolean {
+export function endsSentence(
+  r: Pick<WhisperResult, 'text' | 'rejected' | 'lastTokenLogprob'>,
+  minProbability = EARLY_CLOSE_PROBABILITY,
+): boolean {
   return !r.rejected && /[.?!]["'\u201d)\]]?$/u.test(r.text.trim()) && r.lastTokenLogprob >= Math.log(minProbability);
 }
 
@@ -112,16 +115,20 @@ export class SpeculativeTranscriber {
         const minProbability = this.opts.earlyClose ?? 0;
         if (minProbability > 0 && this.onSentenceEnd) {
           const tell = this.onSentenceEnd;
-          result.then((r) => this.speculation === speculation && endsSentence(r, minProbability) && tell(speculation.utteranceId, end), () => undefined);
+          result.then(
+            (r) => this.speculation === speculation && endsSentence(r, minProbability) && tell(speculation.utteranceId, end),
+            () => undefined,
+          );
         }
       }
       return;
     }
     if (!this.opts.partials || silence > 0) return;
     const spoken = seg.streamPosition - seg.utteranceStart;
-    const due = this.lastPartialAt === 0
-      ? msToSamples(FIRST_PARTIAL_MS)
-      : this.lastPartialAt + msToSamples(this.hadText ? PARTIAL_EVERY_MS : FIRST_RETRY_MS);
+    const due =
+      this.lastPartialAt === 0
+        ? msToSamples(FIRST_PARTIAL_MS)
+        : this.lastPartialAt + msToSamples(this.hadText ? PARTIAL_EVERY_MS : FIRST_RETRY_MS);
     if (spoken < due) return;
     this.lastPartialAt = spoken;
     const id = this.utteranceId;
@@ -143,7 +150,10 @@ export class SpeculativeTranscriber {
       final = { result: await s.result, speculative: true };
     } else {
       const previous = this.contextFor(u.startSample);
-      final = { result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id), previous, vocabulary }), speculative: false };
+      final = {
+        result: await this.whisper.transcribe(u.samples, this.language, { speech: this.evidenceOf(u.id), previous, vocabulary }),
+        speculative: false,
+      };
     }
     if (final.result.text) this.said = { tokens: this.withoutClosingMark(final.result.tokens), endSample: u.lastVoicedSample };
     return final;
@@ -219,7 +229,9 @@ export class SpeculativeTranscriber {
     if (r.text) this.hadText = true;
     const committed = tok.decode(this.committed);
     // After the committed text: this pass's words from where it stops agreeing with it.
-    const tentative = startsWith(tokens, this.committed) ? tok.decode(tokens.slice(this.committed.length)) : tentativeAfter(committed, r.text);
+    const tentative = startsWith(tokens, this.committed)
+      ? tok.decode(tokens.slice(this.committed.length))
+      : tentativeAfter(committed, r.text);
     this.onPartial({ utteranceId: id, committed, tentative });
   }
 }
@@ -237,7 +249,11 @@ export function tentativeAfter(committed: string, pass: string): string {
   const word = /[\p{L}\p{N}'\u2019]+/gu;
   for (let m = word.exec(pass); m; m = word.exec(pass)) {
     if (plainWords(m[0]).length === 0) continue;
-    if (++seen === done) return pass.slice(m.index + m[0].length).replace(/^[^\p{L}\p{N}]*\s/u, '').trimStart();
+    if (++seen === done)
+      return pass
+        .slice(m.index + m[0].length)
+        .replace(/^[^\p{L}\p{N}]*\s/u, '')
+        .trimStart();
   }
   return '';
 }

@@ -80,7 +80,11 @@ export class SileroVad {
   private readonly sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
   private readonly level = new VadLevelControl();
 
-  private constructor(private readonly session: ort.InferenceSession, private readonly gateRms: number, readonly sequence: boolean) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly gateRms: number,
+    readonly sequence: boolean,
+  ) {}
 
   /** `stampDir`: where verified files are remembered between starts (models.ts verifyFile). */
   static async load(gateRms = ENERGY_GATE_RMS, stampDir?: string, levers: EngineLevers = {}): Promise<SileroVad> {
@@ -92,12 +96,20 @@ export class SileroVad {
       try {
         model = sileroSequenceModel(fs.readFileSync(file));
       } catch (err) {
-        throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the VAD model ${file} for whole recordings: ${(err as Error).message}`);
+        throw new EngineError(
+          EngineErrorCode.ModelLoadFailed,
+          `Could not prepare the VAD model ${file} for whole recordings: ${(err as Error).message}`,
+        );
       }
     }
     // One thread: a 512-sample frame is too small to split, and capture and Whisper need the other core. No arena:
     // it would keep the activations of the largest call.
-    const session = await loadSession(model, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', enableCpuMemArena: false });
+    const session = await loadSession(model, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      enableCpuMemArena: false,
+    });
     return new SileroVad(session, gateRms, sequence);
   }
 

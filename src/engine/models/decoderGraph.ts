@@ -87,13 +87,17 @@ export function precomputedProjectionDecoder(model: Uint8Array, mode: Projection
       const sub = attr.g;
       if (!sub?.node) continue;
       // Transpose of the table, and DequantizeLinear of the transposed table: replaced by the initializer.
-      const producers = sub.node.filter((n) => (n.output ?? []).includes(TRANSPOSED) || (n.opType === 'Transpose' && (n.input ?? []).includes(TIED)));
+      const producers = sub.node.filter(
+        (n) => (n.output ?? []).includes(TRANSPOSED) || (n.opType === 'Transpose' && (n.input ?? []).includes(TIED)),
+      );
       if (producers.length === 0) continue;
       sub.node = sub.node.filter((n) => !producers.includes(n));
       if (mode === 'fp32') {
         for (const n of sub.node) n.input = (n.input ?? []).map((i) => (i === TRANSPOSED ? PROJECTION : i));
       } else {
-        const matmul = sub.node.find((n) => n.opType === 'MatMul' && (n.input ?? []).includes(TRANSPOSED) && (n.output ?? []).includes(LOGITS));
+        const matmul = sub.node.find(
+          (n) => n.opType === 'MatMul' && (n.input ?? []).includes(TRANSPOSED) && (n.output ?? []).includes(LOGITS),
+        );
         if (!matmul) throw new Error('the decoder graph has no MatMul from the transposed table to the logits');
         matmul.opType = 'DynamicQuantizeMatMul';
         matmul.domain = 'com.microsoft';
@@ -117,7 +121,11 @@ function tokenEmbeddingsAsInput(m: onnx.ModelProto, table: onnx.ITensorProto, so
   const [rows, cols] = table.dims!.map(Number);
   // The decoded table is a view of the source bytes: its offset there is its offset in the file.
   const offset = raw.byteOffset - source.byteOffset;
-  if (raw.buffer !== source.buffer || raw.length !== rows * cols || Buffer.compare(source.subarray(offset, offset + raw.length), raw) !== 0) {
+  if (
+    raw.buffer !== source.buffer ||
+    raw.length !== rows * cols ||
+    Buffer.compare(source.subarray(offset, offset + raw.length), raw) !== 0
+  ) {
     throw new Error(`could not find where ${TIED} lies in the decoder file`);
   }
   let replaced = 0;

@@ -28,14 +28,14 @@ export function sliceablePositionsEncoder(model: Uint8Array): Uint8Array {
   const add = graph.node[index];
   const other = add.input!.find((i) => i !== POSITIONS)!;
   const p = 'voiceflow_positions';
-  graph.initializer.push(
-    int64Tensor(`${p}_axis_index`, [1]),
-    int64Tensor(`${p}_zero`, [0]),
-  );
+  graph.initializer.push(int64Tensor(`${p}_axis_index`, [1]), int64Tensor(`${p}_zero`, [0]));
   const nodes: onnx.INodeProto[] = [
     { name: `${p}_shape`, opType: 'Shape', input: [other], output: [`${p}_shape_out`] },
     {
-      name: `${p}_length`, opType: 'Gather', input: [`${p}_shape_out`, `${p}_axis_index`], output: [`${p}_length_out`],
+      name: `${p}_length`,
+      opType: 'Gather',
+      input: [`${p}_shape_out`, `${p}_axis_index`],
+      output: [`${p}_length_out`],
       attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
     },
     { name: `${p}_slice`, opType: 'Slice', input: [POSITIONS, `${p}_zero`, `${p}_length_out`, `${p}_zero`], output: [`${p}_sliced`] },

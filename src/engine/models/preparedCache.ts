@@ -62,7 +62,11 @@ export interface PreparedModel {
  * shapes the optimized graph. `rebuild` skips the cache.
  */
 export type ModelEditor = (
-  file: string, edit: string, variant: string, apply: (bytes: Uint8Array) => Uint8Array, rebuild?: boolean,
+  file: string,
+  edit: string,
+  variant: string,
+  apply: (bytes: Uint8Array) => Uint8Array,
+  rebuild?: boolean,
 ) => Promise<PreparedModel>;
 
 export interface PrepareRequest {
@@ -82,29 +86,36 @@ export interface PrepareRequest {
 }
 
 export function cacheEntryPath(cacheDir: string, sourceSha256: string, edit: string, variant: string): string {
-  const key = createHash('sha256').update(`${EDIT_VERSION}\n${variant}\n${os.cpus()[0]?.model ?? ''}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(`${EDIT_VERSION}\n${variant}\n${os.cpus()[0]?.model ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
   return path.join(cacheDir, 'models', `${sourceSha256.slice(0, 24)}-${edit}-${key}.onnx`);
 }
 
 export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> {
   const mapped = req.mappedWeights ?? true;
-  const entry = req.cacheDir ? cacheEntryPath(req.cacheDir, req.sourceSha256, mapped ? req.edit : `${req.edit}-inline`, req.variant) : undefined;
+  const entry = req.cacheDir
+    ? cacheEntryPath(req.cacheDir, req.sourceSha256, mapped ? req.edit : `${req.edit}-inline`, req.variant)
+    : undefined;
   if (entry && !req.rebuild) {
     const sidecar = readSidecar(entry);
     const files: { file: string; stamp: FileStamp }[] = sidecar ? [{ file: entry, stamp: sidecar }] : [];
     if (sidecar?.data) files.push({ file: dataFileOf(entry), stamp: sidecar.data });
     const stats = files.map((f) => fs.statSync(f.file, { throwIfNoEntry: false }));
     if (sidecar && stats.every(Boolean)) {
-      const verified = Promise.all(files.map(async ({ file, stamp }, i) => {
-        if (unchangedSince(stats[i]!, stamp)) {
-          trustedByStamp(file, stamp.sha256, 'prepared model in the cache', () => removeEntry(entry));
-          return;
-        }
-        const digest = await sha256File(file);
-        if (digest === stamp.sha256) return;
-        removeEntry(entry);
-        throw new Error(`the cached model ${file} was damaged (sha256 ${digest.slice(0, 12)}…); it has been removed`);
-      })).then(() => undefined);
+      const verified = Promise.all(
+        files.map(async ({ file, stamp }, i) => {
+          if (unchangedSince(stats[i]!, stamp)) {
+            trustedByStamp(file, stamp.sha256, 'prepared model in the cache', () => removeEntry(entry));
+            return;
+          }
+          const digest = await sha256File(file);
+          if (digest === stamp.sha256) return;
+          removeEntry(entry);
+          throw new Error(`the cached model ${file} was damaged (sha256 ${digest.slice(0, 12)}…); it has been removed`);
+        }),
+      ).then(() => undefined);
       verified.catch(() => undefined);
       return { model: entry, cached: true, verified, commit: async () => undefined };
     }
@@ -127,7 +138,9 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
     commit: async () => {
       const dataTmp = `${dataFileOf(entry)}.${process.pid}.tmp`;
       try {
-        const split = mapped ? externalizeInitializers(await fs.promises.readFile(saveTo), dataTmp, path.basename(dataFileOf(entry))) : undefined;
+        const split = mapped
+          ? externalizeInitializers(await fs.promises.readFile(saveTo), dataTmp, path.basename(dataFileOf(entry)))
+          : undefined;
         let data: FileStamp | undefined;
         if (split) {
           await fs.promises.writeFile(saveTo, split.model);
@@ -156,7 +169,11 @@ export function dataFileOf(entry: string): string {
  * EXTERNAL_ALIGN, and returns the model that refers to it as `dataName` with the data file's sha256; undefined when
  * no initializer is that large (no data file is written).
  */
-export function externalizeInitializers(bytes: Uint8Array, dataFile: string, dataName: string): { model: Uint8Array; dataSha256: string } | undefined {
+export function externalizeInitializers(
+  bytes: Uint8Array,
+  dataFile: string,
+  dataName: string,
+): { model: Uint8Array; dataSha256: string } | undefined {
   const model = onnx.ModelProto.decode(bytes);
   const large: onnx.ITensorProto[] = [];
   const visit = (g: onnx.IGraphProto | null | undefined) => {

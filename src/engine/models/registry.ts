@@ -20,7 +20,10 @@ export class ModelRegistry<T extends { release(): Promise<void> }> {
       const entry: { model: Promise<T>; users: number; loaded?: T } = { model: load(), users: 0 };
       e = entry;
       this.entries.set(key, entry);
-      entry.model.then((m) => (entry.loaded = m), () => this.entries.get(key) === entry && this.entries.delete(key));
+      entry.model.then(
+        (m) => (entry.loaded = m),
+        () => this.entries.get(key) === entry && this.entries.delete(key),
+      );
     }
     return e.model;
   }

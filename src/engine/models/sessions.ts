@@ -42,8 +42,13 @@ export async function loadSession(model: string | Uint8Array, options: ort.Infer
  * warns. Gives the session and the model it was loaded from (a cache entry's path, or the edited bytes).
  */
 export async function loadEdited(
-  editor: ModelEditor, file: string, edit: string, apply: (bytes: Uint8Array) => Uint8Array,
-  options: ort.InferenceSession.SessionOptions, what: string, warn: (message: string) => void,
+  editor: ModelEditor,
+  file: string,
+  edit: string,
+  apply: (bytes: Uint8Array) => Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+  what: string,
+  warn: (message: string) => void,
 ): Promise<{ session: ort.InferenceSession; model: string | Uint8Array }> {
   // What shapes the optimized graph (threads, spinning and the arena do not).
   const variant = JSON.stringify({ ort: ort.env.versions.common, level: options.graphOptimizationLevel });
@@ -55,10 +60,13 @@ export async function loadEdited(
       if (err instanceof EngineError) throw err;
       throw new EngineError(EngineErrorCode.ModelLoadFailed, `Could not prepare the ${what} from ${file}: ${(err as Error).message}`);
     }
-    if (prepared.cacheProblem) warn(`The model cache cannot be used: ${prepared.cacheProblem}. Models are prepared in memory at each start (slower starts).`);
+    if (prepared.cacheProblem)
+      warn(`The model cache cannot be used: ${prepared.cacheProblem}. Models are prepared in memory at each start (slower starts).`);
     const opts: ort.InferenceSession.SessionOptions = prepared.cached
       ? { ...options, graphOptimizationLevel: 'disabled' }
-      : prepared.saveTo ? { ...options, optimizedModelFilePath: prepared.saveTo } : options;
+      : prepared.saveTo
+        ? { ...options, optimizedModelFilePath: prepared.saveTo }
+        : options;
     if (!prepared.cached && prepared.saveTo) {
       try {
         return { session: await loadSession(prepared.model, opts), prepared };
@@ -66,7 +74,9 @@ export async function loadEdited(
         // onnxruntime could not save the optimized model (a full disk, a folder gone read-only): run from memory.
         await fs.promises.rm(prepared.saveTo, { force: true }).catch(() => undefined);
         const session = await loadSession(prepared.model, options);
-        warn(`Could not write the prepared ${what} to the model cache (${(err as Error).message}); it is prepared in memory at each start (slower starts).`);
+        warn(
+          `Could not write the prepared ${what} to the model cache (${(err as Error).message}); it is prepared in memory at each start (slower starts).`,
+        );
         return { session, prepared: { ...prepared, saveTo: undefined, commit: async () => undefined } };
       }
     }
@@ -77,7 +87,10 @@ export async function loadEdited(
     if (loaded.status === 'fulfilled' && checked.status === 'fulfilled') return { session: loaded.value, prepared };
     if (loaded.status === 'fulfilled') await loaded.value.release();
     if (checked.status === 'rejected') warn((checked.reason as Error).message);
-    else warn(`The cached ${what} could not be loaded (${((loaded as PromiseRejectedResult).reason as Error).message}); it is prepared again.`);
+    else
+      warn(
+        `The cached ${what} could not be loaded (${((loaded as PromiseRejectedResult).reason as Error).message}); it is prepared again.`,
+      );
     return load(true);
   };
   let { session, prepared } = await load(false);

@@ -68,7 +68,8 @@ export function sileroSequenceModel(model: Uint8Array): Uint8Array {
   const lstms = nodes.filter((n) => n.opType === 'LSTM');
   const front = nodes.find((n) => n.opType === 'Relu' && n.output?.[0]?.endsWith('/encoder/3/activation/Relu_output_0'));
   const head = nodes.find((n) => n.opType === 'Conv' && n.output?.[0]?.endsWith('/decoder/decoder/2/Conv_output_0'));
-  if (!lstms.length || !front || !head) throw new Error('the VAD graph is not Silero v5 (no encoder, LSTM or output convolution where expected)');
+  if (!lstms.length || !front || !head)
+    throw new Error('the VAD graph is not Silero v5 (no encoder, LSTM or output convolution where expected)');
   // Both LSTMs of the export (with and without a state) share the weights' preparation; the first one's is used.
   const lstm = lstms[0];
   const [, w, r, b] = lstm.input ?? [];
@@ -88,8 +89,13 @@ export function sileroSequenceModel(model: Uint8Array): Uint8Array {
     throw new Error('the VAD front end depends on its state or control flow');
   }
 
-  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []): Node =>
-    ({ opType, input, output, attribute, name: `voiceflow_${output[0]}` });
+  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []): Node => ({
+    opType,
+    input,
+    output,
+    attribute,
+    name: `voiceflow_${output[0]}`,
+  });
   const axis0: onnx.IAttributeProto = { name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 };
   const graph: onnx.IGraphProto = {
     name: 'silero_v5_sequence',

@@ -88,7 +88,11 @@ export class WhisperDecoder {
   private readonly stepRow?: Uint8Array;
   private readonly stepRowInput?: ort.Tensor;
 
-  private constructor(private readonly session: ort.InferenceSession, readonly shape: DecoderShape, private readonly rows?: TokenRows) {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly shape: DecoderShape,
+    private readonly rows?: TokenRows,
+  ) {
     if (rows) {
       this.stepRow = new Uint8Array(rows.cols);
       this.stepRowInput = new ort.Tensor('uint8', this.stepRow, [1, 1, rows.cols]);
@@ -99,21 +103,35 @@ export class WhisperDecoder {
     for (let i = 0; i < shape.layers; i++) {
       this.stepFetches.push(`present.${i}.decoder.key`, `present.${i}.decoder.value`);
       this.firstFetches.push(
-        `present.${i}.decoder.key`, `present.${i}.decoder.value`,
-        `present.${i}.encoder.key`, `present.${i}.encoder.value`,
+        `present.${i}.decoder.key`,
+        `present.${i}.decoder.value`,
+        `present.${i}.encoder.key`,
+        `present.${i}.encoder.value`,
       );
     }
   }
 
   static async load(
-    file: string, shape: DecoderShape, levers: Required<EngineLevers>, editor: ModelEditor, warn: (message: string) => void,
+    file: string,
+    shape: DecoderShape,
+    levers: Required<EngineLevers>,
+    editor: ModelEditor,
+    warn: (message: string) => void,
   ): Promise<WhisperDecoder> {
     const options = sessionOptions('decoder', levers);
     if (levers.projection === 'export') return new WhisperDecoder(await loadSession(file, options), shape);
     const mode = levers.projection;
     const byRow = levers.mappedWeights;
     const apply = (bytes: Uint8Array) => precomputedProjectionDecoder(bytes, mode, byRow);
-    const { session, model } = await loadEdited(editor, file, `decoder-projection-${mode}${byRow ? '-rows' : ''}`, apply, options, 'decoder', warn);
+    const { session, model } = await loadEdited(
+      editor,
+      file,
+      `decoder-projection-${mode}${byRow ? '-rows' : ''}`,
+      apply,
+      options,
+      'decoder',
+      warn,
+    );
     if (!byRow) return new WhisperDecoder(session, shape);
     try {
       const table = session.inputNames.includes(TOKEN_EMBEDDINGS) ? tokenTableOf(model) : undefined;

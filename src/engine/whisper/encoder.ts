@@ -11,14 +11,29 @@ import { N_FRAMES, N_MELS } from './mel';
  * export runs as it is and takes 3000 frames (30 s) only.
  */
 export class WhisperEncoder {
-  private constructor(private readonly session: ort.InferenceSession, readonly variableLength: boolean) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly variableLength: boolean,
+  ) {}
 
   static async load(
-    file: string, variableLength: boolean, levers: Required<EngineLevers>, editor: ModelEditor, warn: (message: string) => void,
+    file: string,
+    variableLength: boolean,
+    levers: Required<EngineLevers>,
+    editor: ModelEditor,
+    warn: (message: string) => void,
   ): Promise<WhisperEncoder> {
     const options = sessionOptions('encoder', levers);
     if (!variableLength) return new WhisperEncoder(await loadSession(file, options), false);
-    const { session } = await loadEdited(editor, file, 'encoder-sliceable-positions-hidden-only', sliceablePositionsEncoder, options, 'variable-length encoder', warn);
+    const { session } = await loadEdited(
+      editor,
+      file,
+      'encoder-sliceable-positions-hidden-only',
+      sliceablePositionsEncoder,
+      options,
+      'variable-length encoder',
+      warn,
+    );
     return new WhisperEncoder(session, true);
   }
 

@@ -64,8 +64,14 @@ export class FFT {
   }
 
   private rec(
-    inRe: Float64Array, inIm: Float64Array, inOff: number, stride: number,
-    outRe: Float64Array, outIm: Float64Array, outOff: number, depth: number,
+    inRe: Float64Array,
+    inIm: Float64Array,
+    inOff: number,
+    stride: number,
+    outRe: Float64Array,
+    outIm: Float64Array,
+    outOff: number,
+    depth: number,
   ): void {
     if (depth === this.levels.length) {
       outRe[outOff] = inRe[inOff];
@@ -106,14 +112,22 @@ export class FFT {
       }
       if (p === 5) {
         // Radix 5 with the pairs r, 5 - r folded: 10 real multiplications instead of the matrix's 100.
-        const a1r = tRe[1] + tRe[4], a1i = tIm[1] + tIm[4];
-        const b1r = tRe[1] - tRe[4], b1i = tIm[1] - tIm[4];
-        const a2r = tRe[2] + tRe[3], a2i = tIm[2] + tIm[3];
-        const b2r = tRe[2] - tRe[3], b2i = tIm[2] - tIm[3];
-        const m1r = tRe[0] + C5_1 * a1r + C5_2 * a2r, m1i = tIm[0] + C5_1 * a1i + C5_2 * a2i;
-        const m2r = tRe[0] + C5_2 * a1r + C5_1 * a2r, m2i = tIm[0] + C5_2 * a1i + C5_1 * a2i;
-        const n1r = S5_1 * b1r + S5_2 * b2r, n1i = S5_1 * b1i + S5_2 * b2i;
-        const n2r = S5_2 * b1r - S5_1 * b2r, n2i = S5_2 * b1i - S5_1 * b2i;
+        const a1r = tRe[1] + tRe[4],
+          a1i = tIm[1] + tIm[4];
+        const b1r = tRe[1] - tRe[4],
+          b1i = tIm[1] - tIm[4];
+        const a2r = tRe[2] + tRe[3],
+          a2i = tIm[2] + tIm[3];
+        const b2r = tRe[2] - tRe[3],
+          b2i = tIm[2] - tIm[3];
+        const m1r = tRe[0] + C5_1 * a1r + C5_2 * a2r,
+          m1i = tIm[0] + C5_1 * a1i + C5_2 * a2i;
+        const m2r = tRe[0] + C5_2 * a1r + C5_1 * a2r,
+          m2i = tIm[0] + C5_2 * a1i + C5_1 * a2i;
+        const n1r = S5_1 * b1r + S5_2 * b2r,
+          n1i = S5_1 * b1i + S5_2 * b2i;
+        const n2r = S5_2 * b1r - S5_1 * b2r,
+          n2i = S5_2 * b1i - S5_1 * b2i;
         outRe[outOff + k] = tRe[0] + a1r + a2r;
         outIm[outOff + k] = tIm[0] + a1i + a2i;
         outRe[outOff + m + k] = m1r + n1i;
@@ -128,10 +142,14 @@ export class FFT {
       }
       if (p === 4) {
         // Radix 4 without multiplications: W_4 = -i.
-        const s0r = tRe[0] + tRe[2], s0i = tIm[0] + tIm[2];
-        const d0r = tRe[0] - tRe[2], d0i = tIm[0] - tIm[2];
-        const s1r = tRe[1] + tRe[3], s1i = tIm[1] + tIm[3];
-        const d1r = tRe[1] - tRe[3], d1i = tIm[1] - tIm[3];
+        const s0r = tRe[0] + tRe[2],
+          s0i = tIm[0] + tIm[2];
+        const d0r = tRe[0] - tRe[2],
+          d0i = tIm[0] - tIm[2];
+        const s1r = tRe[1] + tRe[3],
+          s1i = tIm[1] + tIm[3];
+        const d1r = tRe[1] - tRe[3],
+          d1i = tIm[1] - tIm[3];
         outRe[outOff + k] = s0r + s1r;
         outIm[outOff + k] = s0i + s1i;
         outRe[outOff + m + k] = d0r + d1i;

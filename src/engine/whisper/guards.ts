@@ -80,7 +80,8 @@ export function repeatedSegmentStart(tokens: readonly number[], timestampBegin: 
   while (at > stop && tokens[at] < timestampBegin) at--;
   if (at === stop) return -1;
   const length = tokens.length - at - 1;
-  if (at < 1 || length < SEGMENT_REPEAT_TOKENS || length > SEGMENT_REPEAT_MAX_TOKENS || !opensSegmentAt(tokens, at, timestampBegin)) return -1;
+  if (at < 1 || length < SEGMENT_REPEAT_TOKENS || length > SEGMENT_REPEAT_MAX_TOKENS || !opensSegmentAt(tokens, at, timestampBegin))
+    return -1;
   for (let s = 0; s < at; s++) {
     if (tokens[s] < timestampBegin || !opensSegmentAt(tokens, s, timestampBegin)) continue;
     let text = 0;
@@ -176,7 +177,8 @@ export class SpeechEvidenceMeter {
 /** The evidence of samples [from, to) from a recording's frame probabilities (frame f covers samples f*frame ...). */
 export function speechEvidenceOf(probabilities: ArrayLike<number>, from: number, to: number, frame = 512): SpeechEvidence {
   const meter = new SpeechEvidenceMeter();
-  for (let f = Math.max(0, Math.floor(from / frame)); f < Math.min(probabilities.length, Math.ceil(to / frame)); f++) meter.add(probabilities[f]);
+  for (let f = Math.max(0, Math.floor(from / frame)); f < Math.min(probabilities.length, Math.ceil(to / frame)); f++)
+    meter.add(probabilities[f]);
   return meter.evidence;
 }
 
@@ -185,13 +187,35 @@ export function speechEvidenceOf(probabilities: ArrayLike<number>, from: number,
  * lowercase words without punctuation. Said on its own, one of these is text only where the VAD clearly heard speech.
  */
 const FILLERS = new Set([
-  'you', 'the', 'a', 'so', 'oh', 'uh', 'um', 'hmm', 'bye', 'bye bye', 'thank you', 'thanks', 'thank you so much',
-  'thank you very much', 'thank you for watching', 'thanks for watching', 'the end', 'music', 'applause', 'laughter',
+  'you',
+  'the',
+  'a',
+  'so',
+  'oh',
+  'uh',
+  'um',
+  'hmm',
+  'bye',
+  'bye bye',
+  'thank you',
+  'thanks',
+  'thank you so much',
+  'thank you very much',
+  'thank you for watching',
+  'thanks for watching',
+  'the end',
+  'music',
+  'applause',
+  'laughter',
 ]);
 
 /** Lowercase words of the text, punctuation and brackets dropped. */
 export function plainWords(text: string): string[] {
-  return text.toLowerCase().replace(/['\u2019]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/['\u2019]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 export interface GuardInput {

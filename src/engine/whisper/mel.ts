@@ -79,7 +79,8 @@ export class LogMel {
       const start = t * HOP_LENGTH - half;
       for (let i = 0; i < N_FFT; i++) {
         let idx = start + i;
-        if (idx < 0) idx = -idx; // reflect padding at the start
+        if (idx < 0)
+          idx = -idx; // reflect padding at the start
         else if (idx >= CHUNK_SAMPLES) idx = 2 * (CHUNK_SAMPLES - 1) - idx; // reflect at the end of the window
         this.frame[i] = (idx < n ? audio[idx] : 0) * this.window[i];
       }

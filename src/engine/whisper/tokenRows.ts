@@ -7,7 +7,11 @@ import * as fs from 'fs';
 import { TokenTable } from '../models/decoderGraph';
 
 export class TokenRows {
-  private constructor(private readonly fd: number, private readonly table: TokenTable, private readonly file: string) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly table: TokenTable,
+    private readonly file: string,
+  ) {}
 
   static open(file: string, table: TokenTable): TokenRows {
     const fd = fs.openSync(file, 'r');

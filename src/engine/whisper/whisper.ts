@@ -130,7 +130,13 @@ export class Whisper {
     this.beginSuppress = generation.begin_suppress_tokens;
   }
 
-  static async load(name: string, modelDir?: string, window: EncoderWindow = FULL_WINDOW, levers: EngineLevers = {}, cache: ModelCacheOptions = {}): Promise<Whisper> {
+  static async load(
+    name: string,
+    modelDir?: string,
+    window: EncoderWindow = FULL_WINDOW,
+    levers: EngineLevers = {},
+    cache: ModelCacheOptions = {},
+  ): Promise<Whisper> {
     const all = { ...DEFAULT_LEVERS, ...levers };
     const files = whisperFiles(name, modelDir);
     // Config and tokenizer files are pinned too, and checked before they are parsed.
@@ -139,11 +145,21 @@ export class Whisper {
     const verified = verifyWhisper(files, cache.cacheDir);
     verified.catch(() => undefined);
     const pin = WHISPER_MODELS[files.name];
-    const shaOf = new Map([[files.encoder, pin.encoder.sha256], [files.decoder, pin.decoder.sha256]]);
+    const shaOf = new Map([
+      [files.encoder, pin.encoder.sha256],
+      [files.decoder, pin.decoder.sha256],
+    ]);
     let cachedEdits = true;
     const editor: ModelEditor = async (file, edit, variant, apply, rebuild) => {
       const r = await prepareModel({
-        source: file, sourceSha256: shaOf.get(file)!, sourceVerified: verified, edit, variant, apply, rebuild, cacheDir: cache.cacheDir,
+        source: file,
+        sourceSha256: shaOf.get(file)!,
+        sourceVerified: verified,
+        edit,
+        variant,
+        apply,
+        rebuild,
+        cacheDir: cache.cacheDir,
         mappedWeights: all.mappedWeights,
       });
       cachedEdits &&= r.cached;
@@ -151,16 +167,25 @@ export class Whisper {
     };
     const warn = cache.warn ?? (() => undefined);
     const config = readJson(files.dir, 'config.json') as {
-      decoder_layers: number; decoder_attention_heads: number; d_model: number; vocab_size: number;
+      decoder_layers: number;
+      decoder_attention_heads: number;
+      d_model: number;
+      vocab_size: number;
     };
     const sessions = Promise.all([
       WhisperEncoder.load(files.encoder, window.variable, all, editor, warn),
-      WhisperDecoder.load(files.decoder, {
-        layers: config.decoder_layers,
-        heads: config.decoder_attention_heads,
-        headDim: config.d_model / config.decoder_attention_heads,
-        vocabSize: config.vocab_size,
-      }, all, editor, warn),
+      WhisperDecoder.load(
+        files.decoder,
+        {
+          layers: config.decoder_layers,
+          heads: config.decoder_attention_heads,
+          headDim: config.d_model / config.decoder_attention_heads,
+          vocabSize: config.vocab_size,
+        },
+        all,
+        editor,
+        warn,
+      ),
     ]);
     sessions.catch(() => undefined);
     // Parsed while onnxruntime builds the sessions on its own threads (once their loads have been handed over).
@@ -194,10 +219,12 @@ export class Whisper {
   transcribe(audio: Float32Array, language: string, options: TranscribeOptions = {}): Promise<WhisperResult> {
     this.running++;
     const run = this.queue.then(() => this.run(audio, language, options));
-    this.queue = run.catch(() => undefined).finally(() => {
-      // The pass's buffers are garbage now; collected after the caller has the text, unless another pass waits.
-      if (--this.running === 0 && this.reclaimAfter) setImmediate(() => this.running === 0 && reclaim());
-    });
+    this.queue = run
+      .catch(() => undefined)
+      .finally(() => {
+        // The pass's buffers are garbage now; collected after the caller has the text, unless another pass waits.
+        if (--this.running === 0 && this.reclaimAfter) setImmediate(() => this.running === 0 && reclaim());
+      });
     return run;
   }
 
@@ -227,12 +254,19 @@ export class Whisper {
       const previousRoom = Math.min(MAX_PREVIOUS_TOKENS, MAX_PROMPT_TOKENS - vocabulary.length);
       const previous = (options.previous ?? []).filter((t) => !this.tokenizer.isSpecial(t)).slice(-previousRoom);
       const context = vocabulary.length + previous.length > 0 ? [sp.startOfPrev, ...vocabulary, ...previous] : [];
-      const task = this.window.timestamps ? [sp.startOfTranscript, langId, sp.transcribe] : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
+      const task = this.window.timestamps
+        ? [sp.startOfTranscript, langId, sp.transcribe]
+        : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
       const result = await this.decoder.decode(hidden, {
         prompt: [...context, ...task],
         startOfTranscriptAt: context.length,
         timestamps: this.window.timestamps
-          ? { begin: sp.timestampBegin, last: frames / 2, maxInitial: MAX_INITIAL_TIMESTAMP, stopAt: Math.max(1, audioSteps - STOP_MARGIN_STEPS) }
+          ? {
+              begin: sp.timestampBegin,
+              last: frames / 2,
+              maxInitial: MAX_INITIAL_TIMESTAMP,
+              stopAt: Math.max(1, audioSteps - STOP_MARGIN_STEPS),
+            }
           : undefined,
         maxTokens,
         suppress: this.suppress,
@@ -248,7 +282,14 @@ export class Whisper {
       const tokens = this.withoutRepeatedTail(looped ? trimLoop(kept) : kept);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
-      const rejected = rejectReason({ text, tokens: tokens.length, avgLogprob, noSpeechProb: result.noSpeechProb, looped, speech: options.speech });
+      const rejected = rejectReason({
+        text,
+        tokens: tokens.length,
+        avgLogprob,
+        noSpeechProb: result.noSpeechProb,
+        looped,
+        speech: options.speech,
+      });
       return {
         text: rejected ? '' : text,
         tokens,

@@ -91,7 +91,8 @@ function renderSnapshot(s: PanelSnapshot): void {
 }
 
 /** The current model's utterances (those the statistics are from). */
-const current = (): PanelUtterance[] => (snapshot ? utterances.slice(utterances.length - Math.min(snapshot.utterances, utterances.length)) : []);
+const current = (): PanelUtterance[] =>
+  snapshot ? utterances.slice(utterances.length - Math.min(snapshot.utterances, utterances.length)) : [];
 
 function renderEmpty(): void {
   if (!snapshot) return;
@@ -144,7 +145,12 @@ function renderChart(): void {
   const { width, height } = element.getBoundingClientRect();
   if (width === 0) return; // hidden (empty state): drawn when shown
   element.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const c = latencyChart(current().map((u) => ({ at: u.at, ms: u.feltMs })), width, height, snapshot?.warningMs);
+  const c = latencyChart(
+    current().map((u) => ({ at: u.at, ms: u.feltMs })),
+    width,
+    height,
+    snapshot?.warningMs,
+  );
   const nodes: SVGElement[] = [
     svg('line', { class: 'axis', x1: c.left, x2: c.right, y1: c.bottom, y2: c.bottom }),
     svg('line', { class: 'axis', x1: c.left, x2: c.left, y1: c.top, y2: c.bottom }),

@@ -54,7 +54,11 @@ interface ScriptedPass {
  */
 function scriptedWhisper(script: ScriptedPass[], variableWindow = true): { whisper: Whisper; calls: Array<[number, number]> } {
   const calls: Array<[number, number]> = [];
-  const decode = (ids: ArrayLike<number>) => Array.from(ids).filter((t) => t < TS).map((t) => `w${t}`).join(' ');
+  const decode = (ids: ArrayLike<number>) =>
+    Array.from(ids)
+      .filter((t) => t < TS)
+      .map((t) => `w${t}`)
+      .join(' ');
   const fake = {
     window: { variable: variableWindow },
     tokenizer: { special: { timestampBegin: TS }, decode },
@@ -114,7 +118,10 @@ describe('readAudioFile', () => {
   });
 
   it('reports a folder with FileNotFound too', () => {
-    assert.throws(() => readAudioFile(AUDIO_DIR), (err: unknown) => err instanceof EngineError && err.code === EngineErrorCode.FileNotFound);
+    assert.throws(
+      () => readAudioFile(AUDIO_DIR),
+      (err: unknown) => err instanceof EngineError && err.code === EngineErrorCode.FileNotFound,
+    );
   });
 });
 
@@ -145,12 +152,15 @@ describe('speechWindows', () => {
   });
 
   it('gives a region longer than the window a window of its own', () => {
-    assert.deepStrictEqual(speechWindows([region(0, 1 * SR), region(2 * SR, 22 * SR), region(23 * SR, 24 * SR), region(40 * SR, 41 * SR)]), [
-      [0, 1 * SR],
-      [2 * SR, 22 * SR],
-      [23 * SR, 24 * SR],
-      [40 * SR, 41 * SR],
-    ]);
+    assert.deepStrictEqual(
+      speechWindows([region(0, 1 * SR), region(2 * SR, 22 * SR), region(23 * SR, 24 * SR), region(40 * SR, 41 * SR)]),
+      [
+        [0, 1 * SR],
+        [2 * SR, 22 * SR],
+        [23 * SR, 24 * SR],
+        [40 * SR, 41 * SR],
+      ],
+    );
   });
 });
 
@@ -185,7 +195,10 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
     const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 11, tokens: [ts(0), 1, 2, ts(3), ts(4), 3, ts(7), ts(8), 4, ts(11)] }]);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 11]]);
-    assert.deepStrictEqual(r.segments.map((s) => s.text), ['w1 w2 w3 w4']);
+    assert.deepStrictEqual(
+      r.segments.map((s) => s.text),
+      ['w1 w2 w3 w4'],
+    );
   });
 
   it('decodes again after the last timestamp when the decoder stopped before the speech was over', async () => {
@@ -195,12 +208,19 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 8, toS: 11, tokens: [ts(0), 4, ts(3)] },
     ]);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
-    assert.deepStrictEqual(calls, [[0, 11], [4, 11], [8, 11]]);
-    assert.deepStrictEqual(r.segments.map((s) => [s.startMs, s.endMs, s.text]), [
-      [0, 4000, 'w1 w2'],
-      [4000, 8000, 'w3'],
-      [8000, 11000, 'w4'],
+    assert.deepStrictEqual(calls, [
+      [0, 11],
+      [4, 11],
+      [8, 11],
     ]);
+    assert.deepStrictEqual(
+      r.segments.map((s) => [s.startMs, s.endMs, s.text]),
+      [
+        [0, 4000, 'w1 w2'],
+        [4000, 8000, 'w3'],
+        [8000, 11000, 'w4'],
+      ],
+    );
   });
 
   it('reads the words of a segment left open again in the next pass, once', async () => {
@@ -209,8 +229,14 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 2, toS: 11, tokens: [ts(0), 2, 3, ts(5), ts(6), 4, ts(9)] },
     ]);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
-    assert.deepStrictEqual(calls, [[0, 11], [2, 11]]);
-    assert.deepStrictEqual(r.segments.map((s) => s.text), ['w1', 'w2 w3 w4']);
+    assert.deepStrictEqual(calls, [
+      [0, 11],
+      [2, 11],
+    ]);
+    assert.deepStrictEqual(
+      r.segments.map((s) => s.text),
+      ['w1', 'w2 w3 w4'],
+    );
   });
 
   it('halves a window at a pause when a guard dropped its text, and reads each half', async () => {
@@ -220,11 +246,18 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 4, toS: 11, tokens: [ts(0), 2, ts(3), ts(4), 3, ts(7)] },
     ]);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
-    assert.deepStrictEqual(calls, [[0, 11], [0, 4], [4, 11]]);
-    assert.deepStrictEqual(r.segments.map((s) => [s.startMs, s.endMs, s.text]), [
-      [0, 4000, 'w1'],
-      [4000, 11000, 'w2 w3'],
+    assert.deepStrictEqual(calls, [
+      [0, 11],
+      [0, 4],
+      [4, 11],
     ]);
+    assert.deepStrictEqual(
+      r.segments.map((s) => [s.startMs, s.endMs, s.text]),
+      [
+        [0, 4000, 'w1'],
+        [4000, 11000, 'w2 w3'],
+      ],
+    );
   });
 
   it('halves a window when the decoder gets no further than its first timestamp', async () => {
@@ -234,36 +267,67 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 4, toS: 11, tokens: [ts(0), 2, ts(3), ts(4), 3, ts(7)] },
     ]);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
-    assert.deepStrictEqual(calls, [[0, 11], [0, 4], [4, 11]]);
-    assert.deepStrictEqual(r.segments.map((s) => s.text), ['w1', 'w2 w3']);
+    assert.deepStrictEqual(calls, [
+      [0, 11],
+      [0, 4],
+      [4, 11],
+    ]);
+    assert.deepStrictEqual(
+      r.segments.map((s) => s.text),
+      ['w1', 'w2 w3'],
+    );
   });
 
   it('keeps a single region a guard found silent as one rejected segment', async () => {
     const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 3, tokens: [ts(0), 1, ts(2)], rejected: 'no speech' }]);
     const r = await transcribeSpeech(positions(4), [region(0, 3 * SR, 2.8 * SR)], whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 3]]);
-    assert.deepStrictEqual(r.segments.map((s) => [s.text, s.rejected]), [['', 'no speech']]);
+    assert.deepStrictEqual(
+      r.segments.map((s) => [s.text, s.rejected]),
+      [['', 'no speech']],
+    );
   });
 
   it('without timestamps (the full window) reads each window once', async () => {
     const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 11, tokens: [1, 2] }], false);
     const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 11]]);
-    assert.deepStrictEqual(r.segments.map((s) => s.text), ['w1 w2']);
+    assert.deepStrictEqual(
+      r.segments.map((s) => s.text),
+      ['w1 w2'],
+    );
   });
 
   it('keeps windows of up to 28 s with the full encoder window, 10 s with the variable one', async () => {
-    const long = [region(0, 3 * SR, 2.8 * SR), region(8 * SR, 12 * SR, 11.8 * SR), region(25 * SR, 28 * SR, 27.8 * SR), region(31 * SR, 33 * SR, 32.8 * SR)];
-    const full = scriptedWhisper([{ fromS: 0, toS: 28, tokens: [1] }, { fromS: 31, toS: 33, tokens: [2] }], false);
+    const long = [
+      region(0, 3 * SR, 2.8 * SR),
+      region(8 * SR, 12 * SR, 11.8 * SR),
+      region(25 * SR, 28 * SR, 27.8 * SR),
+      region(31 * SR, 33 * SR, 32.8 * SR),
+    ];
+    const full = scriptedWhisper(
+      [
+        { fromS: 0, toS: 28, tokens: [1] },
+        { fromS: 31, toS: 33, tokens: [2] },
+      ],
+      false,
+    );
     await transcribeSpeech(positions(34), long, full.whisper, 'en');
-    assert.deepStrictEqual(full.calls, [[0, 28], [31, 33]]);
+    assert.deepStrictEqual(full.calls, [
+      [0, 28],
+      [31, 33],
+    ]);
     const variable = scriptedWhisper([
       { fromS: 0, toS: 3, tokens: [ts(0), 1, ts(3)] },
       { fromS: 8, toS: 12, tokens: [ts(0), 2, ts(4)] },
       { fromS: 25, toS: 33, tokens: [ts(0), 3, ts(3), ts(6), 4, ts(8)] },
     ]);
     await transcribeSpeech(positions(34), long, variable.whisper, 'en');
-    assert.deepStrictEqual(variable.calls, [[0, 3], [8, 12], [25, 33]]);
+    assert.deepStrictEqual(variable.calls, [
+      [0, 3],
+      [8, 12],
+      [25, 33],
+    ]);
   });
 });
 

@@ -25,7 +25,7 @@ describe('Whisper graph edits (tiny)', function () {
   const files = whisperFiles('tiny');
   const mel = new LogMel().compute(loadClip('cards/001.wav')).slice();
 
-  it('the sliceable-positions encoder gives the export\'s output on 30 s, and runs on shorter windows', async function () {
+  it("the sliceable-positions encoder gives the export's output on 30 s, and runs on shorter windows", async function () {
     const original = await ort.InferenceSession.create(files.encoder, OPTIONS);
     const edited = await ort.InferenceSession.create(sliceablePositionsEncoder(fs.readFileSync(files.encoder)), OPTIONS);
     // The attention maps are no longer outputs (each was copied into a buffer of its own at every run).
@@ -39,15 +39,17 @@ describe('Whisper graph edits (tiny)', function () {
     const frames = 1000;
     const short = new Float32Array(N_MELS * frames);
     for (let m = 0; m < N_MELS; m++) short.set(mel.subarray(m * N_FRAMES, m * N_FRAMES + frames), m * frames);
-    const c = (await edited.run({ input_features: new ort.Tensor('float32', short, [1, N_MELS, frames]) }, ['last_hidden_state'])).last_hidden_state;
+    const c = (await edited.run({ input_features: new ort.Tensor('float32', short, [1, N_MELS, frames]) }, ['last_hidden_state']))
+      .last_hidden_state;
     assert.deepStrictEqual(c.dims, [1, frames / 2, 384]);
     await assert.rejects(original.run({ input_features: new ort.Tensor('float32', short, [1, N_MELS, frames]) }, ['last_hidden_state']));
     await Promise.all([original.release(), edited.release()]);
   });
 
-  it('the precomputed projection gives the export\'s logits (fp32) and its choices (int8)', async function () {
+  it("the precomputed projection gives the export's logits (fp32) and its choices (int8)", async function () {
     const encoder = await ort.InferenceSession.create(files.encoder, OPTIONS);
-    const hidden = (await encoder.run({ input_features: new ort.Tensor('float32', mel, [1, N_MELS, N_FRAMES]) }, ['last_hidden_state'])).last_hidden_state;
+    const hidden = (await encoder.run({ input_features: new ort.Tensor('float32', mel, [1, N_MELS, N_FRAMES]) }, ['last_hidden_state']))
+      .last_hidden_state;
     const original = await ort.InferenceSession.create(files.decoder, OPTIONS);
     const bytes = fs.readFileSync(files.decoder);
     const fp32 = await ort.InferenceSession.create(precomputedProjectionDecoder(bytes, 'fp32'), OPTIONS);
@@ -60,7 +62,8 @@ describe('Whisper graph edits (tiny)', function () {
       use_cache_branch: new ort.Tensor('bool', [false], [1]),
     };
     const empty = new ort.Tensor('float32', new Float32Array(0), [1, 6, 0, 64]);
-    for (let i = 0; i < 4; i++) for (const p of ['decoder', 'encoder']) for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${p}.${kv}`] = empty;
+    for (let i = 0; i < 4; i++)
+      for (const p of ['decoder', 'encoder']) for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${p}.${kv}`] = empty;
     const a = (await original.run(feeds, ['logits'])).logits.data as Float32Array;
     const b = (await fp32.run(feeds, ['logits'])).logits.data as Float32Array;
     const c = (await int8.run(feeds, ['logits'])).logits.data as Float32Array;
@@ -89,19 +92,26 @@ describe('Whisper graph edits (tiny)', function () {
     const embeddings = new Uint8Array(ids.length * 384);
     ids.forEach((id, i) => rows.read(Number(id), embeddings, i));
     rows.close();
-    const d = (await byRow.run({ ...feeds, [TOKEN_EMBEDDINGS]: new ort.Tensor('uint8', embeddings, [1, ids.length, 384]) }, ['logits'])).logits.data as Float32Array;
+    const d = (await byRow.run({ ...feeds, [TOKEN_EMBEDDINGS]: new ort.Tensor('uint8', embeddings, [1, ids.length, 384]) }, ['logits']))
+      .logits.data as Float32Array;
     assert.strictEqual(maxAbsDiff(c, d), 0, 'token rows from the file give the logits of the in-graph lookup');
     await Promise.all([encoder.release(), original.release(), fp32.release(), int8.release(), byRow.release()]);
   });
 
-  it('token rows are the table\'s rows in the pinned file, and a bad token or a short file is an error', function () {
+  it("token rows are the table's rows in the pinned file, and a bad token or a short file is an error", function () {
     const bytes = fs.readFileSync(files.decoder);
     const table = tokenTableOf(precomputedProjectionDecoder(bytes, 'int8', true))!;
     const rows = TokenRows.open(files.decoder, table);
     const row = new Uint8Array(2 * 384);
     rows.read(50257, row, 1);
-    assert.ok(Buffer.from(row.subarray(384)).equals(bytes.subarray(table.offset + 50257 * 384, table.offset + 50258 * 384)), 'row 50257 as in the file');
-    assert.ok(row.subarray(0, 384).every((b) => b === 0), 'only row 1 was written');
+    assert.ok(
+      Buffer.from(row.subarray(384)).equals(bytes.subarray(table.offset + 50257 * 384, table.offset + 50258 * 384)),
+      'row 50257 as in the file',
+    );
+    assert.ok(
+      row.subarray(0, 384).every((b) => b === 0),
+      'only row 1 was written',
+    );
     assert.throws(() => rows.read(table.rows, row), /outside the table/);
     assert.throws(() => rows.read(-1, row), /outside the table/);
     rows.close();

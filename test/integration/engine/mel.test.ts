@@ -139,7 +139,7 @@ function chirp(seconds: number, f0: number, f1: number): Float32Array {
 }
 
 describe('Whisper log-mel front end', () => {
-  it('has Whisper\'s constants', () => {
+  it("has Whisper's constants", () => {
     assert.deepStrictEqual([N_FFT, HOP_LENGTH, N_MELS, CHUNK_SAMPLES, N_FRAMES], [FFT_SIZE, HOP, MELS, WINDOW_SAMPLES, FRAMES]);
   });
 
@@ -152,7 +152,7 @@ describe('Whisper log-mel front end', () => {
       for (const row of fb) assert.strictEqual(row.length, 201);
     });
 
-    it('matches librosa\'s Slaney filterbank computed here', () => {
+    it("matches librosa's Slaney filterbank computed here", () => {
       let err = 0;
       for (let m = 0; m < MELS; m++) for (let k = 0; k < 201; k++) err = Math.max(err, Math.abs(fb[m][k] - ref[m][k]));
       assert.ok(err < 1e-12, `max abs diff ${err}`);
@@ -162,7 +162,10 @@ describe('Whisper log-mel front end', () => {
       const binHz = SR / FFT_SIZE;
       fb.forEach((row, m) => {
         const area = row.reduce((a, b) => a + b, 0) * binHz;
-        assert.ok(row.every((v) => v >= 0), `row ${m} has a negative weight`);
+        assert.ok(
+          row.every((v) => v >= 0),
+          `row ${m} has a negative weight`,
+        );
         // Narrow low triangles are sampled by only one or two bins, so their sampled area wanders a little.
         assert.ok(Math.abs(area - 1) < 0.1, `row ${m}: area ${area}`);
         if (m >= 50) assert.ok(Math.abs(area - 1) < 0.02, `row ${m}: area ${area}`);
@@ -175,8 +178,15 @@ describe('Whisper log-mel front end', () => {
       const peak = fb.map((row) => row.indexOf(Math.max(...row)));
       for (let m = 1; m < MELS; m++) assert.ok(peak[m] >= peak[m - 1], `peak of ${m} below peak of ${m - 1}`);
       assert.ok(peak[0] <= 2 && peak[79] >= 185, `peaks span ${peak[0]}..${peak[79]}`);
-      for (let k = 1; k < 200; k++) assert.ok(fb.some((row) => row[k] > 0), `bin ${k} is in no filter`);
-      assert.ok(fb.every((row) => row[0] === 0), 'DC is in no filter');
+      for (let k = 1; k < 200; k++)
+        assert.ok(
+          fb.some((row) => row[k] > 0),
+          `bin ${k} is in no filter`,
+        );
+      assert.ok(
+        fb.every((row) => row[0] === 0),
+        'DC is in no filter',
+      );
       assert.strictEqual(fb[79][200], 0, 'nothing at exactly Nyquist');
     });
   });

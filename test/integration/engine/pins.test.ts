@@ -101,7 +101,7 @@ describe('models', function () {
     await rejectsWith(verifyFile(copy, WHISPER_MODELS.tiny.encoder), EngineErrorCode.ModelChecksumMismatch, /corrupt/);
   });
 
-  it('rejects an intact file checked against another file\'s pin, even after it was verified against its own', async () => {
+  it("rejects an intact file checked against another file's pin, even after it was verified against its own", async () => {
     await verifyFile(sileroFile(), SILERO_V5);
     await rejectsWith(verifyFile(sileroFile(), WHISPER_MODELS.tiny.encoder), EngineErrorCode.ModelChecksumMismatch);
     await rejectsWith(verifyFile(sileroFile(), { ...SILERO_V5, sha256: '0'.repeat(64) }), EngineErrorCode.ModelChecksumMismatch, /corrupt/);

@@ -24,9 +24,21 @@ describe('prepared-model cache', function () {
     applied++;
     return bytes;
   };
-  const editor = (cacheDir: string | undefined): ModelEditor => (file, edit, variant, fn, rebuild) =>
-    prepareModel({ source: file, sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit, variant, apply: fn, rebuild, cacheDir });
-  const load = async (cacheDir: string | undefined) => (await loadEdited(editor(cacheDir), sileroFile(), EDIT, apply, OPTIONS, 'VAD', (m) => warnings.push(m))).session;
+  const editor =
+    (cacheDir: string | undefined): ModelEditor =>
+    (file, edit, variant, fn, rebuild) =>
+      prepareModel({
+        source: file,
+        sourceSha256: SILERO_V5.sha256,
+        sourceVerified: Promise.resolve(),
+        edit,
+        variant,
+        apply: fn,
+        rebuild,
+        cacheDir,
+      });
+  const load = async (cacheDir: string | undefined) =>
+    (await loadEdited(editor(cacheDir), sileroFile(), EDIT, apply, OPTIONS, 'VAD', (m) => warnings.push(m))).session;
   const entryOf = (cacheDir: string) => {
     const dir = path.join(cacheDir, 'models');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.onnx'));
@@ -69,11 +81,19 @@ describe('prepared-model cache', function () {
     const sidecar = JSON.parse(fs.readFileSync(`${entry}.json`, 'utf8'));
     const data = fs.statSync(dataFileOf(entry));
     assert.strictEqual(sidecar.data?.size, data.size, 'the sidecar stamps the data file');
-    assert.ok(data.size > 4 * fs.statSync(entry).size, `the weights are in the data file (${data.size} B) rather than the model (${fs.statSync(entry).size} B)`);
+    assert.ok(
+      data.size > 4 * fs.statSync(entry).size,
+      `the weights are in the data file (${data.size} B) rather than the model (${fs.statSync(entry).size} B)`,
+    );
     assert.ok(!fs.readdirSync(path.dirname(entry)).some((f) => f.endsWith('.tmp')), 'no temporary file is left');
     const second = await prepareModel({
-      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT,
-      variant: JSON.stringify({ ort: ort.env.versions.common, level: 'all' }), apply, cacheDir: tmp,
+      source: sileroFile(),
+      sourceSha256: SILERO_V5.sha256,
+      sourceVerified: Promise.resolve(),
+      edit: EDIT,
+      variant: JSON.stringify({ ort: ort.env.versions.common, level: 'all' }),
+      apply,
+      cacheDir: tmp,
     });
     assert.strictEqual(second.cached, true);
     assert.strictEqual(second.model, entry);
@@ -95,7 +115,10 @@ describe('prepared-model cache', function () {
     damage(entryOf(tmp));
     await runs(await load(tmp));
     assert.strictEqual(applied, 2, 'edited again');
-    assert.ok(warnings.some((w) => /damaged/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /damaged/.test(w)),
+      warnings.join('\n'),
+    );
     const sidecar = JSON.parse(fs.readFileSync(`${entryOf(tmp)}.json`, 'utf8'));
     assert.strictEqual(sidecar.size, fs.statSync(entryOf(tmp)).size, 'the rebuilt entry has a fresh sidecar');
   });
@@ -105,7 +128,10 @@ describe('prepared-model cache', function () {
     damage(dataFileOf(entryOf(tmp)));
     await runs(await load(tmp));
     assert.strictEqual(applied, 2, 'edited again');
-    assert.ok(warnings.some((w) => /damaged/.test(w) && w.includes('.data')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /damaged/.test(w) && w.includes('.data')),
+      warnings.join('\n'),
+    );
     const sidecar = JSON.parse(fs.readFileSync(`${entryOf(tmp)}.json`, 'utf8'));
     assert.strictEqual(sidecar.data.size, fs.statSync(dataFileOf(entryOf(tmp))).size, 'the rebuilt data file has a fresh stamp');
   });
@@ -116,25 +142,49 @@ describe('prepared-model cache', function () {
     fs.writeFileSync(blocked, 'x');
     // A cache that cannot be written costs only time: the model is prepared in memory, and the reason given once.
     const inMemory = await prepareModel({
-      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT, variant: 'v', apply, cacheDir: blocked,
+      source: sileroFile(),
+      sourceSha256: SILERO_V5.sha256,
+      sourceVerified: Promise.resolve(),
+      edit: EDIT,
+      variant: 'v',
+      apply,
+      cacheDir: blocked,
     });
     assert.strictEqual(inMemory.cached, false);
     assert.strictEqual(inMemory.saveTo, undefined);
     assert.ok(inMemory.model instanceof Uint8Array);
     assert.match(inMemory.cacheProblem ?? '', /cannot be written \(ENOTDIR\)/);
     const proc = await prepareModel({
-      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: Promise.resolve(), edit: EDIT, variant: 'v', apply, cacheDir: '/proc/voiceflow-test',
+      source: sileroFile(),
+      sourceSha256: SILERO_V5.sha256,
+      sourceVerified: Promise.resolve(),
+      edit: EDIT,
+      variant: 'v',
+      apply,
+      cacheDir: '/proc/voiceflow-test',
     });
     assert.match(proc.cacheProblem ?? '', /pseudo-filesystem/);
-    assert.ok(cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'a') !== cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'b'), 'the variant is part of the name');
+    assert.ok(
+      cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'a') !== cacheEntryPath(tmp, SILERO_V5.sha256, EDIT, 'b'),
+      'the variant is part of the name',
+    );
   });
 
   it('never edits a source that failed its check', async () => {
     const bad = Promise.reject(new Error('not the pinned file'));
     bad.catch(() => undefined);
-    await assert.rejects(prepareModel({
-      source: sileroFile(), sourceSha256: SILERO_V5.sha256, sourceVerified: bad, edit: EDIT, variant: 'v', apply, cacheDir: tmp,
-    }), /not the pinned file/);
+    await assert.rejects(
+      prepareModel({
+        source: sileroFile(),
+        sourceSha256: SILERO_V5.sha256,
+        sourceVerified: bad,
+        edit: EDIT,
+        variant: 'v',
+        apply,
+        cacheDir: tmp,
+      }),
+      /not the pinned file/,
+    );
     assert.strictEqual(applied, 0);
     assert.ok(!fs.existsSync(path.join(tmp, 'models')) || fs.readdirSync(path.join(tmp, 'models')).length === 0);
   });

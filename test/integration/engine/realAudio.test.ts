@@ -8,7 +8,6 @@ import { levelChangeDb, STEADY_MAX_DB, UtteranceSegmenter } from '../../../src/e
 import { AUDIO_DIR, loadClip } from '../../audioFixtures';
 import { rms } from '../../support/signal';
 
-
 describe('WAV parsing and ingest on real speech', () => {
   it('parses jfk.wav: 16 kHz mono 16-bit, 176000 frames, past its LIST chunk', () => {
     const wav = parseWav(fs.readFileSync(path.join(AUDIO_DIR, 'jfk.wav')), 'jfk.wav');

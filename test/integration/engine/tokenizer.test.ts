@@ -82,7 +82,14 @@ describe('WhisperTokenizer', () => {
   });
 
   it('decodes any UTF-8 text encoded one byte per token', () => {
-    for (const text of ['señor, naïve café', 'Grüße aus Köln', '日本語のテキスト', 'Ελληνικά и русский', 'emoji 🎉👍🏽 ok', 'tab\tand "quotes" <b>']) {
+    for (const text of [
+      'señor, naïve café',
+      'Grüße aus Köln',
+      '日本語のテキスト',
+      'Ελληνικά и русский',
+      'emoji 🎉👍🏽 ok',
+      'tab\tand "quotes" <b>',
+    ]) {
       assert.strictEqual(tok.decode(perByte(text)), text);
     }
   });
@@ -94,11 +101,17 @@ describe('WhisperTokenizer', () => {
   it("encodes text to the ids Whisper's own tokenizer gives (byte-level BPE, checked against @huggingface/transformers)", () => {
     // The ids below are what AutoTokenizer 'Xenova/whisper-tiny' encode() gives, without special tokens.
     const known: [string, number[]][] = [
-      [' userName, ringBuffer, UtteranceSegmenter, onnxruntime, hangoverMs, SileroVad', [
-        4195, 45, 529, 11, 4875, 33, 1245, 260, 11, 12555, 391, 719, 50, 1146, 518, 260, 11, 322, 77, 87, 81, 2760, 1312, 11, 3967, 3570,
-        26386, 11, 6943, 2032, 53, 345,
-      ]],
-      ["Hello world! It's 2024: naïve café 日本語 — ok", [15947, 1002, 0, 467, 311, 45237, 25, 1667, 15487, 303, 25118, 220, 27311, 31348, 3466, 3133]],
+      [
+        ' userName, ringBuffer, UtteranceSegmenter, onnxruntime, hangoverMs, SileroVad',
+        [
+          4195, 45, 529, 11, 4875, 33, 1245, 260, 11, 12555, 391, 719, 50, 1146, 518, 260, 11, 322, 77, 87, 81, 2760, 1312, 11, 3967, 3570,
+          26386, 11, 6943, 2032, 53, 345,
+        ],
+      ],
+      [
+        "Hello world! It's 2024: naïve café 日本語 — ok",
+        [15947, 1002, 0, 467, 311, 45237, 25, 1667, 15487, 303, 25118, 220, 27311, 31348, 3466, 3133],
+      ],
       [' kubectl useState  spaces   x', [350, 836, 557, 75, 764, 4520, 473, 220, 7673, 220, 220, 2031]],
       ["I'll we've they're", [40, 603, 321, 600, 436, 434]],
     ];

@@ -2,7 +2,15 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 import { sileroFile } from '../../../src/engine/models/pins';
-import { ENERGY_GATE_RMS, frameRms, SileroVad, VAD_FRAME, VAD_MAX_GAIN_DB, VAD_TARGET_DB, VadLevelControl } from '../../../src/engine/live/vad';
+import {
+  ENERGY_GATE_RMS,
+  frameRms,
+  SileroVad,
+  VAD_FRAME,
+  VAD_MAX_GAIN_DB,
+  VAD_TARGET_DB,
+  VadLevelControl,
+} from '../../../src/engine/live/vad';
 import { sileroSequenceModel } from '../../../src/engine/models/sileroGraph';
 import { loadClip } from '../../audioFixtures';
 
@@ -108,7 +116,10 @@ describe('SileroVad', function () {
   it('hears quiet speech as it hears loud speech: the model hears a copy brought to the speech level', async () => {
     const voiced = async (db: number) => {
       const g = Math.pow(10, db / 20);
-      const ps = await probabilities(vad.clone(), jfkFrames.map((f) => f.map((x) => x * g)));
+      const ps = await probabilities(
+        vad.clone(),
+        jfkFrames.map((f) => f.map((x) => x * g)),
+      );
       return ps.filter((p) => p >= 0.5).length;
     };
     const loud = await voiced(0);
@@ -123,9 +134,15 @@ describe('SileroVad', function () {
 
   it('a near-idle microphone and a quiet hum, brought up, are still not speech', async () => {
     let s = 1;
-    const white = Float32Array.from({ length: 32000 }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000 - 0.5) * 0.00055); // -70 dBFS
+    const white = Float32Array.from(
+      { length: 32000 },
+      () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000 - 0.5) * 0.00055,
+    ); // -70 dBFS
     const hum = Float32Array.from({ length: 32000 }, (_, i) => 0.0056 * Math.sin((2 * Math.PI * 50 * i) / 16000)); // -48 dBFS
-    for (const [name, x] of [['white noise at -70 dBFS', white], ['hum at -48 dBFS', hum]] as const) {
+    for (const [name, x] of [
+      ['white noise at -70 dBFS', white],
+      ['hum at -48 dBFS', hum],
+    ] as const) {
       const ps = await vad.clone().probabilities(x);
       assert.ok(Math.max(...ps) < 0.5, `${name}: max ${Math.max(...ps)}`);
     }

@@ -22,18 +22,32 @@ describe('bench/whispercppOutput', () => {
     assert.strictEqual(o.model, 'ggml-tiny-onnxq8.bin');
     assert.deepStrictEqual(o.rssMb, { now: 230.5, peak: 264.1 });
     assert.strictEqual(o.lines.length, 2);
-    assert.deepStrictEqual(o.lines[0], { file: '001.wav', sec: 1.1, ms: 210, text: '10 of clubs.', audioCtx: 1500, runs: [400, 210, 200, 220], busyOther: 0.05 });
+    assert.deepStrictEqual(o.lines[0], {
+      file: '001.wav',
+      sec: 1.1,
+      ms: 210,
+      text: '10 of clubs.',
+      audioCtx: 1500,
+      runs: [400, 210, 200, 220],
+      busyOther: 0.05,
+    });
   });
 
   it('says what is wrong with output it cannot read', () => {
     assert.throws(() => parseWhisperCppOutput('{"file":"a.wav"}'), /no "load ms" line|without/);
-    assert.throws(() => parseWhisperCppOutput('load ms 5 x.bin\n{"file":"a.wav","sec":1,"ms":1,"text":"","audio_ctx":1500,"runs":[],"busy_other":0}'), /without file, text or runs/);
-    assert.throws(() => parseWhisperCppOutput('load ms 5 x.bin\n{"file":"a.wav","sec":1,"text":"","audio_ctx":1500,"runs":[1],"busy_other":0}'), /number "ms"/);
+    assert.throws(
+      () => parseWhisperCppOutput('load ms 5 x.bin\n{"file":"a.wav","sec":1,"ms":1,"text":"","audio_ctx":1500,"runs":[],"busy_other":0}'),
+      /without file, text or runs/,
+    );
+    assert.throws(
+      () => parseWhisperCppOutput('load ms 5 x.bin\n{"file":"a.wav","sec":1,"text":"","audio_ctx":1500,"runs":[1],"busy_other":0}'),
+      /number "ms"/,
+    );
     assert.throws(() => parseWhisperCppOutput('load ms 5 x.bin\n{not json'), /not JSON/);
     assert.strictEqual(parseWhisperCppOutput('load ms 5 x.bin').rssMb, undefined);
   });
 
-  it('drops each file\'s warm-up runs and summarizes like the other peer', () => {
+  it("drops each file's warm-up runs and summarizes like the other peer", () => {
     const m = whisperCppMode('full', '0', CLIPS, parseWhisperCppOutput(OUT), 1);
     assert.deepStrictEqual(m.clips[0].runs.runsMs, [210, 200, 220]);
     assert.strictEqual(m.clips[0].runs.warmupMs, 400);
@@ -63,7 +77,10 @@ describe('bench/whispercppOutput', () => {
 describe('bench/report peersTables', () => {
   it('says in one line why whisper.cpp did not run, and nothing when the section was not asked for', async () => {
     const { peersTables } = await import('../../../bench/report');
-    const m = { model: 'tiny', whisperCpp: { skipped: 'setup.sh failed (exit 1): npm ERR! network' } } as unknown as import('../../../bench/results').ModelResult;
+    const m = {
+      model: 'tiny',
+      whisperCpp: { skipped: 'setup.sh failed (exit 1): npm ERR! network' },
+    } as unknown as import('../../../bench/results').ModelResult;
     assert.deepStrictEqual(peersTables(m), ['whisper.cpp: not run (setup.sh failed (exit 1): npm ERR! network).', '']);
     assert.deepStrictEqual(peersTables({ ...m, whisperCpp: undefined }), []);
   });

@@ -37,9 +37,27 @@ describe('bench/wer', () => {
 
   it('counts words lost, misheard and invented', () => {
     const w = (t: string) => t.split(' ').filter(Boolean);
-    assert.deepStrictEqual(alignWords(w('ten of clubs four queen of clubs'), w('ten of clubs')), { referenceWords: 7, hits: 3, substitutions: 0, deletions: 4, insertions: 0 });
-    assert.deepStrictEqual(alignWords(w('five five'), w('five five five')), { referenceWords: 2, hits: 2, substitutions: 0, deletions: 0, insertions: 1 });
-    assert.deepStrictEqual(alignWords(w('seven of clubs'), w('seven of clothes')), { referenceWords: 3, hits: 2, substitutions: 1, deletions: 0, insertions: 0 });
+    assert.deepStrictEqual(alignWords(w('ten of clubs four queen of clubs'), w('ten of clubs')), {
+      referenceWords: 7,
+      hits: 3,
+      substitutions: 0,
+      deletions: 4,
+      insertions: 0,
+    });
+    assert.deepStrictEqual(alignWords(w('five five'), w('five five five')), {
+      referenceWords: 2,
+      hits: 2,
+      substitutions: 0,
+      deletions: 0,
+      insertions: 1,
+    });
+    assert.deepStrictEqual(alignWords(w('seven of clubs'), w('seven of clothes')), {
+      referenceWords: 3,
+      hits: 2,
+      substitutions: 1,
+      deletions: 0,
+      insertions: 0,
+    });
     assert.deepStrictEqual(alignWords([], w('thank you')), { referenceWords: 0, hits: 0, substitutions: 0, deletions: 0, insertions: 2 });
     // The counts always add up: hits + substitutions + deletions = reference words.
     const a = alignWords(w('a b c d e f'), w('a x c e f g h'));

@@ -7,7 +7,8 @@ describe('the voice commands cheat sheet', () => {
 
   it('lists every spelling, symbol, formatter and command of the tables', () => {
     for (const e of [...PUNCTUATION, ...SYMBOLS]) for (const s of e.spoken) assert.ok(sheet.includes(`"${s}"`), s);
-    for (const e of [...PUNCTUATION, ...SYMBOLS]) if (!e.symbol.includes('\n')) assert.ok(sheet.includes(`\`\` ${e.symbol.replace('|', '\\|')} \`\``), e.symbol);
+    for (const e of [...PUNCTUATION, ...SYMBOLS])
+      if (!e.symbol.includes('\n')) assert.ok(sheet.includes(`\`\` ${e.symbol.replace('|', '\\|')} \`\``), e.symbol);
     for (const f of FORMATTERS) assert.ok(sheet.includes(`\`${f.example}\``) && sheet.includes(`"${f.name}"`), f.name);
     for (const c of COMMANDS) assert.ok(sheet.includes(`| "${c.spoken[0]}" | ${c.description} |`), c.command);
   });

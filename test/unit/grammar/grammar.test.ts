@@ -20,7 +20,9 @@ function between(symbol: string, glue: Glue, sentence = false): string {
 
 /** Every spelling of every entry, with the hyphenated spelling Whisper writes for the multi-word ones. */
 function spellings(entries: readonly SymbolEntry[]): { said: string; entry: SymbolEntry }[] {
-  return entries.flatMap((entry) => entry.spoken.flatMap((s) => [s, ...(s.includes(' ') ? [s.replace(/ /g, '-')] : [])].map((said) => ({ said, entry }))));
+  return entries.flatMap((entry) =>
+    entry.spoken.flatMap((s) => [s, ...(s.includes(' ') ? [s.replace(/ /g, '-')] : [])].map((said) => ({ said, entry }))),
+  );
 }
 
 describe('grammar: punctuation words, anywhere', () => {
@@ -31,7 +33,10 @@ describe('grammar: punctuation words, anywhere', () => {
       assert.strictEqual(text(`A, ${cap(said)}, b.`), between(entry.symbol, entry.glue, true).replace(/^a/, 'A'));
       const alone = interpret(`${cap(said)}.`);
       assert.deepStrictEqual(alone, {
-        kind: 'insert', text: entry.symbol, glueLeft: entry.glue === 'left' || entry.glue === 'both', glueRight: entry.glue === 'right' || entry.glue === 'both',
+        kind: 'insert',
+        text: entry.symbol,
+        glueLeft: entry.glue === 'left' || entry.glue === 'both',
+        glueRight: entry.glue === 'right' || entry.glue === 'both',
         autoPunctuated: false,
       });
     });
@@ -123,7 +128,13 @@ describe('grammar: commands, only as the whole utterance', () => {
   for (const c of COMMANDS) {
     for (const spelling of c.spoken) {
       it(`"${spelling}"`, () => {
-        for (const said of [spelling, `${cap(spelling)}.`, `${cap(spelling)}!`, `  ${spelling.toUpperCase()}?  `, cap(spelling).replace(' ', '-')]) {
+        for (const said of [
+          spelling,
+          `${cap(spelling)}.`,
+          `${cap(spelling)}!`,
+          `  ${spelling.toUpperCase()}?  `,
+          cap(spelling).replace(' ', '-'),
+        ]) {
           assert.deepStrictEqual(interpret(said), { kind: 'command', command: c.command }, said);
         }
         assert.strictEqual(interpret(`Please ${spelling} now.`).kind, 'insert');
@@ -180,7 +191,14 @@ describe("grammar: Whisper's own punctuation", () => {
   });
 
   it('text with nothing spoken comes out exactly as Whisper wrote it', () => {
-    for (const said of ['Hello, world.', "It's well-known, isn't it?", 'Pi is 3.14; e is 2.72!', 'He said "go" (twice)...', 'Go forward 10 meters.', '']) {
+    for (const said of [
+      'Hello, world.',
+      "It's well-known, isn't it?",
+      'Pi is 3.14; e is 2.72!',
+      'He said "go" (twice)...',
+      'Go forward 10 meters.',
+      '',
+    ]) {
       assert.strictEqual(text(said), said);
     }
   });

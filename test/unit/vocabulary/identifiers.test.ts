@@ -22,7 +22,8 @@ describe('identifiers (src/vocabulary/identifiers.ts)', () => {
   });
 
   it('finds the identifiers of a text with their lines, skipping short names, numbers and overlong names', () => {
-    const text = 'const ringBuffer = new RingBuffer(4096);\nfor (let i = 0; i < n; i++) ok(x1);\n' + `h = "${'a'.repeat(49)}"; mulberry32(7)`;
+    const text =
+      'const ringBuffer = new RingBuffer(4096);\nfor (let i = 0; i < n; i++) ok(x1);\n' + `h = "${'a'.repeat(49)}"; mulberry32(7)`;
     assert.deepStrictEqual(identifiersIn(text), [
       { name: 'const', line: 0 },
       { name: 'ringBuffer', line: 0 },
@@ -36,6 +37,9 @@ describe('identifiers (src/vocabulary/identifiers.ts)', () => {
 
   it('reads only the lines around the cursor in a long text', () => {
     const text = Array.from({ length: 100 }, (_, i) => `name${i}x`).join('\n');
-    assert.deepStrictEqual(identifiersIn(text, 50, 2).map((o) => o.name), ['name48x', 'name49x', 'name50x', 'name51x', 'name52x']);
+    assert.deepStrictEqual(
+      identifiersIn(text, 50, 2).map((o) => o.name),
+      ['name48x', 'name49x', 'name50x', 'name51x', 'name52x'],
+    );
   });
 });

@@ -5,7 +5,8 @@ import { chooseTerms, parseTermsFile, rankIdentifiers, worthPrompting } from '..
 
 describe('vocabulary terms (src/vocabulary/terms.ts)', () => {
   it('prompts identifiers Whisper would not write from the words alone, not keywords or plain short words', () => {
-    for (const name of ['userName', 'SileroVad', 'MAX_TOKENS', 'mulberry32', 'kubectl', 'onnxruntime', 'URL']) assert.ok(worthPrompting(name), name);
+    for (const name of ['userName', 'SileroVad', 'MAX_TOKENS', 'mulberry32', 'kubectl', 'onnxruntime', 'URL'])
+      assert.ok(worthPrompting(name), name);
     for (const name of ['const', 'return', 'Function', 'self', 'index', 'value', 'push', 'buffer']) assert.ok(!worthPrompting(name), name);
   });
 
@@ -22,16 +23,28 @@ describe('vocabulary terms (src/vocabulary/terms.ts)', () => {
     // oftenUsed: 32 occurrences, most of them some lines away, beats the two near ones; the far one is last.
     assert.deepStrictEqual(ranked, ['oftenUsed', 'nearCursor', 'cursorLine', 'farAwayHelper']);
     // Seen from line 0, the far helper comes before the names 61 lines down.
-    assert.strictEqual(rankIdentifiers(identifiersIn(text), 0).indexOf('farAwayHelper') < rankIdentifiers(identifiersIn(text), 0).indexOf('nearCursor'), true);
+    assert.strictEqual(
+      rankIdentifiers(identifiersIn(text), 0).indexOf('farAwayHelper') < rankIdentifiers(identifiersIn(text), 0).indexOf('nearCursor'),
+      true,
+    );
   });
 
   it('reads a terms file: one term a line, blank lines and # comments skipped', () => {
-    assert.deepStrictEqual(parseTermsFile('# our names\r\nkubectl\n\n  useState  \n#skip\nVoiceFlow Dictation\n'), ['kubectl', 'useState', 'VoiceFlow Dictation']);
+    assert.deepStrictEqual(parseTermsFile('# our names\r\nkubectl\n\n  useState  \n#skip\nVoiceFlow Dictation\n'), [
+      'kubectl',
+      'useState',
+      'VoiceFlow Dictation',
+    ]);
   });
 
   it("puts the user's terms first, drops repeats, blanks and overlong terms, and stops at the budget", () => {
     const long = 'x'.repeat(MAX_TERM_CHARS + 1);
-    assert.deepStrictEqual(chooseTerms(['kubectl', ' ', 'useState', long], ['ringBuffer', 'kubectl', 'SileroVad']), ['kubectl', 'useState', 'ringBuffer', 'SileroVad']);
+    assert.deepStrictEqual(chooseTerms(['kubectl', ' ', 'useState', long], ['ringBuffer', 'kubectl', 'SileroVad']), [
+      'kubectl',
+      'useState',
+      'ringBuffer',
+      'SileroVad',
+    ]);
     assert.deepStrictEqual(chooseTerms(['a b', 'c  d'], ['e', 'f'], 3), ['a b', 'c d', 'e']);
   });
 });

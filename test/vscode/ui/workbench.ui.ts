@@ -59,7 +59,10 @@ const HOLD_FILE = 'hold.txt';
  * (660 ms, then 25 Hz). playwright's keyboard.down does not repeat by itself, so the test sends the repeated keydowns
  * (each later down of a held key carries repeat: true), paced by the clock.
  */
-const KEY_REPEATS: Array<[delayMs: number, intervalMs: number]> = [[500, 33], [660, 40]];
+const KEY_REPEATS: Array<[delayMs: number, intervalMs: number]> = [
+  [500, 33],
+  [660, 40],
+];
 /** How long the key is held: past the clip's first phrase, well before its end. */
 const HOLD_MS = 6000;
 const CHECK_TIMEOUT_MS = 150_000;
@@ -73,12 +76,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const words = (t: string) => normalizeWords(t).join(' ');
 
 /** Polls `probe` until it returns something truthy; the error names what was awaited and the last value seen. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs: number, last?: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false | null>,
+  timeoutMs: number,
+  last?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last seen: ${last()})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last seen: ${last()})` : ''}`);
     await sleep(100);
   }
 }
@@ -108,7 +117,8 @@ async function startThenStopWith(page: Page, stopKey: string, label: string): Pr
   await waitStatus(page, `idle after ${label}`, (s) => s.state === 'idle', 10_000, seen);
   say(`  status: ${seen.join(' -> ')}; stopped ${secs(stopAt)} after ${label}`);
   // The clip would have ended on its own only CLIP_SECONDS after the start.
-  if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
+  if (Date.now() - startedAt > (CLIP_SECONDS - 2) * 1000)
+    throw new Error(`idle only ${secs(startedAt)} after the start: the clip may have ended by itself`);
 }
 
 interface Status {
@@ -128,7 +138,11 @@ async function readStatus(page: Page): Promise<Status> {
     const icon = [...item.querySelectorAll('.codicon')]
       .flatMap((e) => [...e.classList])
       .find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier'));
-    return { present: true, text: (item.textContent ?? '').replace(/\u00a0/g, ' ').trim(), icon: icon ? icon.slice('codicon-'.length) : '' };
+    return {
+      present: true,
+      text: (item.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+      icon: icon ? icon.slice('codicon-'.length) : '',
+    };
   });
   return { ...s, state: ICON_STATES[s.icon] ?? (s.present ? `unknown icon "${s.icon}"` : 'absent') };
 }
@@ -202,10 +216,14 @@ async function pick(page: Page, key: string, text: string, rowLabel: string | Re
 
 const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title, `command ${title}`);
 
-
 async function openFile(page: Page, name: string): Promise<void> {
   await pick(page, 'Control+P', name, name, `open ${name}`);
-  await until(`${name} to be the active editor`, async () => (await activeTabLabel(page)).includes(name), 15_000, () => 'other tab');
+  await until(
+    `${name} to be the active editor`,
+    async () => (await activeTabLabel(page)).includes(name),
+    15_000,
+    () => 'other tab',
+  );
   await page.locator('.editor-group-container.active .monaco-editor textarea').first().waitFor({ state: 'attached', timeout: 10_000 });
   await until('the editor to have focus', () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), 10_000);
 }
@@ -213,9 +231,7 @@ async function openFile(page: Page, name: string): Promise<void> {
 /** The frame that holds the performance panel's page (webviews sit in two nested iframes). */
 async function panelFrame(page: Page): Promise<Frame | undefined> {
   for (const f of page.frames()) {
-    const has = await f
-      .evaluate(() => !!document.getElementById('stages-title') && !!document.getElementById('stages'))
-      .catch(() => false);
+    const has = await f.evaluate(() => !!document.getElementById('stages-title') && !!document.getElementById('stages')).catch(() => false);
     if (has) return f;
   }
   return undefined;
@@ -239,7 +255,9 @@ interface PanelReading {
 async function readPanel(frame: Frame): Promise<PanelReading> {
   return frame.evaluate(() => {
     const text = (id: string) => (document.getElementById(id)?.textContent ?? '').trim();
-    const rows = [...document.querySelectorAll('#stages tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
+    const rows = [...document.querySelectorAll('#stages tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+    );
     const stage = (name: string) => rows.find((r) => r[0] === name)?.[1] ?? '';
     const root = document.documentElement;
     return {
@@ -250,7 +268,9 @@ async function readPanel(frame: Frame): Promise<PanelReading> {
       felt: text('felt'),
       rss: text('rss'),
       utterances: document.querySelectorAll('#utterances tbody tr').length,
-      unexplained: [...document.querySelectorAll('#stages tbody tr td:first-child')].filter((td) => !(td.getAttribute('title') ?? '')).map((td) => td.textContent),
+      unexplained: [...document.querySelectorAll('#stages tbody tr td:first-child')]
+        .filter((td) => !(td.getAttribute('title') ?? ''))
+        .map((td) => td.textContent),
       overflowX: root.scrollWidth > root.clientWidth + 1,
       empty: document.body.classList.contains('empty'),
     };
@@ -297,7 +317,8 @@ async function holdToTalk(page: Page, delayMs: number, intervalMs: number): Prom
       if (repeats % 10 === 0) {
         const s = await readStatus(page);
         if (seen[seen.length - 1] !== showStatus(s)) seen.push(showStatus(s));
-        if (Date.now() - pressedAt > 3000 && !ACTIVE.has(s.state)) throw new Error(`dictation is not on while the key is held: ${seen.join(' -> ')}`);
+        if (Date.now() - pressedAt > 3000 && !ACTIVE.has(s.state))
+          throw new Error(`dictation is not on while the key is held: ${seen.join(' -> ')}`);
       }
     }
   } finally {
@@ -322,13 +343,28 @@ async function holdToTalk(page: Page, delayMs: number, intervalMs: number): Prom
   }
   const added = text.slice(before.length);
   say(`  hold (repeat after ${delayMs} ms, every ${intervalMs} ms): ${seen.join(' -> ')}`);
-  say(`  ${repeats} repeats (${lateRepeats} late) over ${HOLD_MS} ms; idle ${idleAt ? idleAt - releasedAt : 'never'} ms and the last words ${lastChange - releasedAt} ms after the release: ${JSON.stringify(added)}`);
-  const figures = { at: new Date().toISOString(), delayMs, intervalMs, holdMs: HOLD_MS, repeats, lateRepeats, releaseToIdleMs: idleAt - releasedAt, releaseToLastInsertMs: lastChange - releasedAt, added };
+  say(
+    `  ${repeats} repeats (${lateRepeats} late) over ${HOLD_MS} ms; idle ${idleAt ? idleAt - releasedAt : 'never'} ms and the last words ${lastChange - releasedAt} ms after the release: ${JSON.stringify(added)}`,
+  );
+  const figures = {
+    at: new Date().toISOString(),
+    delayMs,
+    intervalMs,
+    holdMs: HOLD_MS,
+    repeats,
+    lateRepeats,
+    releaseToIdleMs: idleAt - releasedAt,
+    releaseToLastInsertMs: lastChange - releasedAt,
+    added,
+  };
   fs.appendFileSync(path.join(ARTIFACTS, 'hold-to-talk.jsonl'), `${JSON.stringify(figures)}\n`);
   if (!idleAt) throw new Error('dictation went on after the key was released');
-  if (idleAt - pressedAt > (CLIP_SECONDS - 2) * 1000) throw new Error(`idle only ${secs(pressedAt)} after the press: the clip may have ended by itself`);
-  if (words(added).split(' ').length < 3) throw new Error(`the words spoken while the key was held were not inserted: ${JSON.stringify(text)}`);
-  if (!words(CLIP_TRANSCRIPT).startsWith(words(added).split(' ').slice(0, 3).join(' '))) throw new Error(`the inserted words are not the clip's: ${JSON.stringify(added)}`);
+  if (idleAt - pressedAt > (CLIP_SECONDS - 2) * 1000)
+    throw new Error(`idle only ${secs(pressedAt)} after the press: the clip may have ended by itself`);
+  if (words(added).split(' ').length < 3)
+    throw new Error(`the words spoken while the key was held were not inserted: ${JSON.stringify(text)}`);
+  if (!words(CLIP_TRANSCRIPT).startsWith(words(added).split(' ').slice(0, 3).join(' ')))
+    throw new Error(`the inserted words are not the clip's: ${JSON.stringify(added)}`);
 }
 
 // ---- The checks ------------------------------------------------------------------------------------------------
@@ -368,21 +404,36 @@ const CHECKS: Check[] = [
       if (!(latency > 0 && latency < HANGOVER_MS + 5000)) throw new Error(`felt latency ${latency} ms is out of range: "${done.text}"`);
       say(`  felt latency shown: ${latency} ms`);
       const expected = words(`${FILE_CONTENT} ${CLIP_TRANSCRIPT}`);
-      const onScreen = await until('the dictated text in the editor', async () => {
-        const t = await editorText(page);
-        return words(t) === expected && t;
-      }, 10_000, () => 'see below').catch(async (err: Error) => {
+      const onScreen = await until(
+        'the dictated text in the editor',
+        async () => {
+          const t = await editorText(page);
+          return words(t) === expected && t;
+        },
+        10_000,
+        () => 'see below',
+      ).catch(async (err: Error) => {
         throw new Error(`${err.message}: the editor shows ${JSON.stringify(await editorText(page))}, expected the words "${expected}"`);
       });
       say(`  editor: ${JSON.stringify(onScreen)}`);
       await page.keyboard.press('Control+S');
       const file = path.join(workspace, FILE);
-      const saved = await until('the file on disk to hold the dictated text', async () => {
-        const t = fs.readFileSync(file, 'utf8');
-        return words(t) === expected && t;
-      }, 10_000, () => JSON.stringify(fs.readFileSync(file, 'utf8')));
-      if (!saved.startsWith(FILE_CONTENT)) throw new Error(`the text was not inserted at the cursor (end of file): ${JSON.stringify(saved)}`);
-      await until('the tab to show the file saved', async () => !(await page.locator('.editor-group-container.active .tab.active.dirty').count()), 5_000);
+      const saved = await until(
+        'the file on disk to hold the dictated text',
+        async () => {
+          const t = fs.readFileSync(file, 'utf8');
+          return words(t) === expected && t;
+        },
+        10_000,
+        () => JSON.stringify(fs.readFileSync(file, 'utf8')),
+      );
+      if (!saved.startsWith(FILE_CONTENT))
+        throw new Error(`the text was not inserted at the cursor (end of file): ${JSON.stringify(saved)}`);
+      await until(
+        'the tab to show the file saved',
+        async () => !(await page.locator('.editor-group-container.active .tab.active.dirty').count()),
+        5_000,
+      );
       await page.screenshot({ path: path.join(ARTIFACTS, `editor${THEME.suffix}.png`) });
     },
   ],
@@ -393,12 +444,9 @@ const CHECKS: Check[] = [
       await startThenStopWith(page, 'Control+Alt+KeyD', 'the second Ctrl+Alt+D');
     },
   ],
+  ['b. Escape stops dictation while dictating', async ({ page }) => startThenStopWith(page, 'Escape', 'Escape')],
   [
-    'b. Escape stops dictation while dictating',
-    async ({ page }) => startThenStopWith(page, 'Escape', 'Escape'),
-  ],
-  [
-    'b. holding Ctrl+Alt+D dictates until it is released, at Windows\' and X11\'s key repeat; the last words follow the release',
+    "b. holding Ctrl+Alt+D dictates until it is released, at Windows' and X11's key repeat; the last words follow the release",
     async ({ page }) => {
       await openFile(page, HOLD_FILE);
       for (const [delayMs, intervalMs] of KEY_REPEATS) await holdToTalk(page, delayMs, intervalMs);
@@ -408,7 +456,12 @@ const CHECKS: Check[] = [
     'c. VoiceFlow: Show Performance opens the panel with real numbers',
     async ({ page }) => {
       await runCommand(page, 'VoiceFlow: Show Performance');
-      await until('the "VoiceFlow Performance" tab', async () => (await activeTabLabel(page)).includes('VoiceFlow Performance'), 15_000, () => 'other tab');
+      await until(
+        'the "VoiceFlow Performance" tab',
+        async () => (await activeTabLabel(page)).includes('VoiceFlow Performance'),
+        15_000,
+        () => 'other tab',
+      );
       const frame = await until('the panel\'s page (the frame with the "Stages (ms)" table)', () => panelFrame(page), 30_000);
       let reading: PanelReading | undefined;
       await until(
@@ -426,7 +479,8 @@ const CHECKS: Check[] = [
       if (!(msValue(r.decoderP50) > 0)) throw new Error(`decoder p50 "${r.decoderP50}"`);
       if (r.modelLine !== 'Whisper tiny · variable window · profile fast') throw new Error(`the model line says "${r.modelLine}"`);
       // Check b's stops may have had a few words transcribed too.
-      if (!/^Stages with Whisper tiny: \d+ utterances? since/.test(r.stagesTitle)) throw new Error(`the stages heading says "${r.stagesTitle}"`);
+      if (!/^Stages with Whisper tiny: \d+ utterances? since/.test(r.stagesTitle))
+        throw new Error(`the stages heading says "${r.stagesTitle}"`);
       if (!(msValue(r.felt) > 0)) throw new Error(`felt latency "${r.felt}"`);
       if (r.unexplained.length) throw new Error(`stages without an explanation on hover: ${r.unexplained.join(', ')}`);
       if (r.overflowX) throw new Error('the panel scrolls sideways');
@@ -439,14 +493,23 @@ const CHECKS: Check[] = [
     'd. no VS Code default keybinding uses Ctrl+Alt+D',
     async ({ page }) => {
       await runCommand(page, 'Preferences: Open Default Keyboard Shortcuts (JSON)');
-      await until('the default keybindings editor', async () => /Default Keybindings|keybindings\.json/i.test(await activeTabLabel(page)), 15_000, () => 'other tab');
+      await until(
+        'the default keybindings editor',
+        async () => /Default Keybindings|keybindings\.json/i.test(await activeTabLabel(page)),
+        15_000,
+        () => 'other tab',
+      );
       await until('the default keybindings text', async () => /"key":/.test(await editorText(page)), 15_000);
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
       // Monaco puts the selection on the clipboard in its copy handler; a listener on the document (after it) reads it.
       await page.evaluate(() => {
         const w = window as unknown as { __voiceflowCopied?: string };
         w.__voiceflowCopied = undefined;
-        document.addEventListener('copy', (e: { clipboardData?: { getData(type: string): string } }) => (w.__voiceflowCopied = e.clipboardData?.getData('text/plain')), { once: true });
+        document.addEventListener(
+          'copy',
+          (e: { clipboardData?: { getData(type: string): string } }) => (w.__voiceflowCopied = e.clipboardData?.getData('text/plain')),
+          { once: true },
+        );
       });
       await page.keyboard.press('Control+A');
       await page.keyboard.press('Control+C');
@@ -481,8 +544,18 @@ function copyLogs(server: CodeServer | undefined, browserLog: string): void {
  * the light theme, for their screenshots (editor-light.png, panel-light.png).
  */
 const THEME = process.argv.includes('--light')
-  ? { name: 'Default Light Modern', suffix: '-light', checks: CHECKS.filter(([name]) => /^[ac]\./.test(name)), clean: /^(editor|panel|ui-failure)-light[-.]/ }
-  : { name: 'Default Dark Modern', suffix: '', checks: CHECKS, clean: /^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/ };
+  ? {
+      name: 'Default Light Modern',
+      suffix: '-light',
+      checks: CHECKS.filter(([name]) => /^[ac]\./.test(name)),
+      clean: /^(editor|panel|ui-failure)-light[-.]/,
+    }
+  : {
+      name: 'Default Dark Modern',
+      suffix: '',
+      checks: CHECKS,
+      clean: /^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/,
+    };
 
 async function main(): Promise<{ passed: number; failed: number }> {
   const keep = process.argv.includes('--keep');
@@ -554,7 +627,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
       },
     });
     say(`code-server ${server.url} healthy (pid ${server.pid})`);
-    context = await launchBrowser(path.join(tmp, 'browser'), { width: 1400, height: 1000 })
+    context = await launchBrowser(path.join(tmp, 'browser'), { width: 1400, height: 1000 });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => fs.appendFileSync(browserLog, `[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => fs.appendFileSync(browserLog, `[pageerror] ${e.stack ?? e.message}\n`));
@@ -577,7 +650,10 @@ async function main(): Promise<{ passed: number; failed: number }> {
       try {
         await Promise.race([
           run(ctx),
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the check took over ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS))),
+          new Promise<never>(
+            (_, reject) =>
+              (timer = setTimeout(() => reject(new Error(`the check took over ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS)),
+          ),
         ]);
         passed++;
         console.log(`  ✓ ${name} (${secs(started)})`);
@@ -586,12 +662,20 @@ async function main(): Promise<{ passed: number; failed: number }> {
         failed++;
         const shot = path.join(ARTIFACTS, `ui-failure${THEME.suffix}-${failed}.png`);
         await page.screenshot({ path: shot }).catch(() => undefined);
-        console.log(`  ✗ ${name} (${secs(started)})\n      ${(err instanceof Error ? err.message : String(err)).split('\n').join('\n      ')}\n      screenshot: ${path.relative(REPO, shot)}`);
+        console.log(
+          `  ✗ ${name} (${secs(started)})\n      ${(err instanceof Error ? err.message : String(err)).split('\n').join('\n      ')}\n      screenshot: ${path.relative(REPO, shot)}`,
+        );
       } finally {
         clearTimeout(timer);
       }
       // Leave no quick input or dialog open for the next check.
-      if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) await page.keyboard.press('Escape');
+      if (
+        await page
+          .locator('.quick-input-widget')
+          .isVisible()
+          .catch(() => false)
+      )
+        await page.keyboard.press('Escape');
     }
     const log = vscodeLogFiles(server, /VoiceFlow\.log$/)[0];
     if (log) say(`extension log: ${path.relative(server.userDataDir, log)}`);

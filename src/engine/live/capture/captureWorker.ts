@@ -56,10 +56,19 @@ function nextBlock(source: AudioSource, first: boolean): Promise<Int16Array | Fl
   const limit = first ? FIRST_BLOCK_MS : STALL_MS;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new EngineError(EngineErrorCode.DeviceLost, `The microphone delivered no audio for ${limit / 1000} s: it was unplugged or its sound server stopped.`)),
+      () =>
+        reject(
+          new EngineError(
+            EngineErrorCode.DeviceLost,
+            `The microphone delivered no audio for ${limit / 1000} s: it was unplugged or its sound server stopped.`,
+          ),
+        ),
       limit,
     );
-    source.read().then(resolve, reject).finally(() => clearTimeout(timer));
+    source
+      .read()
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
   });
 }
 
@@ -100,5 +109,7 @@ async function capture(job: CaptureJob): Promise<void> {
 }
 
 function asCaptureError(err: unknown): EngineError {
-  return err instanceof EngineError ? err : new EngineError(EngineErrorCode.CaptureFailed, `Capture failed: ${(err as Error)?.message ?? err}`);
+  return err instanceof EngineError
+    ? err
+    : new EngineError(EngineErrorCode.CaptureFailed, `Capture failed: ${(err as Error)?.message ?? err}`);
 }

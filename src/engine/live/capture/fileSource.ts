@@ -11,7 +11,11 @@ export class FileSource implements AudioSource {
   private readonly chunk: number;
   private t0 = 0;
 
-  constructor(private readonly samples: Float32Array, readonly live: boolean, chunkMs: number) {
+  constructor(
+    private readonly samples: Float32Array,
+    readonly live: boolean,
+    chunkMs: number,
+  ) {
     this.chunk = Math.max(1, Math.round((chunkMs * 16000) / 1000));
   }
 

@@ -24,11 +24,17 @@ export class NaudiodonSource implements AudioSource {
     const na = loadNaudiodon();
     const inputs = na.getDevices().filter((d) => d.maxInputChannels > 0);
     if (inputs.length === 0) {
-      throw new EngineError(EngineErrorCode.DeviceNotFound, 'No microphone found: connect one, or choose one with VoiceFlow: Select Microphone.');
+      throw new EngineError(
+        EngineErrorCode.DeviceNotFound,
+        'No microphone found: connect one, or choose one with VoiceFlow: Select Microphone.',
+      );
     }
     const chosen = device >= 0 ? inputs.find((d) => d.id === device) : undefined;
     if (device >= 0 && !chosen) {
-      throw new EngineError(EngineErrorCode.DeviceNotFound, `Microphone ${device} does not exist: choose one with VoiceFlow: Select Microphone.`);
+      throw new EngineError(
+        EngineErrorCode.DeviceNotFound,
+        `Microphone ${device} does not exist: choose one with VoiceFlow: Select Microphone.`,
+      );
     }
     this.deviceName = chosen?.name ?? 'default';
     try {
@@ -48,8 +54,12 @@ export class NaudiodonSource implements AudioSource {
     } catch (err) {
       throw new EngineError(EngineErrorCode.DeviceNotFound, `The microphone could not be opened: ${(err as Error).message}`);
     }
-    this.stream.on('data', (chunk: Buffer) => this.push(new Int16Array(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength))));
-    this.stream.on('error', (err) => this.fail(new EngineError(EngineErrorCode.DeviceLost, `The microphone stopped delivering audio: ${(err as Error)?.message ?? err}`)));
+    this.stream.on('data', (chunk: Buffer) =>
+      this.push(new Int16Array(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength))),
+    );
+    this.stream.on('error', (err) =>
+      this.fail(new EngineError(EngineErrorCode.DeviceLost, `The microphone stopped delivering audio: ${(err as Error)?.message ?? err}`)),
+    );
     this.stream.start();
   }
 
@@ -101,7 +111,8 @@ export function naudiodonDevices(): Array<{ id: number; name: string; isDefault:
   const na = loadNaudiodon();
   const apis = na.getHostAPIs();
   const defaultInput = apis.HostAPIs.find((h) => h.id === apis.defaultHostAPI)?.defaultInput;
-  return na.getDevices()
+  return na
+    .getDevices()
     .filter((d) => d.maxInputChannels > 0)
     .map((d) => ({ id: d.id, name: d.name, isDefault: d.id === defaultInput }));
 }

@@ -18,15 +18,27 @@ export function pvRecorderError(err: unknown, during: 'open' | 'read', device: n
   const name = (err as Error)?.constructor?.name ?? '';
   const message = (err as Error)?.message ?? String(err);
   if (/permission|denied|not allowed|access/i.test(message)) {
-    return new EngineError(EngineErrorCode.PermissionDenied, `Microphone access was denied: allow this application to use the microphone. (${message})`);
+    return new EngineError(
+      EngineErrorCode.PermissionDenied,
+      `Microphone access was denied: allow this application to use the microphone. (${message})`,
+    );
   }
   if (during === 'read') {
-    return new EngineError(EngineErrorCode.DeviceLost, `The microphone stopped delivering audio (it was unplugged or its sound server stopped). (${message})`);
+    return new EngineError(
+      EngineErrorCode.DeviceLost,
+      `The microphone stopped delivering audio (it was unplugged or its sound server stopped). (${message})`,
+    );
   }
   if (/InvalidArgument/.test(name) && device >= 0) {
-    return new EngineError(EngineErrorCode.DeviceNotFound, `Microphone ${device} does not exist: choose one with VoiceFlow: Select Microphone.`);
+    return new EngineError(
+      EngineErrorCode.DeviceNotFound,
+      `Microphone ${device} does not exist: choose one with VoiceFlow: Select Microphone.`,
+    );
   }
-  return new EngineError(EngineErrorCode.DeviceNotFound, `No microphone could be opened: connect one, or choose one with VoiceFlow: Select Microphone. (${message})`);
+  return new EngineError(
+    EngineErrorCode.DeviceNotFound,
+    `No microphone could be opened: connect one, or choose one with VoiceFlow: Select Microphone. (${message})`,
+  );
 }
 
 /** The default capture backend: @picovoice/pvrecorder-node, 16 kHz mono int16, prebuilt for every platform. */
@@ -40,7 +52,10 @@ export class PvRecorderSource implements AudioSource {
   /** When the next frame should be complete (performance.now() clock); 0 until the first read. */
   private nextDue = 0;
 
-  constructor(private readonly device: number, frameLength: number) {
+  constructor(
+    private readonly device: number,
+    frameLength: number,
+  ) {
     this.frameMs = (frameLength / 16000) * 1000;
     const { PvRecorder } = loadPvRecorder();
     try {

@@ -22,7 +22,6 @@ function expectInvalidSamples(wav: WavAudio, at: RegExp): void {
   );
 }
 
-
 describe('ingest', () => {
   it('rejects NaN with InvalidSamples, saying where it is', () => {
     const samples = new Array(16000).fill(0.1);
@@ -94,5 +93,4 @@ describe('ingest', () => {
     assert.strictEqual(report.sourceRate, 44100);
     assert.ok(Math.abs(rms(samples, 1000, 31000) - 0.5 / Math.SQRT2) < 0.005);
   });
-
 });

@@ -25,10 +25,9 @@ function amplitudeAt(x: Float32Array, rate: number, freq: number, from: number, 
 
 function zeroCrossings(x: Float32Array, from: number, to: number): number {
   let n = 0;
-  for (let i = from + 1; i < to; i++) if ((x[i - 1] < 0) !== (x[i] < 0)) n++;
+  for (let i = from + 1; i < to; i++) if (x[i - 1] < 0 !== x[i] < 0) n++;
   return n;
 }
-
 
 describe('resample', () => {
   it('returns the input itself when the rates match', () => {

@@ -198,7 +198,9 @@ describe('parseWav', () => {
     });
 
     it('reads an empty data chunk as no samples, not the chunks that follow it', () => {
-      const wav = parseWav(riff([fmtChunk(PCM, 1, 16000, 16), { id: 'data', body: Buffer.alloc(0) }, { id: 'LIST', body: Buffer.alloc(16, 7) }]));
+      const wav = parseWav(
+        riff([fmtChunk(PCM, 1, 16000, 16), { id: 'data', body: Buffer.alloc(0) }, { id: 'LIST', body: Buffer.alloc(16, 7) }]),
+      );
       assert.strictEqual(wav.frames, 0);
       assert.strictEqual(wav.samples.length, 0);
     });
@@ -249,7 +251,11 @@ describe('parseWav', () => {
 
     it('rejects a file whose data chunk is missing or whose fmt chunk is cut short with TruncatedWav', () => {
       expectEngineError(() => parseWav(riff([goodFmt])), EngineErrorCode.TruncatedWav, /no data chunk/);
-      expectEngineError(() => parseWav(riff([{ id: 'fmt ', body: goodFmt.body.subarray(0, 14) }, someData])), EngineErrorCode.TruncatedWav, /fmt/);
+      expectEngineError(
+        () => parseWav(riff([{ id: 'fmt ', body: goodFmt.body.subarray(0, 14) }, someData])),
+        EngineErrorCode.TruncatedWav,
+        /fmt/,
+      );
       const header = encodeWav16(new Float32Array(10), 16000).subarray(0, 30); // ends inside the fmt chunk
       expectEngineError(() => parseWav(header), EngineErrorCode.TruncatedWav);
     });
@@ -274,5 +280,4 @@ describe('parseWav', () => {
       expectEngineError(() => parseWav(riff([fmtChunk(PCM, 1, 500, 16), someData])), EngineErrorCode.UnsupportedWav, /sample rate/);
     });
   });
-
 });

@@ -63,10 +63,10 @@ describe('RingBuffer', () => {
     const out = new Float32Array(16);
     // Chunk sizes co-prime with the capacity so the indices land on every slot.
     for (let round = 0; round < 500; round++) {
-      const n = Math.min(1 + (round * 7) % 13, ring.free());
+      const n = Math.min(1 + ((round * 7) % 13), ring.free());
       assert.strictEqual(ring.write(ramp(next, n)), n);
       next += n;
-      const got = ring.read(out, 0, 1 + (round * 5) % 16);
+      const got = ring.read(out, 0, 1 + ((round * 5) % 16));
       for (let i = 0; i < got; i++) assert.strictEqual(out[i], expected++, `round ${round}`);
     }
     const rest = drain(ring);

@@ -157,10 +157,14 @@ describe('UtteranceSegmenter', () => {
     }
     assert.strictEqual(us[us.length - 1].reason, 'silence');
     assert.strictEqual(us[0].startSample, 20 * FRAME - ms(PRE_ROLL_MS));
-    for (let i = 1; i < us.length; i++) assert.strictEqual(us[i].startSample, us[i - 1].endSample, `utterance ${i + 1} starts where ${i} ended`);
+    for (let i = 1; i < us.length; i++)
+      assert.strictEqual(us[i].startSample, us[i - 1].endSample, `utterance ${i + 1} starts where ${i} ended`);
     assert.strictEqual(us[us.length - 1].lastVoicedSample, 220 * FRAME);
     us.forEach(assertContiguous);
-    assert.deepStrictEqual(us.map((u) => u.id), us.map((_, i) => i + 1));
+    assert.deepStrictEqual(
+      us.map((u) => u.id),
+      us.map((_, i) => i + 1),
+    );
   });
 
   it('flushes an open utterance at the end of the stream', () => {
@@ -224,7 +228,7 @@ describe('UtteranceSegmenter', () => {
     assert.strictEqual(s.closed.length, 1);
   });
 
-  it('separates two utterances; the second one\'s pre-roll never reaches back into the first', () => {
+  it("separates two utterances; the second one's pre-roll never reaches back into the first", () => {
     const s = new Stream();
     s.feed(0, 10);
     s.feed(0.9, 20);
@@ -347,9 +351,16 @@ describe('UtteranceSegmenter held tones', () => {
   const SR = 16000;
   /** Four three-note chords, a second each, `db` dBFS RMS. */
   function chords(db: number): Float32Array {
-    const notes = [[261.63, 329.63, 392], [293.66, 369.99, 440], [329.63, 415.3, 493.88], [220, 277.18, 329.63]];
-    const amp = Math.pow(10, db / 20) * Math.SQRT2 / Math.sqrt(3);
-    return Float32Array.from({ length: 4 * SR }, (_, i) => notes[Math.floor(i / SR)].reduce((a, f) => a + amp * Math.sin((2 * Math.PI * f * i) / SR), 0));
+    const notes = [
+      [261.63, 329.63, 392],
+      [293.66, 369.99, 440],
+      [329.63, 415.3, 493.88],
+      [220, 277.18, 329.63],
+    ];
+    const amp = (Math.pow(10, db / 20) * Math.SQRT2) / Math.sqrt(3);
+    return Float32Array.from({ length: 4 * SR }, (_, i) =>
+      notes[Math.floor(i / SR)].reduce((a, f) => a + amp * Math.sin((2 * Math.PI * f * i) / SR), 0),
+    );
   }
 
   function utterances(samples: Float32Array, probability: number): Utterance[] {

@@ -8,8 +8,18 @@ describe('partials: the tentative text after the committed text', () => {
   const table: [string, string, string, string][] = [
     ['', 'And so my fellow', 'And so my fellow', 'nothing committed: the whole pass'],
     ['And so my fellow', 'And so my fellow Americans, ask', 'Americans, ask', 'the pass goes on from the committed words'],
-    ['ask what you can do for you,', 'Ask what you can do for your country', 'country', 'read differently ("Ask", "your"): never the committed words twice'],
-    ['ask what you can do for you,', 'ask what you can do for you, ask what you can do', 'ask what you can do', 'a real repeat after the committed words stays'],
+    [
+      'ask what you can do for you,',
+      'Ask what you can do for your country',
+      'country',
+      'read differently ("Ask", "your"): never the committed words twice',
+    ],
+    [
+      'ask what you can do for you,',
+      'ask what you can do for you, ask what you can do',
+      'ask what you can do',
+      'a real repeat after the committed words stays',
+    ],
     ['ask what you can do', 'ask what', '', 'a shorter pass adds nothing'],
     ['Five,', 'Five, five.', 'five.', 'punctuation after the committed word is not shown again'],
   ];
@@ -73,7 +83,17 @@ describe('partials and finals carry the VAD evidence of their utterance', () => 
     for (let i = 0; i < 8; i++) seg.push(frame, 0.05);
     seg.push(frame, 0.9); // a blip: too short to keep
     for (let i = 0; i < 8; i++) seg.push(frame, 0.05);
-    assert.deepStrictEqual(events, ['start 1', 'voiced', 'closed 1 max-length', 'start 2', 'voiced', 'closed 2 silence', 'start 3', 'voiced', 'closed 3 dropped']);
+    assert.deepStrictEqual(events, [
+      'start 1',
+      'voiced',
+      'closed 1 max-length',
+      'start 2',
+      'voiced',
+      'closed 2 silence',
+      'start 3',
+      'voiced',
+      'closed 3 dropped',
+    ]);
   });
 });
 
@@ -116,6 +136,9 @@ describe('early close: a speculative pass that ends a sentence', () => {
     // Speech that goes on opens the next utterance with the pause's tail as pre-roll: nothing between is lost.
     seg.push(speech, 0.9);
     assert.ok(seg.speaking);
-    assert.ok(seg.utteranceStart <= u.endSample + 512 && seg.utteranceStart >= u.endSample, `next starts at ${seg.utteranceStart}, the early one ended at ${u.endSample}`);
+    assert.ok(
+      seg.utteranceStart <= u.endSample + 512 && seg.utteranceStart >= u.endSample,
+      `next starts at ${seg.utteranceStart}, the early one ended at ${u.endSample}`,
+    );
   });
 });

@@ -43,7 +43,10 @@ describe('hallucination guards', () => {
     });
 
     it('does not flag normal text in other scripts', () => {
-      for (const text of ['Frag nicht, was dein Land für dich tun kann, frag, was du für dein Land tun kannst.', '国があなたのために何ができるかではなく、あなたが国のために何ができるかを問うてください。']) {
+      for (const text of [
+        'Frag nicht, was dein Land für dich tun kann, frag, was du für dein Land tun kannst.',
+        '国があなたのために何ができるかではなく、あなたが国のために何ができるかを問うてください。',
+      ]) {
         assert.ok(compressionRatio(text) < COMPRESSION_RATIO_THRESHOLD, `${text}: ${compressionRatio(text)}`);
       }
       assert.ok(compressionRatio('ありがとうございました。'.repeat(20)) > COMPRESSION_RATIO_THRESHOLD);
@@ -118,7 +121,8 @@ describe('hallucination guards', () => {
       const ifYouWishTo = [759, 291, 3172, 281];
       const first = [ts(3), ...ifYouWishTo, 4867, 1745, ts(7)];
       const tokens = [ts(0), 400, 370, ts(3), ...first.slice(1), ts(7), ...ifYouWishTo, 2845];
-      for (let n = first.length + 3; n <= tokens.length; n++) assert.strictEqual(repeatedSegmentStart(tokens.slice(0, n), TS), -1, `at ${n}`);
+      for (let n = first.length + 3; n <= tokens.length; n++)
+        assert.strictEqual(repeatedSegmentStart(tokens.slice(0, n), TS), -1, `at ${n}`);
     });
     it('leaves segments that say something new, or repeat fewer than four tokens', () => {
       assert.strictEqual(repeatedSegmentStart([ts(0), ...sentence, ts(3), ts(3.5), 11, 12, 13, 14, 15, ts(5)], TS), -1);
@@ -136,13 +140,13 @@ describe('hallucination guards', () => {
       assert.deepStrictEqual(meter.evidence, { maxProbability: 0, speechMs: 0 });
     });
 
-    it('reads the frames of a sample range from a recording\'s probabilities', () => {
+    it("reads the frames of a sample range from a recording's probabilities", () => {
       const probabilities = Float32Array.from([0, 0.99, 0.99, 0.2, 0.7, 0.1]);
       assert.deepStrictEqual(speechEvidenceOf(probabilities, 512, 3 * 512), { maxProbability: probabilities[1], speechMs: 64 });
       assert.strictEqual(speechEvidenceOf(probabilities, 3 * 512, 100 * 512).maxProbability, probabilities[4]);
     });
 
-    it('is clear only with a confident frame and a short word\'s worth of speech', () => {
+    it("is clear only with a confident frame and a short word's worth of speech", () => {
       assert.strictEqual(clearlySpeech(undefined), false);
       assert.strictEqual(clearlySpeech({ maxProbability: 0.98, speechMs: 12 * 32 }), true);
       assert.strictEqual(clearlySpeech({ maxProbability: 0.8, speechMs: 1000 }), false, 'chords score up to 0.8');
@@ -161,7 +165,7 @@ describe('hallucination guards', () => {
       assert.strictEqual(rejectReason({ ...normal, text: '', tokens: 0 }), 'empty');
     });
 
-    it('rejects no speech only when the no-speech probability is high and the confidence low (Whisper\'s rule)', () => {
+    it("rejects no speech only when the no-speech probability is high and the confidence low (Whisper's rule)", () => {
       assert.match(rejectReason({ ...normal, text: 'you', noSpeechProb: 0.9, avgLogprob: -1.4 }) ?? '', /^no speech/);
       assert.strictEqual(rejectReason({ ...normal, noSpeechProb: 0.9, avgLogprob: -0.2 }), undefined);
     });
@@ -193,13 +197,17 @@ describe('hallucination guards', () => {
     });
     // Dev-set words the no-speech rule dropped (saytime, warzone2100): Silero had called them speech.
     const shortWords: [string, number, number][] = [
-      ['three.', 0.69, -1.68], ['14.', 0.75, -1.45], ['Zero.', 0.62, -1.61], ['minute.', 0.62, -1.47], ['Fire it will.', 0.63, -1.18],
+      ['three.', 0.69, -1.68],
+      ['14.', 0.75, -1.45],
+      ['Zero.', 0.62, -1.61],
+      ['minute.', 0.62, -1.47],
+      ['Fire it will.', 0.63, -1.18],
     ];
     for (const [text, noSpeechProb, avgLogprob] of shortWords) {
       it(`keeps "${text}" (no speech p=${noSpeechProb}, avg logprob ${avgLogprob}) where Silero clearly heard speech`, () => {
         assert.strictEqual(rejectReason({ ...normal, text, noSpeechProb, avgLogprob, speech: clear }), undefined);
         assert.match(rejectReason({ ...normal, text, noSpeechProb, avgLogprob, speech: weak }) ?? '', /^no speech/);
-        assert.match(rejectReason({ ...normal, text, noSpeechProb, avgLogprob }) ?? '', /^no speech/, 'no evidence: Whisper\'s rule');
+        assert.match(rejectReason({ ...normal, text, noSpeechProb, avgLogprob }) ?? '', /^no speech/, "no evidence: Whisper's rule");
       });
     }
 

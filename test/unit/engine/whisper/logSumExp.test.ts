@@ -19,9 +19,14 @@ function values(n: number, lo: number, hi: number, seed: number): Float32Array {
   });
 }
 
-describe('logSumExp (the decoder\'s per-token normalizer)', () => {
+describe("logSumExp (the decoder's per-token normalizer)", () => {
   it('is within 1e-6 of the definition over a vocabulary of logits, at an offset', () => {
-    for (const [lo, hi, seed] of [[-10, 10, 1], [-40, 25, 2], [0, 0.001, 3], [-200, 30, 4]]) {
+    for (const [lo, hi, seed] of [
+      [-10, 10, 1],
+      [-40, 25, 2],
+      [0, 0.001, 3],
+      [-200, 30, 4],
+    ]) {
       const x = values(3 * 51865, lo, hi, seed);
       for (const offset of [0, 51865, 2 * 51865]) {
         const got = logSumExp(x, offset, 51865);

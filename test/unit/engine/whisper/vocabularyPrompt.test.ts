@@ -18,7 +18,10 @@ describe('vocabularyPrompt (src/engine/whisper/vocabularyPrompt.ts)', () => {
   it('keeps whole terms only, up to the budget', () => {
     assert.strictEqual(text(vocabularyPrompt(['abcd', 'efgh', 'ij'], perChar, 12)), ' abcd, efgh.');
     assert.strictEqual(text(vocabularyPrompt(['abcdefghijkl'], perChar, 12)), '');
-    const many = vocabularyPrompt(Array.from({ length: 100 }, (_, i) => `term${i}`), perChar);
+    const many = vocabularyPrompt(
+      Array.from({ length: 100 }, (_, i) => `term${i}`),
+      perChar,
+    );
     assert.ok(many.length <= MAX_VOCABULARY_TOKENS && many.length > MAX_VOCABULARY_TOKENS - 8, `${many.length} tokens`);
   });
 });

@@ -21,7 +21,13 @@ import {
   utteranceRows,
 } from '../../../../src/views/webview/panelFormat';
 
-const snapshot = (s: Partial<PanelSnapshot>): PanelSnapshot => ({ state: 'idle', stages: {}, toggleKey: 'Ctrl+Alt+D', utterances: 0, ...s });
+const snapshot = (s: Partial<PanelSnapshot>): PanelSnapshot => ({
+  state: 'idle',
+  stages: {},
+  toggleKey: 'Ctrl+Alt+D',
+  utterances: 0,
+  ...s,
+});
 const utterance = (id: number, u: Partial<PanelUtterance> = {}): PanelUtterance => ({
   id,
   text: `utterance ${id}`,
@@ -69,18 +75,27 @@ describe('performance panel figures (src/views/webview/panelFormat.ts)', () => {
   });
 
   it('the model line names the model, window and profile as they are now', () => {
-    assert.strictEqual(modelLine(snapshot({ model: 'base', encoderWindow: 'variable', profile: 'accurate' })), 'Whisper base · variable window · profile accurate');
+    assert.strictEqual(
+      modelLine(snapshot({ model: 'base', encoderWindow: 'variable', profile: 'accurate' })),
+      'Whisper base · variable window · profile accurate',
+    );
     assert.strictEqual(modelLine(snapshot({})), '');
   });
 
   it('the empty state says what to do, and names the model when others were used before', () => {
     assert.strictEqual(emptyText(snapshot({}), false), 'Start dictation (Ctrl+Alt+D) and speak: figures appear here.');
-    assert.strictEqual(emptyText(snapshot({ model: 'base' }), true), 'No utterance with Whisper base yet. Start dictation (Ctrl+Alt+D) and speak: figures appear here.');
+    assert.strictEqual(
+      emptyText(snapshot({ model: 'base' }), true),
+      'No utterance with Whisper base yet. Start dictation (Ctrl+Alt+D) and speak: figures appear here.',
+    );
   });
 
   it('the stages heading names the model and how many utterances the figures are from', () => {
     assert.strictEqual(stagesTitle(snapshot({ model: 'tiny', utterances: 1 })), 'Stages with Whisper tiny: 1 utterance');
-    assert.match(stagesTitle(snapshot({ model: 'tiny', utterances: 16, since: Date.now() })), /^Stages with Whisper tiny: 16 utterances since \d\d:\d\d:\d\d$/);
+    assert.match(
+      stagesTitle(snapshot({ model: 'tiny', utterances: 16, since: Date.now() })),
+      /^Stages with Whisper tiny: 16 utterances since \d\d:\d\d:\d\d$/,
+    );
   });
 
   it('the cards: felt latency with its percentiles, processing after the pause', () => {
@@ -99,8 +114,12 @@ describe('performance panel figures (src/views/webview/panelFormat.ts)', () => {
       ],
     );
     const all = Object.fromEntries(PANEL_STAGES.map((n) => [n, p(1)]));
-    assert.deepStrictEqual(stageRows(all).map((r) => r.name), [...PANEL_STAGES]);
-    for (const r of stageRows(all)) assert.ok(r.title.length > 30 && r.title === STAGE_EXPLANATIONS[r.name as keyof typeof STAGE_EXPLANATIONS], r.name);
+    assert.deepStrictEqual(
+      stageRows(all).map((r) => r.name),
+      [...PANEL_STAGES],
+    );
+    for (const r of stageRows(all))
+      assert.ok(r.title.length > 30 && r.title === STAGE_EXPLANATIONS[r.name as keyof typeof STAGE_EXPLANATIONS], r.name);
     assert.match(STAGE_EXPLANATIONS.processing, /speculative pass/);
   });
 
