@@ -10,7 +10,7 @@
  * `editor`: the text editor (at the cursor); `terminal`: the active integrated terminal (never presses Enter);
  * `scm`: the Source Control commit message box (through the git extension); `search`: the Search view's query;
  * `debug`: the Debug Console's input; `input`: another focused editor widget that is no text editor (a comment being
- * written).
+ * written, the chat input).
  */
 export type DictationTarget = 'editor' | 'terminal' | 'scm' | 'search' | 'debug' | 'input';
 
