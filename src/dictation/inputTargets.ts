@@ -82,7 +82,12 @@ export class InputTargets implements vscode.Disposable {
   }
 
   /** Sends an utterance to `target` (not the editor); `heard` is Whisper's text, `meaning` the grammar's (if on). */
-  async insert(target: Exclude<DictationTarget, 'editor'>, text: string, heard: string, meaning?: Extract<GrammarResult, { kind: 'insert' }>): Promise<TargetOutcome> {
+  async insert(
+    target: Exclude<DictationTarget, 'editor'>,
+    text: string,
+    heard: string,
+    meaning?: Extract<GrammarResult, { kind: 'insert' }>,
+  ): Promise<TargetOutcome> {
     const join = this.joinNext || !!meaning?.glueLeft;
     // With the grammar off there is no spoken punctuation: any closing mark is Whisper's.
     const autoPunctuated = meaning ? meaning.autoPunctuated : true;
@@ -91,7 +96,11 @@ export class InputTargets implements vscode.Disposable {
     return outcome;
   }
 
-  private async deliver(target: Exclude<DictationTarget, 'editor'>, text: string, o: { heard: string; autoPunctuated: boolean; join: boolean }): Promise<TargetOutcome> {
+  private async deliver(
+    target: Exclude<DictationTarget, 'editor'>,
+    text: string,
+    o: { heard: string; autoPunctuated: boolean; join: boolean },
+  ): Promise<TargetOutcome> {
     switch (target) {
       case 'terminal': {
         const terminal = vscode.window.activeTerminal;
@@ -119,7 +128,9 @@ export class InputTargets implements vscode.Disposable {
       case 'debug':
       case 'input': {
         // The Debug Console evaluates expressions: shaped as for a shell. A comment is prose.
-        const piece = this.track(target, (before) => (target === 'debug' ? shellText(text, { ...o, before }) : spaced(text, before, '', o.join)));
+        const piece = this.track(target, (before) =>
+          target === 'debug' ? shellText(text, { ...o, before }) : spaced(text, before, '', o.join),
+        );
         // `default:type` types into the focused editor widget (past any extension that took over `type`, like Vim).
         await vscode.commands.executeCommand('default:type', { text: piece });
         return { inserted: true, into: target };
@@ -154,14 +165,18 @@ export class InputTargets implements vscode.Disposable {
     if (target === 'scm') {
       const found = await gitRepository();
       const sent = 'repository' in found ? this.sent.get(found.repository) : undefined;
-      if (!('repository' in found) || !sent?.piece) return { done: false, reason: 'nothing was dictated into the commit message to scratch' };
+      if (!('repository' in found) || !sent?.piece)
+        return { done: false, reason: 'nothing was dictated into the commit message to scratch' };
       const box = found.repository.inputBox;
       if (!box.value.endsWith(sent.piece.text)) return { done: false, reason: 'the commit message was changed since' };
       box.value = box.value.slice(0, box.value.length - sent.piece.text.length);
       this.sent.set(found.repository, { lastChar: sent.piece.before });
       return { done: true };
     }
-    return { done: false, reason: `"scratch that" works in the editor, the terminal and the commit message box, not in ${TARGET_NAMES[target]}` };
+    return {
+      done: false,
+      reason: `"scratch that" works in the editor, the terminal and the commit message box, not in ${TARGET_NAMES[target]}`,
+    };
   }
 
   dispose(): void {

@@ -43,7 +43,7 @@ describe('package.json binds the toggle key once per input', () => {
   };
   const toggles = pkg.contributes.keybindings.filter((k) => k.command === 'voiceflow.toggleDictation');
 
-  it('the same key everywhere; the unconditional one first, so the focused input\'s binding wins', () => {
+  it("the same key everywhere; the unconditional one first, so the focused input's binding wins", () => {
     assert.ok(toggles.length > 1);
     assert.ok(toggles.every((k) => k.key === 'ctrl+alt+d'));
     assert.strictEqual(toggles[0].when, undefined);
@@ -61,7 +61,11 @@ describe('package.json binds the toggle key once per input', () => {
       ['inChatInput', 'input'],
     ]);
     const bound = new Set(named.map(([, t]) => t));
-    assert.deepStrictEqual(DICTATION_TARGETS.filter((t) => !bound.has(t)), ['editor'], 'every target but the editor has its binding');
+    assert.deepStrictEqual(
+      DICTATION_TARGETS.filter((t) => !bound.has(t)),
+      ['editor'],
+      'every target but the editor has its binding',
+    );
   });
 
   it('the terminal lets the key through to VS Code (commandsToSkipShell)', () => {

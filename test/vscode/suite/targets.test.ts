@@ -115,7 +115,9 @@ describe('dictation targets: the terminal and the commit message box', function 
 
   it('the toggle key in a focused terminal types there, shaped for a shell, and never presses Enter', async function () {
     const cat = await catTerminal('dictation-cat');
-    await dictate(clipsWav('terminal-two.wav', ['goforward.wav', 'cards/003.wav'], 1.5), 'voiceflow.toggleDictation', { target: 'terminal' });
+    await dictate(clipsWav('terminal-two.wav', ['goforward.wav', 'cards/003.wav'], 1.5), 'voiceflow.toggleDictation', {
+      target: 'terminal',
+    });
     const received = await cat.received();
     // Whisper writes "Go forward 10 meters." and "7 of clubs." (or "Seven"): no capitals, no full stops, one space.
     assert.match(received, /^go forward 10 meters (7|seven) of clubs$/);
