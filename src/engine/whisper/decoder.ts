@@ -168,6 +168,12 @@ export class WhisperDecoder {
     return this.session.run(feeds, this.firstFetches);
   }
 
+  /** The probability of <|nospeech|> after <|startoftranscript|> alone: is there speech, whatever the prompt. */
+  async noSpeechProbability(hidden: ort.Tensor, startOfTranscript: number, noSpeech: number): Promise<number> {
+    const out = await this.first(hidden, [startOfTranscript]);
+    return softmaxAt(out.logits.data as Float32Array, 0, this.shape.vocabSize, noSpeech);
+  }
+
   /** Probabilities over `candidates` after <|startoftranscript|> alone: language identification. */
   async detectLanguage(hidden: ort.Tensor, startOfTranscript: number, candidates: number[]): Promise<number> {
     const out = await this.first(hidden, [startOfTranscript]);

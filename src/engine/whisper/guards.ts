@@ -226,6 +226,11 @@ export interface GuardInput {
   looped: boolean;
   /** The VAD's view of the audio; undefined where the caller has none (then no speech is taken as clear). */
   speech?: SpeechEvidence;
+  /**
+   * The decoder had a prompt (vocabulary, earlier text): its confidence then says how well the text fits the prompt,
+   * not the audio, so the no-speech rule goes by the (prompt-free) no-speech probability alone.
+   */
+  prompted?: boolean;
 }
 
 /**
@@ -241,7 +246,7 @@ export function rejectReason(r: GuardInput): string | undefined {
   if (words.length === 0) return 'no words';
   const clear = clearlySpeech(r.speech);
   const noSpeechThreshold = someSpeech(r.speech) ? SOME_SPEECH_NO_SPEECH_THRESHOLD : NO_SPEECH_THRESHOLD;
-  if (!clear && r.noSpeechProb > noSpeechThreshold && r.avgLogprob < LOGPROB_THRESHOLD) {
+  if (!clear && r.noSpeechProb > noSpeechThreshold && (r.prompted || r.avgLogprob < LOGPROB_THRESHOLD)) {
     return `no speech (p=${r.noSpeechProb.toFixed(2)}, avg logprob ${r.avgLogprob.toFixed(2)}${vadNote(r.speech)})`;
   }
   if (!clear && FILLERS.has(words.join(' '))) return `filler without clear speech${vadNote(r.speech)}`;

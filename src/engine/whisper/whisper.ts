@@ -275,6 +275,9 @@ export class Whisper {
         noSpeech: sp.noSpeech,
         stopRule: loopStopRule(this.window.timestamps ? sp.timestampBegin : undefined),
       });
+      // Whether the audio holds speech is asked without the prompt: a prompt lowers Whisper's no-speech probability
+      // (base wrote "The first time I've seen a video," for held chords with a vocabulary prompt, and nothing without).
+      const noSpeechProb = context.length > 0 ? await this.decoder.noSpeechProbability(hidden, sp.startOfTranscript, sp.noSpeech) : result.noSpeechProb;
       const t3 = performance.now();
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
@@ -286,9 +289,10 @@ export class Whisper {
         text,
         tokens: tokens.length,
         avgLogprob,
-        noSpeechProb: result.noSpeechProb,
+        noSpeechProb,
         looped,
         speech: options.speech,
+        prompted: context.length > 0,
       });
       return {
         text: rejected ? '' : text,
@@ -296,7 +300,7 @@ export class Whisper {
         language: this.tokenizer.languageCode(langId) ?? language,
         avgLogprob,
         lastTokenLogprob: result.lastTextLogprob,
-        noSpeechProb: result.noSpeechProb,
+        noSpeechProb,
         rejected: rejected ? `${rejected}: "${text}"` : undefined,
         timings: {
           melMs: t1 - t0,

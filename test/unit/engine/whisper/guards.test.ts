@@ -170,6 +170,14 @@ describe('hallucination guards', () => {
       assert.strictEqual(rejectReason({ ...normal, noSpeechProb: 0.9, avgLogprob: -0.2 }), undefined);
     });
 
+    it('with a prompt, rejects on the no-speech probability alone: the confidence measures the fit to the prompt', () => {
+      const promptedNoise = { ...normal, text: 'The End of the World, and the', noSpeechProb: 0.9, avgLogprob: -0.2, prompted: true };
+      assert.match(rejectReason(promptedNoise) ?? '', /^no speech/);
+      // ...but never what the VAD clearly called speech.
+      assert.strictEqual(rejectReason({ ...promptedNoise, speech: { maxProbability: 0.97, speechMs: 800 } }), undefined);
+      assert.strictEqual(rejectReason({ ...normal, prompted: true }), undefined);
+    });
+
     it('rejects repetitive text even when confident', () => {
       assert.match(rejectReason({ ...normal, text: 'Thank you. '.repeat(30).trim(), avgLogprob: -0.1 }) ?? '', /^repetitive/);
     });
