@@ -33,6 +33,17 @@ function testAudio() {
   return spawnSync(process.execPath, [path.join(root, 'scripts', 'fetch-test-audio.mjs'), audioDir], { cwd: root, stdio: 'inherit' })
     .status;
 }
+/** What Prettier keeps formatted (package.json's format script says the same). */
+const FORMATTED = [
+  'src/**/*.ts',
+  'test/**/*.ts',
+  'bench/**/*.ts',
+  'eval/**/*.ts',
+  'scripts/**/*.mjs',
+  'native/**/*.{ts,mjs}',
+  'esbuild.mjs',
+  'eslint.config.mjs',
+];
 const mocha = (dir) => [bin('mocha'), [`out/test/${dir}/**/*.test.js`, ...extra]];
 
 const steps = [
@@ -42,6 +53,11 @@ const steps = [
   { name: 'type-check and compile (tsc)', cmd: [bin('tsc'), ['-p', '.']], always: true, fatal: true },
   { name: 'type-check the webview', cmd: [bin('tsc'), ['-p', 'src/views/webview']], always: true, fatal: true },
   { name: 'lint (eslint)', cmd: [bin('eslint'), ['src', 'test', 'bench', 'eval']], tier: 'lint' },
+  {
+    name: 'format (prettier --check; npm run format fixes it)',
+    cmd: [bin('prettier'), ['--check', '--log-level', 'warn', ...FORMATTED]],
+    tier: 'lint',
+  },
   { name: 'unit tests', cmd: mocha('unit'), tier: 'unit' },
   { name: 'test audio (real speech)', run: testAudio, tier: ['integration', 'vscode'], needed: true },
   { name: 'integration tests (real models and speech)', cmd: mocha('integration'), tier: 'integration', needsAudio: true },

@@ -66,7 +66,11 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
       const engine = await engineHost.engine();
       if (running) engineHost.initResult = await engine.initialize(engineSettings());
     });
-  const toggleKey = new HoldToTalk({ dictating: () => dictation.dictating, start: () => void dictation.start(), stop: () => void dictation.stop() });
+  const toggleKey = new HoldToTalk({
+    dictating: () => dictation.dictating,
+    start: () => void dictation.start(),
+    stop: () => void dictation.stop(),
+  });
   const performance = new PerformancePanel(context.extensionUri, {
     metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),
     // The panel has the focus when its button is clicked: back to the editor the user last used, then start.
@@ -81,7 +85,8 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
   });
   const toggleFromPanel = async () => {
     const editor = dictation.targetEditor();
-    if (!dictation.dictating && editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    if (!dictation.dictating && editor)
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
     dictation.targets.name('editor');
     await dictation.toggle();
   };
@@ -90,7 +95,12 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     void vscode.window.showInformationMessage('VoiceFlow: performance report copied to the clipboard (Markdown).');
   };
   context.subscriptions.push(
-    log, ghost, dictation, statusBar, performance, toggleKey,
+    log,
+    ghost,
+    dictation,
+    statusBar,
+    performance,
+    toggleKey,
     engineHost.onDidLevel((n) => performance.level(n)),
     engineHost.onDidPartial((n) => performance.partial(n)),
     dictation.listen(statusBar),
@@ -162,7 +172,12 @@ async function selectModel(prepare: () => Promise<void>): Promise<void> {
     { label: 'Fast', detail: profileDescription('fast'), profile: 'fast' },
     { label: 'Balanced', detail: profileDescription('balanced'), profile: 'balanced' },
     { label: 'Accurate', detail: profileDescription('accurate'), profile: 'accurate' },
-    ...MODEL_NAMES.map((m) => ({ label: `Custom: ${m}`, detail: 'with voiceflow.encoderWindow as set', profile: 'custom' as const, model: m })),
+    ...MODEL_NAMES.map((m) => ({
+      label: `Custom: ${m}`,
+      detail: 'with voiceflow.encoderWindow as set',
+      profile: 'custom' as const,
+      model: m,
+    })),
   ];
   for (const i of items) if (i.profile === current && (current !== 'custom' || i.model === readSettings().model)) i.description = 'current';
   const pick = await vscode.window.showQuickPick(items, { title: 'VoiceFlow: Select Model' });

@@ -5,7 +5,12 @@
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import {
-  AudioSourceSpec, EngineState, ErrorNotification, FinalNotification, PartialNotification, SessionEndNotification,
+  AudioSourceSpec,
+  EngineState,
+  ErrorNotification,
+  FinalNotification,
+  PartialNotification,
+  SessionEndNotification,
 } from '../protocol';
 import { EngineHost } from './engineHost';
 import { feltLatencyMs } from './feltLatency';
@@ -63,7 +68,11 @@ export class DictationController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly ghost: GhostText,
   ) {
-    this.vocabulary = new WorkspaceVocabulary(() => (this.sessionId !== undefined ? host.engine() : undefined), () => this.targetEditor(), log);
+    this.vocabulary = new WorkspaceVocabulary(
+      () => (this.sessionId !== undefined ? host.engine() : undefined),
+      () => this.targetEditor(),
+      log,
+    );
     this.subscriptions = [
       this.vocabulary,
       this.spoken,
@@ -225,7 +234,9 @@ export class DictationController implements vscode.Disposable {
       target !== 'editor'
         ? await this.targets.insert(target, text, heard, meaning)
         : editor
-          ? await this.spoken.insert(editor, text, meaning).then((o) => (o.inserted ? { inserted: true as const, into: editor.document.uri.toString() } : o))
+          ? await this.spoken
+              .insert(editor, text, meaning)
+              .then((o) => (o.inserted ? { inserted: true as const, into: editor.document.uri.toString() } : o))
           : { inserted: false as const, reason: 'no text editor is active' };
     const insertMs = performance.now() - t0;
     if (outcome.inserted) {
@@ -235,10 +246,18 @@ export class DictationController implements vscode.Disposable {
       this.history.add({ text, at: Date.now(), notInserted: outcome.reason });
       this.log.warn(`Not inserted (${outcome.reason}): "${text}" is on the clipboard and in the history.`);
       void vscode.window
-        .showWarningMessage(`VoiceFlow: ${outcome.reason}, so "${abbreviate(text)}" is on the clipboard and in the dictation history.`, 'Show History')
+        .showWarningMessage(
+          `VoiceFlow: ${outcome.reason}, so "${abbreviate(text)}" is on the clipboard and in the dictation history.`,
+          'Show History',
+        )
         .then((pick) => pick && vscode.commands.executeCommand('voiceflow.showHistory'));
     }
-    const feltMs = feltLatencyMs({ speechEndedAt: n.speechEndedAt, endOfSpeechToTextMs: n.endOfSpeechToTextMs, receivedAt, doneAt: Date.now() });
+    const feltMs = feltLatencyMs({
+      speechEndedAt: n.speechEndedAt,
+      endOfSpeechToTextMs: n.endOfSpeechToTextMs,
+      receivedAt,
+      doneAt: Date.now(),
+    });
     const record: UtteranceRecord = { ...n, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted: outcome.inserted };
     for (const l of this.listeners) l.onUtterance(record);
   }

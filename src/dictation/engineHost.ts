@@ -7,8 +7,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient, EngineExit } from '../engineClient';
 import {
-  EngineConfig, ErrorNotification, FinalNotification, InitializeResult, LevelNotification, LogNotification, PartialNotification,
-  SessionEndNotification, StateNotification,
+  EngineConfig,
+  ErrorNotification,
+  FinalNotification,
+  InitializeResult,
+  LevelNotification,
+  LogNotification,
+  PartialNotification,
+  SessionEndNotification,
+  StateNotification,
 } from '../protocol';
 
 /** Restart delays after consecutive crashes, ms; the last repeats. */
@@ -99,7 +106,9 @@ export class EngineHost implements vscode.Disposable {
       throw err;
     }
     this.startedAt = Date.now();
-    this.log.info(`Speech engine ready: ${this.initResult.model} loaded in ${Math.round(this.initResult.loadMs)} ms, warm in ${Math.round(Date.now() - t0)} ms.`);
+    this.log.info(
+      `Speech engine ready: ${this.initResult.model} loaded in ${Math.round(this.initResult.loadMs)} ms, warm in ${Math.round(Date.now() - t0)} ms.`,
+    );
     return client;
   }
 

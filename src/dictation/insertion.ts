@@ -46,10 +46,12 @@ export async function insertAtCursor(editor: vscode.TextEditor, text: string, op
   if (doc.version === version) return { inserted: false, reason: 'the editor is read-only' };
   // Offsets after the edit: each piece moves by what the pieces before it added.
   let shift = 0;
-  const pieces = planned.sort((a, b) => a.offset - b.offset).map((p) => {
-    const placed = { ...p, offset: p.offset + shift };
-    shift += p.text.length - p.replaced.length;
-    return placed;
-  });
+  const pieces = planned
+    .sort((a, b) => a.offset - b.offset)
+    .map((p) => {
+      const placed = { ...p, offset: p.offset + shift };
+      shift += p.text.length - p.replaced.length;
+      return placed;
+    });
   return { inserted: true, pieces };
 }

@@ -54,7 +54,11 @@ export class WorkspaceVocabulary implements vscode.Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const engine = this.engine();
-      if (engine) void engine.then((e) => this.send(e), () => undefined);
+      if (engine)
+        void engine.then(
+          (e) => this.send(e),
+          () => undefined,
+        );
     }, VOCABULARY_DEBOUNCE_MS);
   }
 

@@ -34,7 +34,10 @@ function synthesize(dir: string, name: string, sentence: string): string {
     execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, sentence], { stdio: 'ignore' });
     execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', file], { stdio: 'ignore' });
   } catch (err) {
-    throw new Error(`Synthesizing speech needs espeak-ng and sox (apt-get install espeak-ng sox; .ci/run does): ${(err as Error).message}`);
+    throw new Error(
+      `Synthesizing speech needs espeak-ng and sox (apt-get install espeak-ng sox; .ci/run does): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return file;
 }

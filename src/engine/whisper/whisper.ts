@@ -277,7 +277,8 @@ export class Whisper {
       });
       // Whether the audio holds speech is asked without the prompt: a prompt lowers Whisper's no-speech probability
       // (base wrote "The first time I've seen a video," for held chords with a vocabulary prompt, and nothing without).
-      const noSpeechProb = context.length > 0 ? await this.decoder.noSpeechProbability(hidden, sp.startOfTranscript, sp.noSpeech) : result.noSpeechProb;
+      const noSpeechProb =
+        context.length > 0 ? await this.decoder.noSpeechProbability(hidden, sp.startOfTranscript, sp.noSpeech) : result.noSpeechProb;
       const t3 = performance.now();
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;

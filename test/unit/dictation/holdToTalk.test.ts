@@ -82,7 +82,10 @@ describe('hold to talk (src/dictation/holdToTalk.ts)', () => {
     clock.advanceTo(10000);
     assert.strictEqual(dictation.calls.length, 2);
     const stoppedAt = Number(dictation.calls[1].split('@')[1]);
-    assert.ok(stoppedAt - lastRepeat >= 99 && stoppedAt - lastRepeat <= REPEAT_GAP_MS, `stopped ${stoppedAt - lastRepeat} ms after the last repeat`);
+    assert.ok(
+      stoppedAt - lastRepeat >= 99 && stoppedAt - lastRepeat <= REPEAT_GAP_MS,
+      `stopped ${stoppedAt - lastRepeat} ms after the last repeat`,
+    );
     assert.strictEqual(key.keyState, 'up');
   });
 
@@ -124,7 +127,10 @@ describe('hold to talk (src/dictation/holdToTalk.ts)', () => {
       key.press();
     }
     clock.advanceTo(3000);
-    assert.deepStrictEqual(dictation.calls.filter((c) => c.startsWith('start')), ['start@0']);
+    assert.deepStrictEqual(
+      dictation.calls.filter((c) => c.startsWith('start')),
+      ['start@0'],
+    );
   });
 
   it('a tap after dictation was stopped some other way (Escape) starts it again', () => {

@@ -44,9 +44,22 @@ describe('InsertionTrail: where the last utterances are while the document chang
 
   it('several changes of one event (multiple cursors) apply against the document before it', () => {
     const t = new InsertionTrail();
-    t.push({ uri: URI, version: 1, pieces: [{ offset: 10, text: 'x', replaced: '' }, { offset: 20, text: 'y', replaced: '' }] });
-    t.change(URI, 2, [{ offset: 0, length: 0, textLength: 2 }, { offset: 15, length: 0, textLength: 3 }]);
-    assert.deepStrictEqual(t.last?.pieces.map((p) => p.offset), [12, 25]);
+    t.push({
+      uri: URI,
+      version: 1,
+      pieces: [
+        { offset: 10, text: 'x', replaced: '' },
+        { offset: 20, text: 'y', replaced: '' },
+      ],
+    });
+    t.change(URI, 2, [
+      { offset: 0, length: 0, textLength: 2 },
+      { offset: 15, length: 0, textLength: 3 },
+    ]);
+    assert.deepStrictEqual(
+      t.last?.pieces.map((p) => p.offset),
+      [12, 25],
+    );
   });
 
   it('pop gives the utterances latest first', () => {

@@ -86,7 +86,15 @@ describe('VoiceFlow in a real VS Code', function () {
   it('registers its commands, and activating started no engine', async function () {
     assert.strictEqual(api.enginePid(), undefined, 'the engine starts with the first dictation, not at activation');
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['startDictation', 'stopDictation', 'toggleDictation', 'showPerformance', 'selectMicrophone', 'selectModel', 'showHistory']) {
+    for (const id of [
+      'startDictation',
+      'stopDictation',
+      'toggleDictation',
+      'showPerformance',
+      'selectMicrophone',
+      'selectModel',
+      'showHistory',
+    ]) {
       assert.ok(all.includes(`voiceflow.${id}`), `voiceflow.${id} is registered`);
     }
   });
@@ -225,7 +233,13 @@ class ReadOnlyDocs implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
   stat(): vscode.FileStat {
-    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: ReadOnlyDocs.CONTENT.length, permissions: vscode.FilePermission.Readonly };
+    return {
+      type: vscode.FileType.File,
+      ctime: 0,
+      mtime: 0,
+      size: ReadOnlyDocs.CONTENT.length,
+      permissions: vscode.FilePermission.Readonly,
+    };
   }
   readDirectory(): [string, vscode.FileType][] {
     return [];

@@ -23,7 +23,6 @@ const CLIPS: Array<[string, string]> = [
   ['goforward.wav', 'go forward ten meters'],
 ];
 
-
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -77,7 +76,10 @@ describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', 
 
     await vscode.commands.executeCommand('voiceflow.startDictation');
     const snap = api.panelSnapshot();
-    assert.ok(api.dictating(), `dictation did not start: ${snap.state}${snap.detail ? ` (${snap.detail})` : ''}; status bar "${api.statusBarText()}"`);
+    assert.ok(
+      api.dictating(),
+      `dictation did not start: ${snap.state}${snap.detail ? ` (${snap.detail})` : ''}; status bar "${api.statusBarText()}"`,
+    );
     const listening = await until(
       'the engine to report it is listening to the microphone',
       () => api.dictating() && api.panelSnapshot().state === 'listening' && api.panelSnapshot(),
@@ -95,7 +97,10 @@ describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', 
     await vscode.commands.executeCommand('voiceflow.stopDictation');
     assert.ok(!api.dictating(), 'dictation stopped');
 
-    const heard = api.history().filter((h) => h.at >= since).reverse(); // the history is newest first
+    const heard = api
+      .history()
+      .filter((h) => h.at >= since)
+      .reverse(); // the history is newest first
     assert.strictEqual(heard.length, CLIPS.length, `utterances heard: ${JSON.stringify(heard.map((h) => h.text))}`);
     CLIPS.forEach(([clip, transcript], i) => {
       assert.ok(!heard[i].notInserted, `"${heard[i].text}" was not inserted: ${heard[i].notInserted}`);
@@ -114,7 +119,11 @@ describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', 
     await vscode.commands.executeCommand('voiceflow.startDictation');
     const snap = api.panelSnapshot();
     assert.ok(api.dictating(), `dictation did not start: ${snap.state}${snap.detail ? ` (${snap.detail})` : ''}`);
-    const listening = await until('the engine to listen to the default microphone', () => api.panelSnapshot().state === 'listening' && api.panelSnapshot(), 30000);
+    const listening = await until(
+      'the engine to listen to the default microphone',
+      () => api.panelSnapshot().state === 'listening' && api.panelSnapshot(),
+      30000,
+    );
     assert.ok(listening.detail, 'the device it listens on is named');
     await vscode.commands.executeCommand('voiceflow.stopDictation');
     assert.ok(!api.dictating(), 'dictation stopped');

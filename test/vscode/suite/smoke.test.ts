@@ -47,7 +47,10 @@ describe('VoiceFlow smoke (real VS Code)', () => {
     if (expected) {
       assert.strictEqual(process.env.VOICEFLOW_TEST_ENV_PROBE, 'from-runner');
       const folders = vscode.workspace.workspaceFolders ?? [];
-      assert.deepStrictEqual(folders.map((f) => f.uri.fsPath), [expected]);
+      assert.deepStrictEqual(
+        folders.map((f) => f.uri.fsPath),
+        [expected],
+      );
       assert.ok(fs.existsSync(path.join(expected, 'dictation-target.txt')));
     }
   });
