@@ -434,6 +434,7 @@ const CHECKS: Check[] = [
         async () => !(await page.locator('.editor-group-container.active .tab.active.dirty').count()),
         5_000,
       );
+      await themed(page);
       await page.screenshot({ path: path.join(ARTIFACTS, `editor${THEME.suffix}.png`) });
     },
   ],
@@ -486,6 +487,7 @@ const CHECKS: Check[] = [
       if (r.overflowX) throw new Error('the panel scrolls sideways');
       if (!/^\d+ MB$/.test(r.rss) || parseInt(r.rss, 10) <= 0) throw new Error(`engine memory "${r.rss}"`);
       await page.mouse.move(0, 0); // no hover tooltip in the picture
+      await themed(page);
       await page.screenshot({ path: path.join(ARTIFACTS, `panel${THEME.suffix}.png`) });
     },
   ],
@@ -556,6 +558,31 @@ const THEME = process.argv.includes('--light')
       checks: CHECKS,
       clean: /^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/,
     };
+
+/**
+ * Puts the workbench in Light Modern as a user does (F1, Preferences: Color Theme), unless it is already: the setting
+ * alone left the web workbench dark, and it went back to dark once in a run, so each light screenshot checks first.
+ */
+async function lightTheme(page: Page): Promise<void> {
+  const isLight = async () => (await page.locator('.monaco-workbench.vs').count()) > 0;
+  if (await isLight()) return;
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type('Preferences: Color Theme', { delay: 10 });
+  await sleep(500);
+  await page.keyboard.press('Enter');
+  await sleep(1000);
+  await page.keyboard.type('Light Modern', { delay: 10 });
+  await sleep(500);
+  await page.keyboard.press('Enter');
+  await until('the workbench in a light theme', isLight, 15_000);
+  await sleep(500);
+}
+
+/** Before a screenshot of the light pass: the workbench is light. */
+async function themed(page: Page): Promise<void> {
+  if (THEME.suffix === '-light') await lightTheme(page);
+}
 
 async function main(): Promise<{ passed: number; failed: number }> {
   const keep = process.argv.includes('--keep');
@@ -641,6 +668,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
     // The explorer shows the workspace once the remote file system answers.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().waitFor({ timeout: 60_000 });
     say('workbench ready');
+    if (THEME.suffix === '-light') await lightTheme(page);
     const ctx: Ctx = { page, server, workspace };
 
     for (const [name, run] of THEME.checks) {
