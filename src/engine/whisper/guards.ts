@@ -278,6 +278,25 @@ function tokenWords(tokens: readonly number[], pieceOf: (token: number) => strin
   return words.filter((w) => w.word);
 }
 
+/** Words a tail must share with the head of the text to count as the window read again (rereadTailStart). */
+export const MIN_REREAD_WORDS = 4;
+
+/**
+ * Where the decoder starts reading its window again: the text ends with the same MIN_REREAD_WORDS or more words it
+ * began with, after other words ("8 of Spades, 4 of Clothes, 7 of Hearts, 7 of Hearts, 8 of Spades, 4 of Clothes,",
+ * seen live on cards/005.wav): the index of the tail's first token, or -1. Speech that ends with the four words it
+ * began with is not something people dictate; Whisper re-reading a padded window is a known failure.
+ */
+export function rereadTailStart(tokens: readonly number[], pieceOf: (token: number) => string | undefined): number {
+  const words = tokenWords(tokens, pieceOf).filter((w) => w.word !== '');
+  for (let n = Math.floor(words.length / 2); n >= MIN_REREAD_WORDS; n--) {
+    let same = true;
+    for (let k = 0; k < n && same; k++) same = words[k].word === words[words.length - n + k].word;
+    if (same) return words[words.length - n].at;
+  }
+  return -1;
+}
+
 /**
  * Where a phrase (two words or more) that ends the text and is said twice or more in a row at its end starts being
  * repeated: "Login incorrect. Login incorrect." -> the index of the second "Login"; -1 when the tail does not repeat.

@@ -8,7 +8,7 @@ import { ModelEditor, prepareModel } from '../models/preparedCache';
 import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models/pins';
 import { WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
-import { loopStopRule, rejectReason, repeatedTailStart, SpeechEvidence, trimLoop } from './guards';
+import { loopStopRule, rejectReason, repeatedTailStart, rereadTailStart, SpeechEvidence, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
 import { MAX_PROMPT_TOKENS, MAX_VOCABULARY_TOKENS } from './vocabularyPrompt';
@@ -283,7 +283,7 @@ export class Whisper {
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      const tokens = this.withoutRepeatedTail(looped ? trimLoop(kept) : kept);
+      const tokens = this.withoutRepeatedTail(this.withoutReread(looped ? trimLoop(kept) : kept));
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
       const rejected = rejectReason({
@@ -323,7 +323,22 @@ export class Whisper {
    * last timestamp: the audio up to there was read (a caller looking for unread speech starts after it).
    */
   private withoutRepeatedTail(tokens: number[]): number[] {
-    let at = repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t));
+    return this.cutTail(
+      tokens,
+      repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t)),
+    );
+  }
+
+  /** The window read again from its start at the end of the text (see rereadTailStart): cut before it. */
+  private withoutReread(tokens: number[]): number[] {
+    return this.cutTail(
+      tokens,
+      rereadTailStart(tokens, (t) => this.tokenizer.pieceText(t)),
+    );
+  }
+
+  /** The tokens before `at` (-1: all of them), ending on the last timestamp of the whole (the audio read so far). */
+  private cutTail(tokens: number[], at: number): number[] {
     if (at < 0) return tokens;
     const tb = this.tokenizer.special.timestampBegin;
     if (at >= 2 && tokens[at - 1] >= tb && tokens[at - 2] >= tb) at--;

@@ -8,6 +8,7 @@ import {
   rejectReason,
   repeatedSegmentStart,
   repeatedTailStart,
+  rereadTailStart,
   SpeechEvidence,
   SpeechEvidenceMeter,
   speechEvidenceOf,
@@ -255,6 +256,67 @@ describe('hallucination guards', () => {
         return 999 + pieces.size;
       });
     const pieceOf = (t: number) => (t >= TS ? undefined : pieces.get(t));
+
+    it('finds the window read again: the text ends with the four or more words it began with (rereadTailStart)', () => {
+      const reread = encode(
+        0,
+        ' 8',
+        ' of',
+        ' Spades',
+        ',',
+        ' 4',
+        ' of',
+        ' Clothes',
+        ',',
+        ' 7',
+        ' of',
+        ' Hearts',
+        ',',
+        ' 7',
+        ' of',
+        ' Hearts',
+        ',',
+        ' 8',
+        ' of',
+        ' Spades',
+        ',',
+        ' 4',
+        ' of',
+        ' Clothes',
+        ',',
+        170,
+      );
+      assert.strictEqual(rereadTailStart(reread, pieceOf), 17);
+      // Three words are not enough, and a text that only repeats itself inside, or never, is left alone.
+      assert.strictEqual(rereadTailStart(encode(' ask', ' not', ' what', ' they', ' did', ',', ' ask', ' not', ' what'), pieceOf), -1);
+      assert.strictEqual(
+        rereadTailStart(
+          encode(
+            ' ask',
+            ' not',
+            ' what',
+            ' your',
+            ' country',
+            ' can',
+            ' do',
+            ' for',
+            ' you',
+            ',',
+            ' ask',
+            ' what',
+            ' you',
+            ' can',
+            ' do',
+            ' for',
+            ' your',
+            ' country',
+          ),
+          pieceOf,
+        ),
+        -1,
+      );
+      assert.strictEqual(rereadTailStart(encode(' go', ' forward', ' ten', ' meters'), pieceOf), -1);
+    });
 
     it('cuts a phrase said once but written twice at the end, at the second copy', () => {
       const tokens = encode(0, 'Login', ' incorrect', '.', ' Login', ' incorrect', '.', 90);
