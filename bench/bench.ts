@@ -33,16 +33,10 @@ import { measureSoak } from './soak';
 import { formatVocabulary, measureVocabulary } from './vocabulary';
 import { measureStreaming } from './streamingAb';
 import { WhisperCppPeer, measureWhisperCpp, prepareWhisperCpp } from './whispercpp';
+import { packageRoot } from '../src/engine/models/pins';
 
 /** The model of the sections run once (idle CPU, lever and streaming A/B, soak): the default. */
 const DEFAULT_MODEL: ModelName = 'tiny';
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`Cannot find the repository root above ${from}.`);
-  }
-}
 
 interface BenchEnv {
   runs: number;
@@ -120,7 +114,7 @@ async function benchModelSections(
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const root = findRepoRoot(__dirname);
+  const root = packageRoot(__dirname);
   const env = parseEnv();
   const dir = audioDir(root);
   const speech = readManifest(dir);

@@ -3,20 +3,12 @@
  * .bench/devset-<model>[-<DEVSET_LABEL>].json with every file's texts, for diffing two runs.
  * A/B a lever: DEVSET_CONFIG='{"encoderWindow":"full"}' or '{"levers":{"projection":"fp32"}}', DEVSET_LABEL=full.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { devsetEnv, formatDevSet, measureDevSet, writeDevSet } from './devset';
 import { table } from './report';
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`Cannot find the repository root above ${from}.`);
-  }
-}
+import { packageRoot } from '../src/engine/models/pins';
 
 async function main(): Promise<void> {
-  const root = findRepoRoot(__dirname);
+  const root = packageRoot(__dirname);
   const opts = devsetEnv(root);
   for (const model of opts.models) {
     const d = await measureDevSet(root, model, opts);

@@ -14,16 +14,10 @@ import { benchModel, withContention } from './engineVsPeer';
 import { formatHeader, peersTables } from './report';
 import { ModelResult } from './results';
 import { measureWhisperCpp, prepareWhisperCpp } from './whispercpp';
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`Cannot find the repository root above ${from}.`);
-  }
-}
+import { packageRoot } from '../src/engine/models/pins';
 
 async function main(): Promise<void> {
-  const root = findRepoRoot(__dirname);
+  const root = packageRoot(__dirname);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, not "${process.env.BENCH_RUNS}".`);
   const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(','))

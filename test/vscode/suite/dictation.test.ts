@@ -10,26 +10,9 @@ import type { VoiceFlowApi } from '../../../src/extension';
 import { encodeWav16 } from '../../../src/engine/audio/wav';
 import { normalizeWords, wordEditDistance } from '../../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../../audioFixtures';
+import { EXTENSION_ID, setSetting, sleep, until, workspaceDir } from './support';
 
-const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
 const words = (t: string) => normalizeWords(t).join(' ');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function workspaceDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with a workspace folder open');
-  return folder.uri.fsPath;
-}
 
 /** Writes 16 kHz mono clips with a pause between them into the workspace. */
 function clipsWav(name: string, clips: string[], pauseSeconds = 1.5): string {
@@ -44,10 +27,6 @@ function clipsWav(name: string, clips: string[], pauseSeconds = 1.5): string {
   const file = path.join(workspaceDir(), name);
   fs.writeFileSync(file, encodeWav16(out, 16000));
   return file;
-}
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('voiceflow').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
 async function openDoc(name: string, content: string): Promise<vscode.TextEditor> {

@@ -14,26 +14,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
+import { EXTENSION_ID, setSetting, until } from './support';
 
-const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
 const VOICE = ['-v', 'en-gb-x-rp+klatt', '-s', '150', '-g', '8'];
 /** Between utterances: well over the 600 ms of silence that ends one. */
 const PAUSE = '<break time="2000ms"/>';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('voiceflow').update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 describe('the spoken grammar in a real VS Code (synthesized voice)', function () {
   this.timeout(180000);

@@ -13,8 +13,8 @@ import type { VoiceFlowApi } from '../../../src/extension';
 import { loadClip } from '../../audioFixtures';
 import { playIntoSink, sleep } from '../../../eval/fakeMicrophone';
 import { assertHeardLive, words } from '../../integration/engineHarness';
+import { EXTENSION_ID, until } from './support';
 
-const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
 /** Longer than the inner pauses of cards/005.wav: each clip is one utterance. */
 const HANGOVER_MS = 1500;
 const PAUSE_MS = 2500;
@@ -22,16 +22,6 @@ const CLIPS: Array<[string, string]> = [
   ['cards/005.wav', 'eight of spades four of clubs seven of hearts'],
   ['goforward.wav', 'go forward ten meters'],
 ];
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', function () {
   this.timeout(120000);

@@ -16,30 +16,9 @@ import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
 import { encodeWav16 } from '../../../src/engine/audio/wav';
 import { AUDIO_DIR, loadClip } from '../../audioFixtures';
+import { EXTENSION_ID, setSetting, sleep, until, workspaceDir } from './support';
 
-const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
 const GO_FORWARD = path.join(AUDIO_DIR, 'goforward.wav');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function workspaceDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with a workspace folder open');
-  return folder.uri.fsPath;
-}
-
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('voiceflow').update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 /** 16 kHz mono clips with `pauseSeconds` of silence around each, written into the workspace. */
 function clipsWav(name: string, clips: string[], pauseSeconds: number): string {
