@@ -23,7 +23,7 @@ export type PanelStage = (typeof PANEL_STAGES)[number];
 export const STAGE_EXPLANATIONS: Record<PanelStage, string> = {
   capture:
     'How long each 32 ms frame of audio waited between the microphone and the speech detector (per frame, since the engine started).',
-  vad: "Speech detection (Silero VAD) on the utterance's frames, added up per utterance.",
+  vad: "Speech detection (Silero VAD) on the utterance's frames, added up per utterance; it includes the time a frame waited while an interim pass held the engine, so it can exceed the utterance's own processing.",
   mel: "Turning the utterance's audio into the log-mel spectrogram that Whisper reads.",
   encoder: "Whisper's encoder over the audio: most of the work.",
   decoder: "Whisper's decoder writing the text, token by token.",
