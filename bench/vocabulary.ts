@@ -6,7 +6,6 @@
  * never into the repository. Synthesized speech is cleaner than a person's: the figures compare the prompt with no
  * prompt, not what a user will see. Without espeak-ng and sox the section prints one line saying so.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ModelName } from '../src/protocol';
@@ -14,6 +13,7 @@ import { normalizeWords, wordErrorRate } from '../eval/wer';
 import { Clip } from './clips';
 import { devDir, readDevSet } from './devset';
 import { EngineRunner } from './engineRunner';
+import { synthesizeSpeech } from '../eval/synthesize';
 
 /** Identifiers of this repository, each as a developer would say it in a short sentence. */
 export const SPOKEN_IDENTIFIERS: readonly { term: string; sentence: string }[] = [
@@ -98,12 +98,7 @@ export function synthesizeIdentifiers(dir: string): { term: string; voice: strin
   const out = [];
   for (const voice of VOICES) {
     for (const [i, s] of SPOKEN_IDENTIFIERS.entries()) {
-      const raw = path.join(dir, `id-${voice}-${i}-raw.wav`);
-      const file = path.join(dir, `id-${voice}-${i}.wav`);
-      execFileSync('espeak-ng', ['-v', voice, '-s', String(WORDS_PER_MINUTE), '-w', raw, s.sentence], { stdio: 'ignore' });
-      execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', file], { stdio: 'ignore' });
-      fs.rmSync(raw);
-      out.push({ ...s, voice, path: file });
+      out.push({ ...s, voice, path: synthesizeSpeech(dir, `id-${voice}-${i}`, s.sentence, voice, WORDS_PER_MINUTE) });
     }
   }
   return out;

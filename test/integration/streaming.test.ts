@@ -8,6 +8,7 @@ import { FinalNotification, PartialNotification, SessionEndNotification } from '
 import { normalizeWords } from '../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../audioFixtures';
 import { startEngine, tempDir } from './engineHarness';
+import { joinWithPauses } from '../support/signal';
 
 const words = normalizeWords;
 
@@ -19,14 +20,7 @@ describe('partials and speculation (live path)', function () {
 
   before(async function () {
     tmp = tempDir('streaming');
-    const clips = ['cards/005.wav', 'goforward.wav', 'forever-2.wav'].map(loadClip);
-    const gap = 24000;
-    const audio = new Float32Array(clips.reduce((n, c) => n + c.length + gap, gap));
-    let pos = gap;
-    for (const c of clips) {
-      audio.set(c, pos);
-      pos += c.length + gap;
-    }
+    const audio = joinWithPauses(['cards/005.wav', 'goforward.wav', 'forever-2.wav'].map(loadClip), 24000);
     file = path.join(tmp, 'three.wav');
     fs.writeFileSync(file, encodeWav16(audio, 16000));
     engine = startEngine();
@@ -124,14 +118,7 @@ describe('early close (levers.earlyClose, live path)', function () {
     const tmp = tempDir('early-close');
     try {
       const clips = ['goforward.wav', 'forever-2.wav', 'cards/005.wav'];
-      const gap = 40000;
-      const loaded = clips.map(loadClip);
-      const audio = new Float32Array(loaded.reduce((n, c) => n + c.length + gap, gap));
-      let pos = gap;
-      for (const c of loaded) {
-        audio.set(c, pos);
-        pos += c.length + gap;
-      }
+      const audio = joinWithPauses(clips.map(loadClip), 40000);
       const file = path.join(tmp, 'sentences.wav');
       fs.writeFileSync(file, encodeWav16(audio, 16000));
       const finals = await live(file);

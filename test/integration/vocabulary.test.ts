@@ -4,10 +4,10 @@
  * the engine (VAD, then Whisper) nor from Whisper alone, whose guards must drop what a prompt makes it invent.
  */
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
+import { synthesizeSpeech } from '../../eval/synthesize';
 import { encodeWav16 } from '../../src/engine/audio/wav';
 import { MODEL_NAMES } from '../../src/protocol';
 import { startEngine, tempDir, words } from './engineHarness';
@@ -25,22 +25,6 @@ const PROMPT = [
   'kubectl',
   'useState',
 ];
-
-/** Speaks `sentence` with espeak-ng into a 16 kHz WAV (sox resamples); undefined when either tool is missing. */
-function synthesize(dir: string, name: string, sentence: string): string {
-  const raw = path.join(dir, `${name}-raw.wav`);
-  const file = path.join(dir, `${name}.wav`);
-  try {
-    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, sentence], { stdio: 'ignore' });
-    execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', file], { stdio: 'ignore' });
-  } catch (err) {
-    throw new Error(
-      `Synthesizing speech needs espeak-ng and sox (apt-get install espeak-ng sox; .ci/run does): ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  return file;
-}
 
 /** Silence and the generated noises, 4 s each. */
 function notSpeech(): [string, Float32Array][] {
@@ -72,7 +56,7 @@ for (const model of MODEL_NAMES) {
       const heard: string[] = [];
       let spelled = 0;
       for (const [term, sentence] of sentences) {
-        const file = synthesize(tmp, term, sentence);
+        const file = synthesizeSpeech(tmp, term, sentence);
         await engine.configure({ vocabulary: [] });
         const without = (await engine.transcribeFile({ path: file })).text;
         await engine.configure({ vocabulary: PROMPT });

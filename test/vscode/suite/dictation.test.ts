@@ -3,41 +3,14 @@
  * ../shared/audio played as the audio source, real editors.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
-import { encodeWav16 } from '../../../src/engine/audio/wav';
 import { normalizeWords, wordEditDistance } from '../../../eval/wer';
-import { AUDIO_DIR, loadClip } from '../../audioFixtures';
-import { EXTENSION_ID, setSetting, sleep, until, workspaceDir } from './support';
+import { AUDIO_DIR } from '../../audioFixtures';
+import { clipsWav, EXTENSION_ID, openDoc, setSetting, sleep, until } from './support';
 
 const words = (t: string) => normalizeWords(t).join(' ');
-
-/** Writes 16 kHz mono clips with a pause between them into the workspace. */
-function clipsWav(name: string, clips: string[], pauseSeconds = 1.5): string {
-  const parts = clips.map(loadClip);
-  const gap = Math.round(pauseSeconds * 16000);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length + gap, gap));
-  let pos = gap;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length + gap;
-  }
-  const file = path.join(workspaceDir(), name);
-  fs.writeFileSync(file, encodeWav16(out, 16000));
-  return file;
-}
-
-async function openDoc(name: string, content: string): Promise<vscode.TextEditor> {
-  const file = path.join(workspaceDir(), name);
-  fs.writeFileSync(file, content);
-  const doc = await vscode.workspace.openTextDocument(file);
-  const editor = await vscode.window.showTextDocument(doc);
-  const end = doc.positionAt(content.length);
-  editor.selection = new vscode.Selection(end, end);
-  return editor;
-}
 
 describe('VoiceFlow in a real VS Code', function () {
   this.timeout(180000);

@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
-import { EXTENSION_ID, setSetting, until } from './support';
+import { EXTENSION_ID, openDoc, setSetting, until } from './support';
 
 const VOICE = ['-v', 'en-gb-x-rp+klatt', '-s', '150', '-g', '8'];
 /** Between utterances: well over the 600 ms of silence that ends one. */
@@ -31,17 +31,6 @@ describe('the spoken grammar in a real VS Code (synthesized voice)', function ()
     const r = spawnSync('espeak-ng', ['-m', ...VOICE, '-w', file, `<speak><break time="800ms"/>${ssml}<break time="1500ms"/></speak>`]);
     if (r.status !== 0) throw new Error(`espeak-ng could not synthesize ${name}: ${r.error?.message ?? r.stderr.toString()}`);
     return file;
-  }
-
-  async function openDoc(name: string, content: string): Promise<vscode.TextEditor> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the tests run with a workspace folder open');
-    const file = path.join(folder.uri.fsPath, name);
-    fs.writeFileSync(file, content);
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-    const end = editor.document.positionAt(content.length);
-    editor.selection = new vscode.Selection(end, end);
-    return editor;
   }
 
   async function dictate(file: string): Promise<void> {

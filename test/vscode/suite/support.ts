@@ -1,6 +1,11 @@
 /** What the VS Code suites share: waiting for a condition, the workspace, settings. Runs in the extension host. */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { encodeWav16 } from '../../../src/engine/audio/wav';
+import { loadClip } from '../../audioFixtures';
+import { joinWithPauses } from '../../support/signal';
 
 export const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
 
@@ -30,4 +35,21 @@ export function workspaceDir(): string {
 /** Sets a voiceflow.* setting for the user (undefined removes it). */
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('voiceflow').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** 16 kHz mono clips with `pauseSeconds` of silence around each, written into the workspace. */
+export function clipsWav(name: string, clips: string[], pauseSeconds = 1.5): string {
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, encodeWav16(joinWithPauses(clips.map(loadClip), Math.round(pauseSeconds * 16000)), 16000));
+  return file;
+}
+
+/** Writes `content` to a workspace file, shows it, and puts the cursor at its end. */
+export async function openDoc(name: string, content: string): Promise<vscode.TextEditor> {
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, content);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+  const end = editor.document.positionAt(content.length);
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
 }

@@ -14,26 +14,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
-import { encodeWav16 } from '../../../src/engine/audio/wav';
-import { AUDIO_DIR, loadClip } from '../../audioFixtures';
-import { EXTENSION_ID, setSetting, sleep, until, workspaceDir } from './support';
+import { AUDIO_DIR } from '../../audioFixtures';
+import { clipsWav, EXTENSION_ID, setSetting, sleep, until, workspaceDir } from './support';
 
 const GO_FORWARD = path.join(AUDIO_DIR, 'goforward.wav');
-
-/** 16 kHz mono clips with `pauseSeconds` of silence around each, written into the workspace. */
-function clipsWav(name: string, clips: string[], pauseSeconds: number): string {
-  const parts = clips.map(loadClip);
-  const gap = Math.round(pauseSeconds * 16000);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length + gap, gap));
-  let pos = gap;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length + gap;
-  }
-  const file = path.join(workspaceDir(), name);
-  fs.writeFileSync(file, encodeWav16(out, 16000));
-  return file;
-}
 
 /** A terminal whose shell runs `cat > FILE`, focused; `received()` ends cat (Ctrl+D twice) and reads FILE. */
 async function catTerminal(name: string): Promise<{ terminal: vscode.Terminal; received(): Promise<string> }> {
