@@ -28,6 +28,7 @@
  * Env: VOICEFLOW_CHROMIUM (default /usr/bin/chromium), VOICEFLOW_CODE_SERVER_DIR (codeServer.ts),
  * VOICEFLOW_TEST_AUDIO (audioFixtures.ts).
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -54,6 +55,9 @@ const FILE = 'notes.txt';
 const FILE_CONTENT = 'UI test:\n';
 const TOGGLE_FILE = 'toggle.txt';
 const HOLD_FILE = 'hold.txt';
+/** Check e's file: code dictated by voice at its end (the README's picture). */
+const CODE_FILE = 'limits.py';
+const CODE_CONTENT = '# Dictated by voice: "snake case user name", "symbol equals", "snake case max size"\nmax_size = 80\n';
 /**
  * Hold to talk: the OS's auto-repeat as chromium gets it, at Windows' defaults (500 ms, then ~30 Hz) and X11's
  * (660 ms, then 25 Hz). playwright's keyboard.down does not repeat by itself, so the test sends the repeated keydowns
@@ -215,6 +219,30 @@ async function pick(page: Page, key: string, text: string, rowLabel: string | Re
 }
 
 const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title, `command ${title}`);
+
+/** Replaces the user's settings.json (`file` on the server) in VS Code's own editor with `json`, saves and closes it. */
+async function editUserSettings(page: Page, file: string, json: string): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  await until(
+    'settings.json in the editor',
+    async () => (await activeTabLabel(page)).includes('settings.json'),
+    15_000,
+    () => 'other tab',
+  );
+  await page.locator('.editor-group-container.active .monaco-editor textarea').first().waitFor({ state: 'attached', timeout: 10_000 });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(json);
+  await page.keyboard.press('Control+S');
+  const want = JSON.stringify(JSON.parse(json));
+  await until(
+    'settings.json saved as typed',
+    async () => JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8'))) === want,
+    5_000,
+    () => fs.readFileSync(file, 'utf8').slice(0, 300),
+  );
+  await page.keyboard.press('Control+W');
+}
 
 async function openFile(page: Page, name: string): Promise<void> {
   await pick(page, 'Control+P', name, name, `open ${name}`);
@@ -532,6 +560,49 @@ const CHECKS: Check[] = [
       if (others.length > 0) throw new Error(`ctrl+alt+d collides with VS Code defaults: ${JSON.stringify(others)}`);
     },
   ],
+  [
+    'e. code by voice: "snake case user name", "symbol equals", "snake case max size" write `user_name = max_size` (code.png)',
+    async ({ page, server, workspace }) => {
+      // SYNTHESIZED speech (espeak-ng, the voice the grammar suite uses): no recording of these phrases exists.
+      const speech = path.join(workspace, '..', 'code-by-voice.wav');
+      const pause = '<break time="2000ms"/>';
+      const ssml = `<speak><break time="800ms"/>Snake case, user name.${pause}Symbol equals.${pause}Snake case, max size.<break time="1500ms"/></speak>`;
+      execFileSync('espeak-ng', ['-m', '-v', 'en-gb-x-rp+klatt', '-s', '150', '-g', '8', '-w', speech, ssml]);
+      const settingsFile = path.join(server.userDataDir, 'User', 'settings.json');
+      const before = fs.readFileSync(settingsFile, 'utf8');
+      const settings = JSON.parse(before) as Record<string, unknown>;
+      // As a user would: edited in the settings editor (a file written behind VS Code's back was not noticed in time).
+      // The default pause (the other checks keep jfk's pauses inside one utterance), so the status bar shows the
+      // latency a user gets.
+      const forCode = { ...settings, 'voiceflow.audioSource': speech, 'voiceflow.hangoverMs': undefined };
+      await editUserSettings(page, settingsFile, JSON.stringify(forCode, null, 2));
+      try {
+        await runCommand(page, 'View: Close All Editor Groups');
+        await openFile(page, CODE_FILE);
+        await page.keyboard.press('Control+End');
+        await runCommand(page, 'VoiceFlow: Start Dictation');
+        const seen: string[] = [];
+        await waitStatus(page, 'listening', (st) => ACTIVE.has(st.state), 30_000, seen);
+        await waitStatus(page, 'idle with the felt latency', (st) => st.state === 'idle' && !isNaN(msValue(st.text)), 60_000, seen);
+        const expected = `${CODE_CONTENT}user_name = max_size`;
+        await until(
+          'the code in the editor',
+          async () => (await editorText(page)) === expected,
+          10_000,
+          () => 'see below',
+        ).catch(async (err: Error) => {
+          throw new Error(
+            `${err.message}: the editor shows ${JSON.stringify(await editorText(page))}, expected ${JSON.stringify(expected)}`,
+          );
+        });
+        await page.keyboard.press('Control+S');
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'code.png') });
+      } finally {
+        await editUserSettings(page, settingsFile, before.trim());
+      }
+    },
+  ],
 ];
 
 // ---- Running ---------------------------------------------------------------------------------------------------
@@ -556,7 +627,7 @@ const THEME = process.argv.includes('--light')
       name: 'Default Dark Modern',
       suffix: '',
       checks: CHECKS,
-      clean: /^(editor|panel|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/,
+      clean: /^(editor|panel|code|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/,
     };
 
 /**
@@ -606,6 +677,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
   fs.writeFileSync(path.join(workspace, FILE), FILE_CONTENT);
   fs.writeFileSync(path.join(workspace, TOGGLE_FILE), 'Toggle:\n');
   fs.writeFileSync(path.join(workspace, HOLD_FILE), 'Hold:\n');
+  fs.writeFileSync(path.join(workspace, CODE_FILE), CODE_CONTENT);
   const browserHome = path.join(tmp, 'browser', 'home');
   fs.mkdirSync(browserHome, { recursive: true });
   const browserLog = path.join(tmp, 'browser-console.log');
@@ -651,6 +723,10 @@ async function main(): Promise<{ passed: number; failed: number }> {
         'window.commandCenter': false,
         'chat.commandCenter.enabled': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        // Check e types settings.json as it is: no brackets or quotes added as it goes.
+        'editor.autoClosingBrackets': 'never',
+        'editor.autoClosingQuotes': 'never',
+        'editor.autoIndent': 'none',
       },
     });
     say(`code-server ${server.url} healthy (pid ${server.pid})`);
