@@ -9,7 +9,7 @@
 //     package holds headerless 8 kHz mu-law; they are written as 8 kHz 16-bit WAV (../shared/audio/dev has them
 //     resampled to 16 kHz by another tool: same speech, other bytes; the engine resamples either).
 //   - Debian's asterisk-core-sounds-en-wav 1.6.1-1 (bookworm, 18 MB): dev/ast__letters__*.wav, the 31 letters and
-//     spoken symbol names of the dev set, as the package's 8 kHz WAVs (../shared/audio/dev decoded the same recordings
+//     spoken symbol names of the dev set, and dev/ast__hello.wav (the same speaker: "hello comma ..." in a test), as the package's 8 kHz WAVs (../shared/audio/dev decoded the same recordings
 //     from the G.722 package at 16 kHz; Debian ships no 16 kHz PCM of them).
 // Then writes manifest.tsv (the rows of ../shared/audio/manifest.tsv) and dev/refs.tsv.
 //
@@ -148,6 +148,13 @@ const CLIPS = [
     ref,
     sha256,
   })),
+  {
+    file: 'dev/ast__hello.wav',
+    from: 'asterisk',
+    path: 'usr/share/asterisk/sounds/en_US_f_Allison/hello.wav',
+    ref: 'hello',
+    sha256: 'd7c8a5d45aaf667fd2e71b26b3bc6658f7c602906366199a1c79253c55fc1c91',
+  },
 ];
 
 const MANIFEST = `file	sample_rate	seconds	transcript	source	license

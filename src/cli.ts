@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { EngineClient, EngineExit, EngineRequestError } from './engineClient';
 import { interpret, renderTranscript } from './grammar/grammar';
+import { BOOST_WORDS } from './grammar/tables';
 import { engineStages, machineInfo, reportJson, reportPrometheus } from './performanceReport';
 import { AudioSourceSpec, CaptureBackend, EncoderWindowMode, FinalNotification } from './protocol';
 
@@ -255,6 +256,8 @@ async function main(): Promise<void> {
       model: args.model as 'tiny' | 'base' | undefined,
       language: args.language,
       encoderWindow: args.encoderWindow,
+      // --grammar listens for the grammar's words, as the extension does with the grammar on.
+      ...(args.grammar ? { boostWords: [...BOOST_WORDS] } : {}),
     });
     if (!args.json) process.stderr.write(`voiceflow: ${init.model} ready in ${Math.round(init.loadMs)} ms\n`);
     if (args.command === 'metrics') code = await metrics(engine, args, init.model);

@@ -1,6 +1,7 @@
 /** The extension's settings (package.json contributes.configuration), read in one place; the table is src/settings.ts. */
 import * as vscode from 'vscode';
 import { EngineConfig } from './protocol';
+import { BOOST_WORDS } from './grammar/tables';
 import { AnySpec, ENGINE_USER_SETTINGS, PROFILES, Profile, USER_SETTINGS, UserSettingValues } from './settings';
 
 export { PROFILES, type Profile } from './settings';
@@ -120,10 +121,11 @@ export function readSettings(): DictationSettings {
 /** What the engine needs from the settings: those that apply to the engine and are fields of its configuration. */
 export function engineConfig(s: DictationSettings): EngineConfig {
   const fields = ENGINE_USER_SETTINGS.filter((k): k is keyof DictationSettings & keyof EngineConfig => k !== 'profile');
-  return Object.fromEntries(fields.map((k) => [k, s[k]])) as EngineConfig;
+  // With the grammar on, the engine listens for its words ("comma", "camel case").
+  return { ...Object.fromEntries(fields.map((k) => [k, s[k]])), boostWords: s.grammar ? [...BOOST_WORDS] : [] } as EngineConfig;
 }
 
 /** Settings whose change the engine must hear about (the rest are read when used). */
 export function affectsEngine(e: vscode.ConfigurationChangeEvent): boolean {
-  return ENGINE_USER_SETTINGS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return [...ENGINE_USER_SETTINGS, 'grammar'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
 }

@@ -68,6 +68,12 @@ export interface EngineConfig {
    * as its prompt, before any continuity context, cut to whole terms within the prompt's token budget.
    */
   vocabulary?: string[];
+  /**
+   * Words the client listens for (its spoken punctuation and commands: "comma", "new line"): the decoder favours their
+   * tokens by `levers.wordBoost` logits where they start or continue such a word, so a "comma" nearly heard as
+   * "karma" comes out as "comma". Empty: plain decoding.
+   */
+  boostWords?: string[];
   /** The fast path's inference switches; the benchmark turns them one at a time (A/B). */
   levers?: EngineLevers;
 }
@@ -125,6 +131,8 @@ export interface EngineLevers {
    * <|startofprev|> prompt), so a sentence split by a pause reads on as one sentence.
    */
   continuity?: boolean;
+  /** Logits added to the tokens of EngineConfig.boostWords when the decoder chooses (0: off). */
+  wordBoost?: number;
 }
 export type ProjectionLever = 'int8' | 'fp32' | 'export';
 export type MemoryArenaLever = 'none' | 'decoder' | 'all';

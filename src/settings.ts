@@ -71,6 +71,8 @@ const MAX_LANGUAGE_CHARS = 16;
 /** Vocabulary terms the engine accepts, and the longest term: the prompt holds far fewer tokens anyway (whisper.ts). */
 export const MAX_VOCABULARY_TERMS = 200;
 export const MAX_TERM_CHARS = 64;
+/** The grammar's words are ~60; each is checked at every decoded token. */
+export const MAX_BOOST_WORDS = 200;
 
 // ---- The engine's configuration (EngineConfig, src/protocol.ts) ------------------------------------------------
 
@@ -149,6 +151,13 @@ export const ENGINE_SETTINGS = {
     default: [],
     description: 'Terms given to Whisper as its prompt (identifiers, names), most relevant first; cut to the prompt budget.',
   },
+  boostWords: {
+    type: 'strings',
+    maxItems: MAX_BOOST_WORDS,
+    maxChars: MAX_TERM_CHARS,
+    default: [],
+    description: 'Words the client listens for (spoken punctuation, commands): the decoder favours them by levers.wordBoost.',
+  },
 } satisfies { [K in EngineConfigField]-?: Spec<NonNullable<EngineConfig[K]>> | (Omit<Spec<string>, 'default'> & { default?: undefined }) };
 
 // ---- The engine's tuning switches (EngineLevers) ----------------------------------------------------------------
@@ -205,6 +214,14 @@ export const LEVER_SETTINGS: { [K in keyof EngineLevers]-?: Spec<NonNullable<Eng
     default: false,
     ab: [],
     description: "Live: decode an utterance that follows the previous one within 2 s with that one's text as context.",
+  },
+  wordBoost: {
+    type: 'number',
+    min: 0,
+    max: 10,
+    default: 3.5,
+    ab: [],
+    description: 'Logits added to the tokens of the words the client listens for (boostWords) when the decoder chooses (0: off).',
   },
 };
 

@@ -104,6 +104,8 @@ export class Engine {
     // A language is checked against the tokenizer when a model is loaded (else when the next one loads).
     this.whispers.loaded(this.whisperKey(this.config))?.checkLanguage(next.language);
     this.commit(next);
+    // A running session hears the new words from its next utterance.
+    this.whispers.loaded(this.whisperKey(next))?.listenFor(next.boostWords);
   }
 
   async transcribeFile(params: unknown): Promise<TranscribeFileResult> {
@@ -112,9 +114,10 @@ export class Engine {
     const lang = language ?? c.language;
     const m = model ?? c.model;
     const v = await this.vadFor(c);
-    const result = await this.whispers.with(this.whisperKey(c, m), this.loadWhisper(c, m), (whisper) =>
-      transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c), this.vocabularyFor(whisper)),
-    );
+    const result = await this.whispers.with(this.whisperKey(c, m), this.loadWhisper(c, m), (whisper) => {
+      whisper.listenFor(c.boostWords);
+      return transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c), this.vocabularyFor(whisper));
+    });
     if (m !== this.config.model) this.releaseUnused();
     this.metrics.clippedSamples += result.ingest.clippedSamples;
     for (const s of result.segments) this.metrics.recordAll(s.timings);
@@ -129,6 +132,7 @@ export class Engine {
     const c = this.config;
     const [whisper, v] = await Promise.all([this.whisperFor(c), this.vadFor(c)]);
     whisper.checkLanguage(c.language);
+    whisper.listenFor(c.boostWords);
     if (this.session) throw busy();
     const id = this.nextSessionId++;
     const out = this.out;

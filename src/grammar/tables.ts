@@ -153,3 +153,13 @@ export const COMMANDS: readonly CommandEntry[] = [
 
 /** The first word of an utterance that inserts the rest as said: "literal new line" writes "new line". */
 export const LITERAL = 'literal';
+
+/**
+ * The words the engine listens for when the grammar is on (EngineConfig.boostWords): the decoder favours them, so a
+ * "comma" that Whisper nearly heard as "karma" comes out as "comma". The spellings of punctuation, formatters and
+ * commands with a space (Whisper's run-together spellings are caught by the parser anyway); not the short symbol
+ * words, which are ordinary English ("at", "star", "dot") and are said alone or after "symbol".
+ */
+export const BOOST_WORDS: readonly string[] = [...PUNCTUATION, ...FORMATTERS, ...COMMANDS].flatMap((e) =>
+  e.spoken.filter((s, i) => i === 0 || s.includes(' ')),
+);

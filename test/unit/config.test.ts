@@ -137,7 +137,10 @@ describe('settings (src/config.ts)', () => {
 
   it('what the settings send to the engine passes its checks, and the engine accepts every value a setting allows', () => {
     const config = engineConfig(checkSettings(() => undefined));
-    assert.deepStrictEqual(Object.keys(config).sort(), ENGINE_USER_SETTINGS.filter((k) => k !== 'profile').sort());
+    // The settings that reach the engine, and the grammar's words (on by default) for it to favour.
+    assert.deepStrictEqual(Object.keys(config).sort(), [...ENGINE_USER_SETTINGS.filter((k) => k !== 'profile'), 'boostWords'].sort());
+    assert.ok(config.boostWords?.includes('comma'));
+    assert.deepStrictEqual(engineConfig(checkSettings((k) => (k === 'grammar' ? false : undefined))).boostWords, [], 'none without it');
     for (const [key, value] of Object.entries(config))
       assert.doesNotThrow(() => CONFIG_CHECKS[key as keyof typeof CONFIG_CHECKS](value, key));
     // A setting that reaches the engine with the same name stays within what the engine accepts, and defaults alike.

@@ -6,6 +6,7 @@ import { loadEdited, loadSession, sessionOptions } from '../models/sessions';
 import { precomputedProjectionDecoder, TOKEN_EMBEDDINGS, tokenTableOf } from '../models/decoderGraph';
 import { opensSegmentAt } from './guards';
 import { TokenRows } from './tokenRows';
+import { boostedTokens, WordBoost } from './wordBoost';
 
 export interface DecoderShape {
   layers: number;
@@ -33,6 +34,8 @@ export interface DecodeOptions {
   stopRule?: (tokens: number[]) => DecodeStop | undefined;
   /** Decode with timestamp tokens, under Whisper's timestamp rules, and stop where the audio ends. */
   timestamps?: TimestampRules;
+  /** Words the client listens for: their tokens get a bonus when chosen (wordBoost.ts), not when scored. */
+  boost?: WordBoost;
 }
 
 /**
@@ -204,9 +207,11 @@ export class WhisperDecoder {
     const stepInput = new ort.Tensor('int64', stepIds, [1, 1]);
     for (let step = 0; step < opts.maxTokens; step++) {
       const offset = row * V;
+      const boosted = opts.boost ? boostedTokens(opts.boost, segmentText(tokens, opts.endOfText)) : NO_TOKENS;
+      const bonus = opts.boost?.bonus ?? 0;
       const next = opts.timestamps
-        ? this.nextWithTimestamps(logits, offset, tokens, opts)
-        : argmax(logits, offset, V, opts.suppress, step === 0 ? opts.beginSuppress : undefined);
+        ? this.nextWithTimestamps(logits, offset, tokens, opts, boosted)
+        : argmax(logits, offset, V, opts.suppress, step === 0 ? opts.beginSuppress : undefined, boosted, bonus);
       const logprob = logits[offset + next] - logSumExp(logits, offset, V);
       sumLogprob += logprob;
       if (next < opts.endOfText) lastTextLogprob = logprob;
@@ -246,7 +251,7 @@ export class WhisperDecoder {
   }
 
   /** Greedy choice under Whisper's timestamp rules (openai/whisper decoding.py ApplyTimestampRules). */
-  private nextWithTimestamps(logits: Float32Array, offset: number, tokens: number[], opts: DecodeOptions): number {
+  private nextWithTimestamps(logits: Float32Array, offset: number, tokens: number[], opts: DecodeOptions, boosted: number[]): number {
     const ts = opts.timestamps!;
     const n = tokens.length;
     const lastWasTs = n >= 1 && tokens[n - 1] >= ts.begin;
@@ -285,6 +290,14 @@ export class WhisperDecoder {
           bestText = i;
         }
       }
+      const bonus = opts.boost?.bonus ?? 0;
+      for (const i of boosted) {
+        if (i >= ts.begin || opts.suppress[i] || (n === 0 && opts.beginSuppress.includes(i))) continue;
+        if (logits[offset + i] + bonus > bestTextValue) {
+          bestTextValue = logits[offset + i] + bonus;
+          bestText = i;
+        }
+      }
     }
     const eotValue = allowEot ? logits[offset + opts.endOfText] : -Infinity;
     let bestTs = -1;
@@ -320,7 +333,25 @@ export class WhisperDecoder {
   }
 }
 
-function argmax(logits: Float32Array, offset: number, n: number, suppress: Uint8Array, extra?: number[]): number {
+const NO_TOKENS: number[] = [];
+
+/** The text tokens of the segment being decoded: those after the last timestamp (all of them without timestamps). */
+function segmentText(tokens: readonly number[], endOfText: number): number[] {
+  let i = tokens.length;
+  while (i > 0 && tokens[i - 1] < endOfText) i--;
+  return tokens.slice(i);
+}
+
+/** The best token; `boosted` ones compete with `bonus` added. */
+export function argmax(
+  logits: Float32Array,
+  offset: number,
+  n: number,
+  suppress: Uint8Array,
+  extra?: number[],
+  boosted: readonly number[] = NO_TOKENS,
+  bonus = 0,
+): number {
   let best = -1;
   let bestValue = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -329,6 +360,13 @@ function argmax(logits: Float32Array, offset: number, n: number, suppress: Uint8
     if (v > bestValue) {
       if (extra && extra.includes(i)) continue;
       bestValue = v;
+      best = i;
+    }
+  }
+  for (const i of boosted) {
+    if (suppress[i] || (extra && extra.includes(i))) continue;
+    if (logits[offset + i] + bonus > bestValue) {
+      bestValue = logits[offset + i] + bonus;
       best = i;
     }
   }

@@ -11,6 +11,7 @@ import { WhisperEncoder } from './encoder';
 import { loopStopRule, rejectReason, repeatedTailStart, rereadTailStart, SpeechEvidence, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
+import { wordBoost, WordBoost } from './wordBoost';
 import { MAX_PROMPT_TOKENS, MAX_VOCABULARY_TOKENS } from './vocabularyPrompt';
 
 /**
@@ -109,6 +110,8 @@ export class Whisper {
   private readonly beginSuppress: number[];
   private queue: Promise<unknown> = Promise.resolve();
   private running = 0;
+  private boost: WordBoost | undefined;
+  private boostKey = '';
 
   private constructor(
     readonly name: ModelName,
@@ -121,6 +124,8 @@ export class Whisper {
     readonly cachedEdits: boolean,
     /** EngineLevers.reclaim. */
     private readonly reclaimAfter: boolean,
+    /** EngineLevers.wordBoost: the logit bonus of the words listened for (0: none). */
+    private readonly boostBonus: number,
   ) {
     const V = decoder.shape.vocabSize;
     this.suppress = new Uint8Array(V);
@@ -200,7 +205,18 @@ export class Whisper {
     }
     if (loaded.status === 'rejected') throw loaded.reason;
     const [encoder, decoder] = loaded.value;
-    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window, cachedEdits, all.reclaim);
+    return new Whisper(files.name, encoder, decoder, tokenizer, generation, window, cachedEdits, all.reclaim, all.wordBoost);
+  }
+
+  /**
+   * The words the client listens for (its spoken punctuation and commands): from the next transcription on, the
+   * decoder favours them (wordBoost.ts). The same words again change nothing.
+   */
+  listenFor(words: readonly string[]): void {
+    const key = words.join('\n');
+    if (key === this.boostKey) return;
+    this.boostKey = key;
+    this.boost = wordBoost(words, this.tokenizer, this.boostBonus);
   }
 
   /** Checks a language setting before any audio is spent on it. */
@@ -274,6 +290,7 @@ export class Whisper {
         endOfText: sp.endOfText,
         noSpeech: sp.noSpeech,
         stopRule: loopStopRule(this.window.timestamps ? sp.timestampBegin : undefined),
+        boost: this.boost,
       });
       // Whether the audio holds speech is asked without the prompt: a prompt lowers Whisper's no-speech probability
       // (base wrote "The first time I've seen a video," for held chords with a vocabulary prompt, and nothing without).
