@@ -6,13 +6,13 @@ import { EngineError } from '../errors';
 import { reclaim } from '../memory';
 import { ModelEditor, prepareModel } from '../models/preparedCache';
 import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models/pins';
-import { WhisperDecoder } from './decoder';
+import { DecodeOptions, DecodeResult, WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
 import { loopStopRule, rejectReason, repeatedTailStart, rereadTailStart, SpeechEvidence, trimLoop } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
 import { wordBoost, WordBoost } from './wordBoost';
-import { MAX_PROMPT_TOKENS, MAX_VOCABULARY_TOKENS } from './vocabularyPrompt';
+import { gateVocabulary, MAX_PROMPT_TOKENS, MAX_VOCABULARY_TOKENS, mayHoldTerm, promptTerms } from './vocabularyPrompt';
 
 /**
  * How much audio the encoder sees. Whisper was trained on 30 s windows, its speech followed by (padded) silence;
@@ -273,7 +273,7 @@ export class Whisper {
       const task = this.window.timestamps
         ? [sp.startOfTranscript, langId, sp.transcribe]
         : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
-      const result = await this.decoder.decode(hidden, {
+      const result = await this.decodeGated(hidden, vocabulary, {
         prompt: [...context, ...task],
         startOfTranscriptAt: context.length,
         timestamps: this.window.timestamps
@@ -294,8 +294,9 @@ export class Whisper {
       });
       // Whether the audio holds speech is asked without the prompt: a prompt lowers Whisper's no-speech probability
       // (base wrote "The first time I've seen a video," for held chords with a vocabulary prompt, and nothing without).
+      // With a vocabulary the result is the prompt-free decode's (decodeGated): only earlier text remains a prompt.
       const noSpeechProb =
-        context.length > 0 ? await this.decoder.noSpeechProbability(hidden, sp.startOfTranscript, sp.noSpeech) : result.noSpeechProb;
+        previous.length > 0 ? await this.decoder.noSpeechProbability(hidden, sp.startOfTranscript, sp.noSpeech) : result.noSpeechProb;
       const t3 = performance.now();
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
@@ -310,7 +311,7 @@ export class Whisper {
         noSpeechProb,
         looped,
         speech: options.speech,
-        prompted: context.length > 0,
+        prompted: previous.length > 0,
       });
       return {
         text: rejected ? '' : text,
@@ -332,6 +333,36 @@ export class Whisper {
       if (err instanceof EngineError) throw err;
       throw new EngineError(EngineErrorCode.InferenceFailed, `The decoder failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Decodes with `opts.prompt` and, when it holds a vocabulary, also without the vocabulary; the result is the
+   * decode without it, with the prompted decode's spellings of vocabulary terms swapped in (gateVocabulary): a prompt
+   * then costs plain speech nothing. A decode that a stop rule ended (a loop, a repeated segment) is not merged: the
+   * prompt-free one is kept as it is. The prompted decode (one more decode of the same encoder output) runs only when
+   * some words of the prompt-free text sound like a term (mayHoldTerm).
+   */
+  private async decodeGated(
+    hidden: Parameters<WhisperDecoder['decode']>[0],
+    vocabulary: readonly number[],
+    opts: DecodeOptions,
+  ): Promise<DecodeResult> {
+    if (vocabulary.length === 0) return this.decoder.decode(hidden, opts);
+    // The prompt is [<|startofprev|>, ...vocabulary, ...previous, ...task]; without the vocabulary, a bare
+    // <|startofprev|> is left out too.
+    const context = opts.prompt.slice(1 + vocabulary.length, opts.startOfTranscriptAt);
+    const prefix = context.length > 0 ? [opts.prompt[0], ...context] : [];
+    const without = await this.decoder.decode(hidden, {
+      ...opts,
+      prompt: [...prefix, ...opts.prompt.slice(opts.startOfTranscriptAt)],
+      startOfTranscriptAt: prefix.length,
+    });
+    const terms = promptTerms(this.tokenizer.decode(vocabulary));
+    // Words that sound like no term cannot take a prompted spelling: plain speech costs no second decode.
+    if (without.stoppedBy || !mayHoldTerm(without.tokens, terms, this.tokenizer)) return without;
+    const prompted = await this.decoder.decode(hidden, opts);
+    if (prompted.stoppedBy) return without;
+    return { ...without, tokens: gateVocabulary(without.tokens, prompted.tokens, terms, this.tokenizer) };
   }
 
   /**
