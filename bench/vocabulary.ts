@@ -200,7 +200,9 @@ export function formatVocabulary(v: VocabularySection, table: (header: string[],
     `${SPOKEN_IDENTIFIERS.length} identifiers of this repository, each in a short sentence ("call ring buffer write"), spoken by espeak-ng voices ` +
       `${VOICES.join(' and ')}; the prompt holds the ${SPOKEN_IDENTIFIERS.length} identifiers. "Spelled": the text holds the identifier exactly ` +
       '(`ringBuffer`); "heard": its letters in a row, spacing and case aside ("ring buffer"). WER and silence/noise with the same prompt on, ' +
-      "which has nothing to do with that speech. Synthesized speech: a comparison of prompt and no prompt, not a user's figure.",
+      'which has nothing to do with that speech. With a prompt the engine also decodes without it and keeps only the prompted spellings of ' +
+      'terms (the vocabulary gate, src/engine/whisper/vocabularyPrompt.ts), so the prompt WER should equal the no-prompt WER. ' +
+      "Synthesized speech: a comparison of prompt and no prompt, not a user's figure.",
     '',
     table(
       [
