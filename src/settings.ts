@@ -424,11 +424,11 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
   },
   vocabularyFromEditor: {
     type: 'boolean',
-    // Off: a prompt of ~30 identifiers doubled WER on plain speech in the bench (docs/decisions.md, "Vocabulary prompt").
-    default: false,
+    // On since the engine gates the prompt: its spellings are taken only where they are terms (docs/decisions.md).
+    default: true,
     description:
-      '**Prompt the speech model with identifiers near the cursor** as well, so they come out spelled as in your code. ' +
-      'Off by default: a long list of names makes the model write plain sentences worse.',
+      '**Prompt the speech model with the identifiers nearest the cursor** (five) as well, so they come out spelled as ' +
+      'in your code. The rest of what you say is written as without them.',
     applies: 'extension',
     order: 14,
   },

@@ -13,6 +13,12 @@ export const TERMS_FILE = '.vscode/voiceflow-terms.txt';
  * of 3-4 tokens fill; more would only be cut there.
  */
 export const MAX_TERMS = 40;
+/**
+ * Identifiers from the editor sent at most: the handful nearest the cursor. Fewer terms spell more (5 near the cursor:
+ * 12-18 of 60 identifier sentences right, 30: 8-10), and with the engine's gate none costs plain speech a word
+ * (docs/decisions.md, "Vocabulary").
+ */
+export const MAX_EDITOR_TERMS = 5;
 /** An occurrence this many lines from the cursor counts half as much as one on the cursor's line. */
 export const HALF_WEIGHT_LINES = 20;
 
@@ -62,18 +68,29 @@ export function parseTermsFile(text: string): string[] {
 }
 
 /**
- * The vocabulary to send: the user's terms, then the ranked identifiers, without repeats (the first place kept),
- * each at most MAX_TERM_CHARS long, at most `max` in all.
+ * The vocabulary to send: the user's terms, then the ranked identifiers (at most `maxIdentifiers` of them), without
+ * repeats (the first place kept), each at most MAX_TERM_CHARS long, at most `max` in all.
  */
-export function chooseTerms(userTerms: readonly string[], identifiers: readonly string[], max = MAX_TERMS): string[] {
+export function chooseTerms(
+  userTerms: readonly string[],
+  identifiers: readonly string[],
+  max = MAX_TERMS,
+  maxIdentifiers = MAX_EDITOR_TERMS,
+): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const raw of [...userTerms, ...identifiers]) {
-    const term = raw.replace(/\s+/g, ' ').trim();
-    if (term === '' || term.length > MAX_TERM_CHARS || seen.has(term)) continue;
-    seen.add(term);
-    out.push(term);
-    if (out.length >= Math.min(max, MAX_VOCABULARY_TERMS)) break;
-  }
+  const limit = Math.min(max, MAX_VOCABULARY_TERMS);
+  const add = (terms: readonly string[], room: number) => {
+    for (const raw of terms) {
+      const term = raw.replace(/\s+/g, ' ').trim();
+      if (room <= 0 || out.length >= limit) return;
+      if (term === '' || term.length > MAX_TERM_CHARS || seen.has(term)) continue;
+      seen.add(term);
+      out.push(term);
+      room--;
+    }
+  };
+  add(userTerms, limit);
+  add(identifiers, maxIdentifiers);
   return out;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { MAX_TERM_CHARS } from '../../../src/settings';
 import { identifiersIn } from '../../../src/vocabulary/identifiers';
-import { chooseTerms, parseTermsFile, rankIdentifiers, worthPrompting } from '../../../src/vocabulary/terms';
+import { chooseTerms, MAX_EDITOR_TERMS, parseTermsFile, rankIdentifiers, worthPrompting } from '../../../src/vocabulary/terms';
 
 describe('vocabulary terms (src/vocabulary/terms.ts)', () => {
   it('prompts identifiers Whisper would not write from the words alone, not keywords or plain short words', () => {
@@ -46,5 +46,14 @@ describe('vocabulary terms (src/vocabulary/terms.ts)', () => {
       'SileroVad',
     ]);
     assert.deepStrictEqual(chooseTerms(['a b', 'c  d'], ['e', 'f'], 3), ['a b', 'c d', 'e']);
+  });
+
+  it('sends the five identifiers nearest the cursor, after every user term', () => {
+    const ids = ['i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7'];
+    assert.strictEqual(MAX_EDITOR_TERMS, 5);
+    assert.deepStrictEqual(chooseTerms([], ids), ids.slice(0, 5));
+    assert.deepStrictEqual(chooseTerms(['u1', 'i1'], ids), ['u1', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6'], 'a repeat takes no place');
+    const many = Array.from({ length: 12 }, (_, i) => `u${i}`);
+    assert.strictEqual(chooseTerms(many, ids).length, 17, 'user terms are not counted against the identifiers');
   });
 });
