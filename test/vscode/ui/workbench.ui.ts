@@ -235,9 +235,17 @@ async function editUserSettings(page: Page, file: string, json: string): Promise
   await page.keyboard.insertText(json);
   await page.keyboard.press('Control+S');
   const want = JSON.stringify(JSON.parse(json));
+  // Read until it parses as what was typed: VS Code may be halfway through writing it.
+  const saved = () => {
+    try {
+      return JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')));
+    } catch {
+      return undefined;
+    }
+  };
   await until(
     'settings.json saved as typed',
-    async () => JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8'))) === want,
+    async () => saved() === want,
     5_000,
     () => fs.readFileSync(file, 'utf8').slice(0, 300),
   );
