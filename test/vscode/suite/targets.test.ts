@@ -1,6 +1,6 @@
 /**
- * Dictation into the inputs that are not the text editor, inside a real VS Code: the integrated terminal and the
- * Source Control commit message box; and the target following the focus during a session. Real engine, real models,
+ * Dictation into the inputs that are not the text editor, inside a real VS Code: the integrated terminal, the
+ * Source Control commit message box and the Search view; and the target following the focus during a session. Real engine, real models,
  * real speech from ../shared/audio.
  *
  * What the terminal received is read through a shell running `cat > FILE`: the terminal's line discipline holds the
@@ -85,6 +85,24 @@ describe('dictation targets: the terminal and the commit message box', function 
     // Whisper writes "Go forward 10 meters." and "7 of clubs." (or "Seven"): no capitals, no full stops, one space.
     assert.match(received, /^go forward 10 meters (7|seven) of clubs$/);
     assert.match(api.history()[0].insertedInto ?? '', /^terminal:dictation-cat$/);
+  });
+
+  it('in the Search view the words become the query and the search runs (results read with Copy All)', async function () {
+    fs.writeFileSync(path.join(workspaceDir(), 'route.txt'), 'robot: go forward 10 meters\n');
+    await vscode.env.clipboard.writeText('');
+    await dictate(GO_FORWARD, 'voiceflow.toggleDictation', { target: 'search' });
+    assert.strictEqual(api.history()[0].insertedInto, 'search');
+    // The search box cannot be read; its results can: Copy All puts them on the clipboard.
+    const results = await until(
+      'the search results',
+      async () => {
+        await vscode.commands.executeCommand('search.action.copyAll');
+        const copied = await vscode.env.clipboard.readText();
+        return copied.includes('route.txt') && copied;
+      },
+      20000,
+    );
+    assert.match(results, /go forward 10 meters/);
   });
 
   it('with the terminal closed, the text goes to the clipboard and the history', async function () {
