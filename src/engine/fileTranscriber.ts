@@ -100,6 +100,42 @@ export function speechWindows(
   return windows;
 }
 
+/**
+ * Windows widened with the real audio around them, as the whole clip gives Whisper its context: each side by up to
+ * `context` samples, never past the recording's edges (0, `total`) nor into a neighbouring window, and the window at most
+ * `maxSamples` long (a window already longer stays as it is). The VAD's edges cut words it half heard (a clipped
+ * "Ready?" of a band-limited voice); the audio beyond them is what the transformers.js peer reads too.
+ */
+export function withContext(
+  windows: ReadonlyArray<readonly [number, number]>,
+  total: number,
+  context: number,
+  maxSamples: number,
+): Array<[number, number]> {
+  return windows.map(([start, end], i) => {
+    const lo = i > 0 ? windows[i - 1][1] : 0;
+    const hi = i + 1 < windows.length ? windows[i + 1][0] : total;
+    let before = Math.max(0, Math.min(context, start - lo));
+    let after = Math.max(0, Math.min(context, hi - end));
+    const budget = Math.max(0, maxSamples - (end - start));
+    if (before + after > budget) {
+      // Share the budget evenly; a side with less room leaves the rest to the other.
+      const half = Math.floor(budget / 2);
+      if (before < half) after = budget - before;
+      else if (after < half) before = budget - after;
+      else [before, after] = [half, budget - half];
+    }
+    return [start - before, end + after];
+  });
+}
+
+/**
+ * The real audio each side of a recording's speech read as one window that goes with it (withContext): 1 s took
+ * base's dev-set errors from 148 to 143 and its half-lost files from 4 to 1, as the whole clip did (docs/decisions.md,
+ * 2026-12-01).
+ */
+const CONTEXT_SAMPLES = 1 * 16000;
+
 /** Samples per Whisper timestamp step (20 ms). */
 const TIMESTAMP_STEP_SAMPLES = 320;
 /** Voiced audio (VAD) left after the decoder's last timestamp that is worth another pass: a short word. */
@@ -202,7 +238,11 @@ export async function transcribeSpeech(
 ): Promise<{ segments: SegmentResult[]; language: string }> {
   const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities, vocabulary };
   const maxSamples = whisper.window.variable ? MAX_WINDOW_SAMPLES : ONE_WINDOW_SAMPLES;
-  for (const [start, end] of speechWindows(regions, maxSamples)) await transcribeWindow(ctx, start, end);
+  let windows = speechWindows(regions, maxSamples);
+  // One window only: with several, the context cost ten minutes of speech with pauses words (13 lost, 70 invented by
+  // tiny; test/integration/longAudio.test.ts).
+  if (windows.length === 1) windows = withContext(windows, samples.length, CONTEXT_SAMPLES, maxSamples);
+  for (const [start, end] of windows) await transcribeWindow(ctx, start, end);
   return { segments: ctx.segments, language: ctx.detected };
 }
 

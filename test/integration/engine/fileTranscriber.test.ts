@@ -193,7 +193,7 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
 
   it('reads a window in one pass when the decoder reaches the end of its speech', async () => {
     const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 11, tokens: [ts(0), 1, 2, ts(3), ts(4), 3, ts(7), ts(8), 4, ts(11)] }]);
-    const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
+    const r = await transcribeSpeech(positions(11), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 11]]);
     assert.deepStrictEqual(
       r.segments.map((s) => s.text),
@@ -207,7 +207,7 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 4, toS: 11, tokens: [ts(0), 3, ts(3.2)] },
       { fromS: 8, toS: 11, tokens: [ts(0), 4, ts(3)] },
     ]);
-    const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
+    const r = await transcribeSpeech(positions(11), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [
       [0, 11],
       [4, 11],
@@ -228,7 +228,7 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 0, toS: 11, tokens: [ts(0), 1, ts(2), ts(2), 2, 3] },
       { fromS: 2, toS: 11, tokens: [ts(0), 2, 3, ts(5), ts(6), 4, ts(9)] },
     ]);
-    const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
+    const r = await transcribeSpeech(positions(11), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [
       [0, 11],
       [2, 11],
@@ -245,7 +245,7 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 0, toS: 4, tokens: [ts(0), 1, ts(3)] },
       { fromS: 4, toS: 11, tokens: [ts(0), 2, ts(3), ts(4), 3, ts(7)] },
     ]);
-    const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
+    const r = await transcribeSpeech(positions(11), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [
       [0, 11],
       [0, 4],
@@ -266,7 +266,7 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
       { fromS: 0, toS: 4, tokens: [ts(0), 1, ts(3)] },
       { fromS: 4, toS: 11, tokens: [ts(0), 2, ts(3), ts(4), 3, ts(7)] },
     ]);
-    const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
+    const r = await transcribeSpeech(positions(11), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [
       [0, 11],
       [0, 4],
@@ -280,7 +280,7 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
 
   it('keeps a single region a guard found silent as one rejected segment', async () => {
     const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 3, tokens: [ts(0), 1, ts(2)], rejected: 'no speech' }]);
-    const r = await transcribeSpeech(positions(4), [region(0, 3 * SR, 2.8 * SR)], whisper, 'en');
+    const r = await transcribeSpeech(positions(3), [region(0, 3 * SR, 2.8 * SR)], whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 3]]);
     assert.deepStrictEqual(
       r.segments.map((s) => [s.text, s.rejected]),
@@ -288,9 +288,19 @@ describe('transcribeSpeech (the seek loop, with a scripted Whisper)', () => {
     );
   });
 
+  it('reads a recording whose speech is one window with up to 1 s of the audio around it', async () => {
+    const { whisper, calls } = scriptedWhisper([{ fromS: 1, toS: 6, tokens: [ts(0), 1, ts(4)] }]);
+    const r = await transcribeSpeech(positions(10), [region(2 * SR, 5 * SR, 4.8 * SR)], whisper, 'en');
+    assert.deepStrictEqual(calls, [[1, 6]]);
+    assert.deepStrictEqual(
+      r.segments.map((s) => s.text),
+      ['w1'],
+    );
+  });
+
   it('without timestamps (the full window) reads each window once', async () => {
     const { whisper, calls } = scriptedWhisper([{ fromS: 0, toS: 11, tokens: [1, 2] }], false);
-    const r = await transcribeSpeech(positions(12), regions, whisper, 'en');
+    const r = await transcribeSpeech(positions(11), regions, whisper, 'en');
     assert.deepStrictEqual(calls, [[0, 11]]);
     assert.deepStrictEqual(
       r.segments.map((s) => s.text),
