@@ -22,8 +22,8 @@ interface BoostPath {
   readonly firstWord: number;
   /** Written without a leading space: it may only begin the text or a timestamp segment. */
   readonly startOnly: boolean;
-  /** Which word of the list it spells. */
-  readonly word: number;
+  /** For a one-token path: every one-token spelling of its word (not favoured again right after any of them). */
+  readonly self?: readonly number[];
 }
 
 export interface WordBoost {
@@ -40,9 +40,10 @@ export function wordBoost(words: readonly string[], tokenizer: TextEncoder, bonu
   if (!(bonus > 0)) return undefined;
   const paths: BoostPath[] = [];
   const seen = new Set<string>();
-  words.forEach((raw, word) => {
+  for (const raw of words) {
     const parts = raw.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
-    if (parts.length === 0) return;
+    if (parts.length === 0) continue;
+    const spellings: BoostPath[] = [];
     const capitalized = [parts[0][0].toUpperCase() + parts[0].slice(1), ...parts.slice(1)];
     for (const spelled of [parts, capitalized]) {
       for (const startOnly of [false, true]) {
@@ -51,10 +52,12 @@ export function wordBoost(words: readonly string[], tokenizer: TextEncoder, bonu
         seen.add(key);
         // Word by word: GPT-2's pre-tokenizer splits before each space, so this is the BPE of the whole spelling.
         const byWord = spelled.map((w, i) => tokenizer.encode(i === 0 && startOnly ? w : ` ${w}`));
-        paths.push({ tokens: byWord.flat(), firstWord: byWord[0].length, startOnly, word });
+        spellings.push({ tokens: byWord.flat(), firstWord: byWord[0].length, startOnly });
       }
     }
-  });
+    const self = spellings.filter((p) => p.tokens.length === 1).map((p) => p.tokens[0]);
+    paths.push(...spellings.map((p) => (p.tokens.length === 1 ? { ...p, self } : p)));
+  }
   return paths.length > 0 ? { paths, bonus } : undefined;
 }
 
@@ -69,9 +72,8 @@ export function boostedTokens(boost: WordBoost, text: readonly number[]): number
   const recent = text.slice(-REPEAT_GUARD_TOKENS);
   for (const p of boost.paths) {
     const t = p.tokens;
-    if (t.length === 1) {
-      if ((n === 0 || !p.startOnly) && !boost.paths.some((q) => q.word === p.word && q.tokens.length === 1 && recent.includes(q.tokens[0])))
-        out.push(t[0]);
+    if (p.self) {
+      if ((n === 0 || !p.startOnly) && !p.self.some((id) => recent.includes(id))) out.push(t[0]);
       continue;
     }
     for (let k = Math.min(t.length - 1, n); k >= p.firstWord; k--) {
