@@ -54,6 +54,10 @@ export function readManifest(): ManifestEntry[] {
 
 /** A clip as the engine sees it: parsed, validated and converted to 16 kHz mono. */
 export function loadClip(name: string): Float32Array {
-  const file = path.join(AUDIO_DIR, name);
+  return loadWav(path.join(AUDIO_DIR, name));
+}
+
+/** Any WAV file as the engine sees it (16 kHz mono). */
+export function loadWav(file: string): Float32Array {
   return ingest(parseWav(fs.readFileSync(file), file), file).samples;
 }

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
 import { normalizeWords, wordEditDistance } from '../../../eval/wer';
 import { AUDIO_DIR } from '../../audioFixtures';
-import { clipsWav, EXTENSION_ID, openDoc, setSetting, sleep, until } from './support';
+import { activated, clipsWav, openDoc, setSetting, sleep, until } from './support';
 
 const words = (t: string) => normalizeWords(t).join(' ');
 
@@ -17,9 +17,7 @@ describe('VoiceFlow in a real VS Code', function () {
   let api: VoiceFlowApi;
 
   before(async function () {
-    const ext = vscode.extensions.getExtension<VoiceFlowApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is installed`);
-    api = await ext.activate();
+    api = await activated();
     await setSetting('audioSourceRealtime', false);
   });
 

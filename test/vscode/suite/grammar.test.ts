@@ -14,11 +14,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
-import { ingest } from '../../../src/engine/audio/ingest';
-import { encodeWav16, parseWav } from '../../../src/engine/audio/wav';
 import { synthesizeSpeech } from '../../../eval/synthesize';
-import { loadClip } from '../../audioFixtures';
-import { EXTENSION_ID, openDoc, setSetting, until } from './support';
+import { loadWav } from '../../audioFixtures';
+import { activated, clipsWav, openDoc, setSetting, until } from './support';
 
 const VOICE = ['-v', 'en-gb-x-rp+klatt', '-s', '150', '-g', '8'];
 /** Between utterances: well over the 600 ms of silence that ends one. */
@@ -44,9 +42,7 @@ describe('the spoken grammar in a real VS Code (synthesized voice)', function ()
   }
 
   before(async function () {
-    const ext = vscode.extensions.getExtension<VoiceFlowApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is installed`);
-    api = await ext.activate();
+    api = await activated();
     await setSetting('audioSourceRealtime', false);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voiceflow-grammar-'));
   });
@@ -77,14 +73,8 @@ describe('the spoken grammar in a real VS Code (synthesized voice)', function ()
     // copy) though right at 8 kHz (the fetched one); base hears both, with the grammar's words favoured by the decoder
     // (EngineConfig.boostWords): without that, base writes "Hello, Karma world." here.
     await setSetting('profile', 'accurate');
-    const rest = synthesizeSpeech(dir, 'world-period', 'world period.', 'en-us', 140);
-    const gap = new Float32Array(4800);
-    const parts = [new Float32Array(16000), loadClip('dev/ast__hello.wav'), gap, loadClip('dev/ast__letters__ascii44.wav'), gap];
-    parts.push(ingest(parseWav(fs.readFileSync(rest), rest), rest).samples, new Float32Array(32000));
-    const joined = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
-    const file = path.join(dir, 'hello-comma.wav');
-    fs.writeFileSync(file, encodeWav16(joined, 16000));
+    const rest = loadWav(synthesizeSpeech(dir, 'world-period', 'world period.', 'en-us', 140));
+    const file = clipsWav('hello-comma.wav', ['dev/ast__hello.wav', 'dev/ast__letters__ascii44.wav', rest], 0.3);
     const editor = await openDoc('hello.txt', '');
     await dictate(file);
     assert.strictEqual(editor.document.getText(), 'Hello, world.');

@@ -13,7 +13,7 @@ import type { VoiceFlowApi } from '../../../src/extension';
 import { loadClip } from '../../audioFixtures';
 import { playIntoSink, sleep } from '../../../eval/fakeMicrophone';
 import { assertHeardLive, words } from '../../integration/engineHarness';
-import { EXTENSION_ID, until } from './support';
+import { activated, until } from './support';
 
 /** Longer than the inner pauses of cards/005.wav: each clip is one utterance. */
 const HANGOVER_MS = 1500;
@@ -29,9 +29,7 @@ describe('VoiceFlow live dictation from a (fake) microphone in a real VS Code', 
   const config = () => vscode.workspace.getConfiguration('voiceflow');
 
   before(async function () {
-    const ext = vscode.extensions.getExtension<VoiceFlowApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is installed`);
-    api = await ext.activate();
+    api = await activated();
   });
 
   after(async function () {

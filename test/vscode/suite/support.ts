@@ -4,10 +4,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { encodeWav16 } from '../../../src/engine/audio/wav';
+import type { VoiceFlowApi } from '../../../src/extension';
 import { loadClip } from '../../audioFixtures';
 import { joinWithPauses } from '../../support/signal';
 
 export const EXTENSION_ID = 'voiceflow.voiceflow-dictation';
+
+/** The extension, activated: its test API. */
+export async function activated(): Promise<VoiceFlowApi> {
+  const ext = vscode.extensions.getExtension<VoiceFlowApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.activate();
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,10 +45,14 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('voiceflow').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-/** 16 kHz mono clips with `pauseSeconds` of silence around each, written into the workspace. */
-export function clipsWav(name: string, clips: string[], pauseSeconds = 1.5): string {
+/**
+ * 16 kHz mono clips (paths under the test audio folder, or samples) with `pauseSeconds` of silence around each,
+ * written into the workspace.
+ */
+export function clipsWav(name: string, clips: (string | Float32Array)[], pauseSeconds = 1.5): string {
   const file = path.join(workspaceDir(), name);
-  fs.writeFileSync(file, encodeWav16(joinWithPauses(clips.map(loadClip), Math.round(pauseSeconds * 16000)), 16000));
+  const samples = clips.map((c) => (typeof c === 'string' ? loadClip(c) : c));
+  fs.writeFileSync(file, encodeWav16(joinWithPauses(samples, Math.round(pauseSeconds * 16000)), 16000));
   return file;
 }
 

@@ -15,7 +15,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { VoiceFlowApi } from '../../../src/extension';
 import { AUDIO_DIR } from '../../audioFixtures';
-import { clipsWav, EXTENSION_ID, setSetting, sleep, until, workspaceDir } from './support';
+import { activated, clipsWav, setSetting, sleep, until, workspaceDir } from './support';
 
 const GO_FORWARD = path.join(AUDIO_DIR, 'goforward.wav');
 
@@ -50,14 +50,12 @@ interface GitApi {
   openRepository(root: vscode.Uri): Promise<unknown>;
 }
 
-describe('dictation targets: the terminal and the commit message box', function () {
+describe('dictation targets: the terminal, the commit message box and the Search view', function () {
   this.timeout(180000);
   let api: VoiceFlowApi;
 
   before(async function () {
-    const ext = vscode.extensions.getExtension<VoiceFlowApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is installed`);
-    api = await ext.activate();
+    api = await activated();
     await setSetting('audioSourceRealtime', false);
   });
 
