@@ -147,6 +147,7 @@ async function listen(engine: EngineClient, args: Args): Promise<number> {
       endMs: round(n.endMs),
       processingMs: round(n.processingMs),
       endOfSpeechToTextMs: round(n.endOfSpeechToTextMs),
+      ...(n.provisionalMs !== undefined ? { provisionalMs: round(n.provisionalMs) } : {}),
     };
     if (args.json) process.stdout.write(JSON.stringify({ ...line, timings: roundAll(n.timings) }) + '\n');
     else {

@@ -28,6 +28,7 @@ import {
   MetricsResult,
   Notifications,
   PartialNotification,
+  ProvisionalNotification,
   Requests,
   SessionEndNotification,
   StartParams,
@@ -214,6 +215,9 @@ export class EngineClient {
 
   onFinal(cb: (n: FinalNotification) => void): Disposable {
     return this.listen(Notifications.final, cb);
+  }
+  onProvisional(cb: (n: ProvisionalNotification) => void): Disposable {
+    return this.listen(Notifications.provisional, cb);
   }
   onState(cb: (n: StateNotification) => void): Disposable {
     return this.listen(Notifications.state, cb);

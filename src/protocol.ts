@@ -47,12 +47,19 @@ export interface EngineConfig {
   hangoverMs?: number;
   /** Audio kept from before speech starts, ms. */
   preRollMs?: number;
+  /** Silence kept after the last voiced frame (the speculative pass starts once it is in), ms. */
+  postRollMs?: number;
   /** Speech longer than this is cut at its quietest point of the last 3 s, ms (at most 28000: Whisper sees 30 s). */
   maxUtteranceMs?: number;
   /** Interim text while speaking. */
   partials?: boolean;
   /** Transcribe during the hangover so the final is ready when the utterance closes. */
   speculative?: boolean;
+  /**
+   * Send the speculative pass's text as `provisional` as soon as it is ready (~200 ms into a pause), before the
+   * hangover closes the utterance: a client that can revise what it inserted shows it at once.
+   */
+  provisional?: boolean;
   /**
    * 'variable' (default): the encoder runs on the audio plus padding (at least a floor per model) and decoding
    * follows timestamps to stop where the audio ends. 'full': the export's own 30 s window, as the peer runs it.
@@ -263,6 +270,26 @@ export interface FinalNotification {
   speechEndedAt: number;
   timings: UtteranceTimings;
   rejected?: string;
+  /**
+   * This final's text was already sent as the utterance's latest `provisional`, this long after the end of speech
+   * (ms): what the user felt, for a client that inserted it. Absent when no provisional was sent or the text changed.
+   */
+  provisionalMs?: number;
+}
+
+/**
+ * The open utterance's text as it will be final if the pause goes on: the speculative pass over everything said so
+ * far, sent while the hangover still runs. A later `provisional` or the `final` of the same utterance replaces it
+ * (when speech resumes, the final covers the whole utterance, this text included).
+ */
+export interface ProvisionalNotification {
+  sessionId: number;
+  utteranceId: number;
+  text: string;
+  /** From the capture of the last voiced audio to this notification, ms. */
+  endOfSpeechToTextMs: number;
+  /** When the last voiced audio was captured, wall clock (epoch ms). */
+  speechEndedAt: number;
 }
 
 /** Interim text of the utterance being spoken. Never inserted: the final replaces it. */
@@ -349,6 +376,7 @@ export namespace Notifications {
   export const state = new NotificationType<StateNotification>('state');
   export const partial = new NotificationType<PartialNotification>('partial');
   export const final = new NotificationType<FinalNotification>('final');
+  export const provisional = new NotificationType<ProvisionalNotification>('provisional');
   export const sessionEnd = new NotificationType<SessionEndNotification>('sessionEnd');
   export const level = new NotificationType<LevelNotification>('level');
   export const log = new NotificationType<LogNotification>('log');

@@ -117,10 +117,20 @@ export const ENGINE_SETTINGS = {
     min: 100,
     max: 10000,
     unit: 'ms',
-    default: 600,
+    // Not 600: with provisional text out ~250 ms into a pause, a longer wait costs the editor nothing and keeps a
+    // sentence said with ~1 s pauses one utterance, decoded whole (docs/decisions.md, "Provisional text").
+    default: 1200,
     description: 'Silence after speech that closes an utterance.',
   },
   preRollMs: { type: 'number', min: 0, max: 2000, unit: 'ms', default: 300, description: 'Audio kept from before speech starts.' },
+  postRollMs: {
+    type: 'number',
+    min: 32,
+    max: 1000,
+    unit: 'ms',
+    default: 200,
+    description: 'Silence kept after the last voiced frame; the speculative pass (and provisional text) starts once it is in.',
+  },
   maxUtteranceMs: {
     type: 'number',
     min: 1000,
@@ -135,6 +145,11 @@ export const ENGINE_SETTINGS = {
     type: 'boolean',
     default: true,
     description: 'Transcribe during the hangover, so the final is ready when the utterance closes.',
+  },
+  provisional: {
+    type: 'boolean',
+    default: true,
+    description: "Send the speculative pass's text as provisional before the hangover ends (needs speculative).",
   },
   encoderWindow: {
     type: 'enum',
@@ -341,8 +356,9 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     unit: 'ms',
     default: engineDefault('hangoverMs'),
     description:
-      '**Pause that ends an utterance (ms).** After this much silence what you said is written into the editor. Longer keeps ' +
-      'your pauses inside one sentence; shorter writes sooner.',
+      '**Pause that ends an utterance (ms).** In the editor what you said appears about a quarter of a second into any pause, ' +
+      'and is rewritten in place if you go on; after this much silence it is final. Voice commands, the terminal and the ' +
+      'other inputs wait for it. Longer keeps your pauses inside one sentence; shorter makes those sooner.',
     applies: 'engine',
     order: 5,
   },
@@ -362,7 +378,7 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     unit: 'ms',
     default: 1000,
     description:
-      '**Wait that turns the status bar yellow (ms)**: from the end of what you said to its text in the editor. It includes the pause that ends an utterance (voiceflow.hangoverMs, 600 ms by default), so 1000 leaves 400 ms to transcribe and insert.',
+      '**Wait that turns the status bar yellow (ms)**: from the end of what you said to its text in the editor (about 250 ms into your pause, then revised if you go on). Where text cannot be revised (the terminal, other inputs, voice commands) it waits for the pause that ends an utterance (voiceflow.hangoverMs), and so can be over this.',
     applies: 'extension',
     order: 7,
   },

@@ -19,6 +19,7 @@ import {
   MetricsResult,
   ModelName,
   PartialNotification,
+  ProvisionalNotification,
   PROTOCOL_VERSION,
   SessionEndNotification,
   StartResult,
@@ -49,6 +50,7 @@ export interface EngineOutput {
   log(level: LogLevel, message: string): void;
   state(state: EngineState, sessionId?: number, device?: string): void;
   final(n: FinalNotification): void;
+  provisional(n: ProvisionalNotification): void;
   partial(n: PartialNotification): void;
   level(n: LevelNotification): void;
   error(n: ErrorNotification): void;
@@ -147,6 +149,7 @@ export class Engine {
       {
         state: (state, device) => out.state(state, id, device),
         final: (n) => out.final(n),
+        provisional: (n) => out.provisional(n),
         level: (n) => out.level(n),
         partial: (n) => out.partial(n),
         error: (e) => out.error({ code: e.code, message: e.message, sessionId: id }),
@@ -154,6 +157,7 @@ export class Engine {
       {
         partials: c.partials,
         speculate: c.speculative,
+        provisional: c.speculative && c.provisional,
         earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose,
         continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity,
         vocabulary: () => this.vocabularyFor(whisper),
@@ -303,5 +307,11 @@ function cacheDir(c: Config): string {
 }
 
 function segmenterOptions(c: Config) {
-  return { threshold: c.vadThreshold, hangoverMs: c.hangoverMs, preRollMs: c.preRollMs, maxUtteranceMs: c.maxUtteranceMs };
+  return {
+    threshold: c.vadThreshold,
+    hangoverMs: c.hangoverMs,
+    preRollMs: c.preRollMs,
+    postRollMs: c.postRollMs,
+    maxUtteranceMs: c.maxUtteranceMs,
+  };
 }

@@ -25,6 +25,7 @@ const engine = new Engine({
   log,
   state: (state, sessionId, device) => void connection.sendNotification(Notifications.state, { state, sessionId, device }),
   final: (n) => void connection.sendNotification(Notifications.final, n),
+  provisional: (n) => void connection.sendNotification(Notifications.provisional, n),
   partial: (n) => void connection.sendNotification(Notifications.partial, n),
   level: (n) => void connection.sendNotification(Notifications.level, n),
   error: (n) => void connection.sendNotification(Notifications.error, n),

@@ -4,11 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
 import { encodeWav16 } from '../../src/engine/audio/wav';
-import { FinalNotification, PartialNotification, SessionEndNotification } from '../../src/protocol';
+import { FinalNotification, PartialNotification, ProvisionalNotification, SessionEndNotification } from '../../src/protocol';
 import { normalizeWords } from '../../eval/wer';
 import { AUDIO_DIR, loadClip } from '../audioFixtures';
 import { startEngine, tempDir } from './engineHarness';
 import { joinWithPauses } from '../support/signal';
+import { noiseSignals } from './noiseSignals';
 
 const words = normalizeWords;
 
@@ -142,6 +143,91 @@ describe('early close (levers.earlyClose, live path)', function () {
       assert.deepStrictEqual(words(text(early)), words(text(waited)), `early: ${text(early)}; after the hangover: ${text(waited)}`);
     } finally {
       await engine.configure({ levers: { earlyClose: 0.3 } });
+    }
+  });
+});
+
+describe('provisional text (live path)', function () {
+  this.timeout(180000);
+  let engine: EngineClient;
+
+  before(async () => {
+    engine = startEngine();
+    await engine.initialize({ model: 'tiny' });
+  });
+  after(async () => engine?.shutdown());
+
+  async function live(file: string): Promise<{ provisionals: ProvisionalNotification[]; finals: FinalNotification[] }> {
+    const provisionals: ProvisionalNotification[] = [];
+    const finals: FinalNotification[] = [];
+    const subs = [engine.onProvisional((p) => provisionals.push(p)), engine.onFinal((f) => finals.push(f))];
+    const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
+    const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
+    await ended;
+    subs.forEach((s) => s.dispose());
+    return {
+      provisionals: provisionals.filter((p) => p.sessionId === sessionId),
+      finals: finals.filter((f) => f.sessionId === sessionId && f.text),
+    };
+  }
+
+  it('a sentence said with pauses (jfk.wav) is one final with the words of the file transcription, no stray full stop', async () => {
+    const jfk = path.join(AUDIO_DIR, 'jfk.wav');
+    const { provisionals, finals } = await live(jfk);
+    const offline = await engine.transcribeFile({ path: jfk });
+    assert.strictEqual(finals.length, 1, finals.map((f) => f.text).join(' | '));
+    assert.deepStrictEqual(words(finals[0].text), words(offline.text));
+    assert.match(finals[0].text.trim(), /^[^.!?]+[.!?]$/, 'one sentence: its only closing mark is at its end');
+    // Text went out during the pauses, before the utterance was final, and each provisional grew the one before.
+    const mine = provisionals.filter((p) => p.utteranceId === finals[0].utteranceId);
+    assert.ok(mine.length >= 2, `provisionals: ${mine.map((p) => p.text).join(' | ')}`);
+    assert.ok(words(mine[0].text).length < words(finals[0].text).length);
+  });
+
+  it('a final that keeps the latest provisional text says when that text went out; one that changed it does not', async () => {
+    const tmp = tempDir('provisional');
+    try {
+      const file = path.join(tmp, 'sentences.wav');
+      fs.writeFileSync(file, encodeWav16(joinWithPauses(['goforward.wav', 'cards/005.wav', 'forever-2.wav'].map(loadClip), 40000), 16000));
+      const { provisionals, finals } = await live(file);
+      assert.strictEqual(finals.length, 3, finals.map((f) => f.text).join(' | '));
+      for (const f of finals) {
+        const last = provisionals.filter((p) => p.utteranceId === f.utteranceId).at(-1);
+        assert.ok(last, `utterance "${f.text}" had provisional text`);
+        if (last.text === f.text) {
+          assert.ok(f.provisionalMs !== undefined && f.provisionalMs <= f.endOfSpeechToTextMs, `"${f.text}": ${f.provisionalMs} ms`);
+          assert.ok(Math.abs(f.provisionalMs - last.endOfSpeechToTextMs) < 1);
+        } else {
+          assert.strictEqual(f.provisionalMs, undefined);
+        }
+      }
+      assert.ok(
+        finals.some((f) => f.provisionalMs !== undefined),
+        'after a clean pause the provisional text stood',
+      );
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('silence and noise give no provisional text', async () => {
+    const tmp = tempDir('provisional-noise');
+    try {
+      const file = path.join(tmp, 'noise.wav');
+      // Silence, then each kind of noise and the held chords at an ordinary room level, 1 s of silence between them.
+      const noise = joinWithPauses([new Float32Array(16000), ...noiseSignals(3, [-30]).map(([, samples]) => samples)], 16000);
+      fs.writeFileSync(file, encodeWav16(noise, 16000));
+      const { provisionals, finals } = await live(file);
+      assert.deepStrictEqual(
+        provisionals.map((p) => p.text),
+        [],
+      );
+      assert.deepStrictEqual(
+        finals.map((f) => f.text),
+        [],
+      );
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 });

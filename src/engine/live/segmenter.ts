@@ -15,7 +15,7 @@ export const MAX_UTTERANCE_MS = ENGINE_SETTINGS.maxUtteranceMs.default;
 /** Speech shorter than this in voiced frames is a click or a cough, not an utterance. */
 export const MIN_SPEECH_MS = 150;
 /** Silence kept after the last voiced frame, so Whisper hears the word end. */
-export const POST_ROLL_MS = 200;
+export const POST_ROLL_MS = ENGINE_SETTINGS.postRollMs.default;
 /**
  * A forced cut (speech longer than maxUtteranceMs) is made at the quietest stretch of the last CUT_SEARCH_MS (at most
  * the utterance's second half), most likely a pause between words, not at the limit in mid-word; what follows the cut
@@ -54,6 +54,7 @@ export interface SegmenterOptions {
   threshold?: number;
   hangoverMs?: number;
   preRollMs?: number;
+  postRollMs?: number;
   maxUtteranceMs?: number;
   /** Let frames well clear of the noise floor count as speech at lower probabilities (default true). */
   energyAssist?: boolean;
@@ -126,7 +127,7 @@ export class UtteranceSegmenter {
     this.minSpeechSamples = msToSamples(MIN_SPEECH_MS);
     this.energyAssist = opts.energyAssist ?? true;
     this.rejectSteady = opts.rejectSteady ?? true;
-    this.postRollSamples = msToSamples(POST_ROLL_MS);
+    this.postRollSamples = msToSamples(opts.postRollMs ?? POST_ROLL_MS);
     this.preRoll = new Float32Array(Math.max(1, this.preRollSamples));
     this.buffer = new Float32Array(this.maxSamples + this.preRollSamples + this.hangoverSamples + 4096);
   }
@@ -154,6 +155,14 @@ export class UtteranceSegmenter {
   /** A copy of the open utterance's audio up to `endSample` (stream position), for speculative transcription. */
   snapshot(endSample: number): Float32Array {
     return this.buffer.slice(0, Math.max(0, Math.min(this.length, endSample - this.startSample)));
+  }
+
+  /**
+   * Whether the open utterance, closed with `samples` (a snapshot), would be kept: not a blip, not a held tone. What
+   * the speculative pass's text must pass before it goes out as provisional text.
+   */
+  wouldKeep(samples: Float32Array): boolean {
+    return this.inSpeech && this.voicedSamples >= this.minSpeechSamples && !(this.rejectSteady && levelChangeDb(samples) < STEADY_MAX_DB);
   }
 
   /** End of the last voiced frame, in stream samples. */
@@ -310,6 +319,7 @@ export class UtteranceSegmenter {
   private utterance(samples: Float32Array, reason: Utterance['reason'], voiced: number): Utterance | undefined {
     if (voiced < this.minSpeechSamples && reason !== 'max-length') return undefined;
     if (this.rejectSteady && levelChangeDb(samples) < STEADY_MAX_DB) return undefined;
+    // (wouldKeep asks the same of an open utterance.)
     return {
       id: this.nextId++,
       samples,

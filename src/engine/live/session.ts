@@ -8,6 +8,7 @@ import {
   FinalNotification,
   LevelNotification,
   PartialNotification,
+  ProvisionalNotification,
   SessionEndNotification,
 } from '../../protocol';
 import { SpeculativeTranscriber, StreamingOptions } from './streaming';
@@ -18,7 +19,7 @@ import { Utterance, UtteranceSegmenter, SegmenterOptions } from './segmenter';
 import { CaptureHost } from './capture/captureHost';
 import { CaptureEvent, CaptureJob } from './capture/source';
 import { frameRms, SileroVad, VAD_FRAME } from './vad';
-import { Whisper } from '../whisper/whisper';
+import { Whisper, WhisperResult } from '../whisper/whisper';
 
 /**
  * The main loop drains the ring whenever the capture worker writes to it, at least every POLL_MS. While nothing is
@@ -42,6 +43,7 @@ const STOP_GRACE_MS = 1500;
 export interface ListenEvents {
   state(state: 'listening' | 'speech' | 'transcribing', device?: string): void;
   final(n: FinalNotification): void;
+  provisional(n: ProvisionalNotification): void;
   partial(n: PartialNotification): void;
   level(n: LevelNotification): void;
   error(err: EngineError): void;
@@ -71,6 +73,8 @@ export class ListenSession {
   /** Capture time (epoch ms) of the open utterance's first voiced frame, and whether it has had a partial. */
   private speechStartedAt = 0;
   private partialSent = false;
+  /** The open utterance's latest provisional text: the final says when it kept it (provisionalMs). */
+  private provisional?: { utteranceId: number; endSample: number; text: string; endOfSpeechToTextMs: number };
   private readonly streamer: SpeculativeTranscriber;
   private device?: string;
   private started?: { resolve: (device: string) => void; reject: (e: EngineError) => void };
@@ -86,7 +90,7 @@ export class ListenSession {
     private readonly metrics: EngineMetrics,
     private readonly capture: CaptureHost,
     private readonly events: ListenEvents,
-    streaming: StreamingOptions,
+    private readonly streaming: StreamingOptions,
   ) {
     this.ring = capture.ring;
     this.segmenter = new UtteranceSegmenter(segmenterOptions);
@@ -97,7 +101,7 @@ export class ListenSession {
         this.events.state('speech');
       },
       voiced: () => (this.lastVoicedAt = this.frameCapturedAt),
-      closed: (_id, u) => u && this.enqueue(u),
+      closed: (id, u) => (u ? this.enqueue(u) : this.withdraw(id)),
     });
     this.streamer = new SpeculativeTranscriber(
       whisper,
@@ -118,7 +122,7 @@ export class ListenSession {
           sinceSpeechStartMs: since,
         });
       },
-      (id, endSample) => this.closeEarly(id, endSample),
+      (id, endSample, r, endsSentence) => this.speculated(id, endSample, r, endsSentence),
     );
     this.streamer.follow(this.segmenter);
   }
@@ -228,13 +232,53 @@ export class ListenSession {
   }
 
   /**
-   * The speculative pass up to `endSample` ended a sentence: close utterance `id` now, unless speech came back since
-   * the pass began (then the hangover decides, as without earlyClose). The final is that pass's result.
+   * The speculative pass of utterance `id` up to `endSample` is done. Unless speech came back since the pass began
+   * (then its text is already out of date), its text goes out as `provisional`, and when it ended a sentence
+   * (earlyClose) the utterance closes now instead of after the hangover; the final is then that pass's result.
    */
-  private closeEarly(id: number, endSample: number): void {
+  private speculated(id: number, endSample: number, r: WhisperResult, endsSentence: boolean): void {
     const seg = this.segmenter;
     if (this.ended || !seg.speaking || seg.openUtteranceId !== id || seg.lastVoicedSample + seg.postRoll !== endSample) return;
-    if (seg.closeNow()) this.metrics.record('earlyCloseSilenceMs', ((seg.streamPosition - seg.lastVoicedSample) / 16000) * 1000);
+    if (this.streaming.provisional && !r.rejected && r.text.trim() !== '') {
+      const endOfSpeechToTextMs = performance.timeOrigin + performance.now() - this.lastVoicedAt;
+      this.provisional = { utteranceId: id, endSample, text: r.text, endOfSpeechToTextMs };
+      this.metrics.record('provisionalMs', endOfSpeechToTextMs);
+      this.events.provisional({
+        sessionId: this.id,
+        utteranceId: id,
+        text: r.text,
+        endOfSpeechToTextMs,
+        speechEndedAt: Date.now() - endOfSpeechToTextMs,
+      });
+    }
+    if (endsSentence && seg.closeNow()) {
+      this.metrics.record('earlyCloseSilenceMs', ((seg.streamPosition - seg.lastVoicedSample) / 16000) * 1000);
+    }
+  }
+
+  /**
+   * Utterance `id` closed as no speech after all (too little voiced audio, or a held tone, once its end was in): text
+   * sent as provisional for it is taken back with an empty, rejected final.
+   */
+  private withdraw(id: number): void {
+    const p = this.provisional;
+    if (p?.utteranceId !== id) return;
+    this.provisional = undefined;
+    const endOfSpeechToTextMs = performance.timeOrigin + performance.now() - this.lastVoicedAt;
+    this.pending = this.pending.then(() =>
+      this.events.final({
+        sessionId: this.id,
+        utteranceId: id,
+        text: '',
+        startMs: 0,
+        endMs: (p.endSample / 16000) * 1000,
+        processingMs: 0,
+        endOfSpeechToTextMs,
+        speechEndedAt: Date.now() - endOfSpeechToTextMs,
+        timings: { melMs: 0, encoderMs: 0, decoderMs: 0, tokens: 0, totalMs: 0, processingMs: 0, vadMs: 0, queueMs: 0, speculative: 0 },
+        rejected: 'not speech once the utterance ended (a held tone, or too little voiced audio)',
+      }),
+    );
   }
 
   private enqueue(u: Utterance): void {
@@ -266,6 +310,10 @@ export class ListenSession {
       };
       this.metrics.recordAll(timings);
       const endOfSpeechToTextMs = performance.timeOrigin + now - lastVoicedAt;
+      const p = this.provisional?.utteranceId === u.id ? this.provisional : undefined;
+      if (p) this.provisional = undefined;
+      const provisionalMs = p && speculative && p.endSample === u.endSample && p.text === r.text ? p.endOfSpeechToTextMs : undefined;
+      this.metrics.record('feltMs', provisionalMs ?? endOfSpeechToTextMs);
       this.events.final({
         sessionId: this.id,
         utteranceId: u.id,
@@ -278,6 +326,7 @@ export class ListenSession {
         speechEndedAt: Date.now() - endOfSpeechToTextMs,
         timings,
         rejected: r.rejected,
+        ...(provisionalMs !== undefined ? { provisionalMs } : {}),
       });
     } catch (err) {
       this.events.error(err instanceof EngineError ? err : new EngineError(EngineErrorCode.InferenceFailed, String(err)));

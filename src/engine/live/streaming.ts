@@ -27,6 +27,8 @@ export const FIRST_RETRY_MS = 200;
 export interface StreamingOptions {
   partials: boolean;
   speculate: boolean;
+  /** Tell the session (`onSpeculation`) each speculative pass's result, for a `provisional` notification. */
+  provisional?: boolean;
   /**
    * Tell the session (`onSentenceEnd`) when the speculative pass ends a sentence with a closing mark at least this
    * probable, to close early; 0 or undefined: never.
@@ -90,8 +92,12 @@ export class SpeculativeTranscriber {
     private readonly language: string,
     private readonly opts: StreamingOptions,
     private readonly onPartial: (p: PartialText) => void,
-    /** The speculative pass of the open utterance `utteranceId`, up to `endSample`, ends a sentence (earlyClose). */
-    private readonly onSentenceEnd?: (utteranceId: number, endSample: number) => void,
+    /**
+     * The speculative pass of the open utterance `utteranceId`, up to `endSample`, is done (with `provisional`), and
+     * whether it ends a sentence (with `earlyClose`). Only the latest pass is told, and only when the segmenter would
+     * keep the utterance closed there (not a blip or a held tone).
+     */
+    private readonly onSpeculation?: (utteranceId: number, endSample: number, r: WhisperResult, endsSentence: boolean) => void,
   ) {}
 
   /**
@@ -108,15 +114,20 @@ export class SpeculativeTranscriber {
       if (this.opts.speculate && this.speculation?.endSample !== end) {
         const previous = this.contextFor(seg.utteranceStart);
         const vocabulary = this.opts.vocabulary?.();
-        const result = this.whisper.transcribe(seg.snapshot(end), this.language, { speech: this.meter.evidence, previous, vocabulary });
+        const audio = seg.snapshot(end);
+        const kept = seg.wouldKeep(audio);
+        const result = this.whisper.transcribe(audio, this.language, { speech: this.meter.evidence, previous, vocabulary });
         result.catch(() => undefined);
         const speculation = { utteranceId: this.utteranceId, endSample: end, vocabulary, result };
         this.speculation = speculation;
         const minProbability = this.opts.earlyClose ?? 0;
-        if (minProbability > 0 && this.onSentenceEnd) {
-          const tell = this.onSentenceEnd;
+        const tell = this.onSpeculation;
+        if ((minProbability > 0 || this.opts.provisional) && tell) {
           result.then(
-            (r) => this.speculation === speculation && endsSentence(r, minProbability) && tell(speculation.utteranceId, end),
+            (r) =>
+              this.speculation === speculation &&
+              kept &&
+              tell(speculation.utteranceId, end, r, minProbability > 0 && endsSentence(r, minProbability)),
             () => undefined,
           );
         }
