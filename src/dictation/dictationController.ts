@@ -10,6 +10,7 @@ import {
   ErrorNotification,
   FinalNotification,
   PartialNotification,
+  ProvisionalNotification,
   SessionEndNotification,
 } from '../protocol';
 import { EngineHost } from './engineHost';
@@ -17,7 +18,7 @@ import { feltLatencyMs } from './feltLatency';
 import { DictationHistory } from './history';
 import { interpret } from '../grammar/grammar';
 import { VoiceCommand } from '../grammar/tables';
-import { SpokenEdits } from './spokenEdits';
+import { OpenInsertion, SpokenEdits } from './spokenEdits';
 import { InputTargets } from './inputTargets';
 import { TARGET_NAMES } from './dictationTarget';
 import { WorkspaceVocabulary } from './workspaceVocabulary';
@@ -59,6 +60,11 @@ export class DictationController implements vscode.Disposable {
   private readonly vocabulary: WorkspaceVocabulary;
   /** Microphone notices already shown (a missing device is named once, not at every start). */
   private readonly toldMicrophone = new Set<string>();
+  /**
+   * The utterance whose provisional text is in the editor (sent before its pause was over): its final confirms it,
+   * or revises it in place when speech went on.
+   */
+  private provisional?: { sessionId: number; utteranceId: number; text: string; open: OpenInsertion; feltMs: number };
   /** The text editor the user last worked in: the target when a webview (the performance panel) has the focus. */
   private lastEditor?: vscode.TextEditor = vscode.window.activeTextEditor;
 
@@ -79,6 +85,7 @@ export class DictationController implements vscode.Disposable {
       this.targets,
       host.onDidFinal((n) => this.onFinal(n)),
       host.onDidPartial((n) => this.onPartial(n)),
+      host.onDidProvisional((n) => this.onProvisional(n)),
       host.onDidChangeState((n) => this.onState(n.state, n.sessionId, n.device)),
       host.onDidError((n) => this.onError(n)),
       host.onDidEndSession((n) => this.onSessionEnd(n)),
@@ -170,6 +177,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   private ended(): void {
+    this.settleProvisional();
     this.ghost.clear();
     this.sessionId = undefined;
     void setContext(false);
@@ -212,11 +220,61 @@ export class DictationController implements vscode.Disposable {
 
   private onPartial(n: PartialNotification): void {
     if (n.sessionId !== this.sessionId) return;
-    this.ghost.show(n.text, n.tentative);
+    const p = this.provisional;
+    if (p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId) {
+      // Speech went on after provisional text: the partials cover it too, so only what comes after it is shown.
+      this.ghost.show(...afterWords([n.text, n.tentative], wordCount(p.text)));
+    } else {
+      this.ghost.show(n.text, n.tentative);
+    }
+  }
+
+  private onProvisional(n: ProvisionalNotification): void {
+    if (n.sessionId !== this.sessionId || n.text.trim() === '') return;
+    const receivedAt = Date.now();
+    this.inserting = this.inserting.then(() => this.insertProvisional(n, receivedAt));
+  }
+
+  /**
+   * Provisional text goes into the editor at once (and only there: the other inputs cannot be revised); a command
+   * waits for the final. A later provisional of the same utterance revises it.
+   */
+  private async insertProvisional(n: ProvisionalNotification, receivedAt: number): Promise<void> {
+    if (n.sessionId !== this.sessionId || this.targets.current !== 'editor') return;
+    const p = this.provisional;
+    if (p && (p.sessionId !== n.sessionId || p.utteranceId !== n.utteranceId)) return;
+    const editor = this.targetEditor();
+    if (!editor && !p) return;
+    const heard = this.vocabulary.spell(n.text);
+    const meaning = readSettings().grammar ? interpret(heard) : undefined;
+    if (meaning?.kind === 'command') return;
+    const text = meaning ? meaning.text : heard;
+    if (p?.text === text) return;
+    this.ghost.clear();
+    let open: OpenInsertion | undefined;
+    if (p) {
+      open = (await this.spoken.revise(p.open, text, meaning)).open;
+    } else {
+      open = (await this.spoken.insert(editor!, text, meaning)).open;
+    }
+    if (!open) return;
+    const feltMs = feltLatencyMs({ ...n, receivedAt, doneAt: Date.now() });
+    this.provisional = { sessionId: n.sessionId, utteranceId: n.utteranceId, text, open, feltMs };
+  }
+
+  /** Provisional text that gets no final (the session ended, the engine died) stays as it is, and joins the history. */
+  private settleProvisional(): void {
+    const p = this.provisional;
+    if (!p) return;
+    this.provisional = undefined;
+    this.history.add({ text: p.text, at: Date.now(), insertedInto: p.open.entry.uri });
   }
 
   private onFinal(n: FinalNotification): void {
-    if (n.sessionId !== this.sessionId || n.text.trim() === '') return;
+    if (n.sessionId !== this.sessionId) return;
+    const p = this.provisional;
+    const revises = p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId;
+    if (n.text.trim() === '' && !revises) return;
     const receivedAt = Date.now();
     this.inserting = this.inserting.then(() => this.insert(n, receivedAt));
   }
@@ -224,14 +282,41 @@ export class DictationController implements vscode.Disposable {
   private async insert(n: FinalNotification, receivedAt: number): Promise<void> {
     const t0 = performance.now();
     this.ghost.clear();
+    const p = this.provisional;
+    const provisional = p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId ? p : undefined;
+    if (provisional) this.provisional = undefined;
+    if (provisional && n.text.trim() === '') {
+      // The engine found it was not speech once the utterance ended (a held tone, a guard on the whole utterance):
+      // the provisional text goes. A final merely empty leaves the words heard where they are.
+      if (!n.rejected) return this.record(n, provisional.text, provisional.feltMs, 0, true, provisional.open.entry.uri);
+      const removed = await this.spoken.revise(provisional.open, '');
+      this.log.info(`Provisional text "${abbreviate(provisional.text)}" ${removed.inserted ? 'removed' : 'left as it is'}: ${n.rejected}.`);
+      return;
+    }
     const editor = this.targetEditor();
     const heard = this.vocabulary.spell(n.text);
     const meaning = readSettings().grammar ? interpret(heard) : undefined;
     const target = this.targets.current;
-    if (meaning?.kind === 'command') return this.command(meaning.command, editor);
+    if (meaning?.kind === 'command') {
+      if (provisional) await this.spoken.revise(provisional.open, '', undefined);
+      return this.command(meaning.command, editor);
+    }
     const text = meaning ? meaning.text : heard;
-    const outcome =
-      target !== 'editor'
+    if (provisional?.text === text) {
+      return this.record(n, text, provisional.feltMs, performance.now() - t0, true, provisional.open.entry.uri);
+    }
+    const outcome = provisional
+      ? await this.spoken
+          .revise(provisional.open, text, meaning)
+          .then((o) =>
+            o.inserted
+              ? { inserted: true as const, into: provisional.open.entry.uri }
+              : {
+                  inserted: false as const,
+                  reason: `the text said before your pause ("${abbreviate(provisional.text, 30)}") was ${o.reason.replace(/^the dictated text was /, '')}`,
+                },
+          )
+      : target !== 'editor'
         ? await this.targets.insert(target, text, heard, meaning)
         : editor
           ? await this.spoken
@@ -262,6 +347,13 @@ export class DictationController implements vscode.Disposable {
     for (const l of this.listeners) l.onUtterance(record);
   }
 
+  /** A final whose text was already in the editor as provisional text: history and figures, no edit. */
+  private record(n: FinalNotification, text: string, feltMs: number, insertMs: number, inserted: boolean, into: string): void {
+    this.history.add({ text, at: Date.now(), insertedInto: into });
+    const record: UtteranceRecord = { ...n, text, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted };
+    for (const l of this.listeners) l.onUtterance(record);
+  }
+
   /** A voice command ("scratch that"...): carried out, or the user is told why not. Commands are not history. */
   private async command(command: VoiceCommand, editor: vscode.TextEditor | undefined): Promise<void> {
     const target = this.targets.current;
@@ -287,6 +379,17 @@ export class DictationController implements vscode.Disposable {
 
 function setContext(dictating: boolean): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, dictating);
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** The interim text's parts without their first `skip` words (committed first, then tentative). */
+function afterWords([committed, tentative]: [string, string], skip: number): [string, string] {
+  const c = committed.split(/\s+/).filter(Boolean);
+  const t = tentative.split(/\s+/).filter(Boolean);
+  return [c.slice(skip).join(' '), t.slice(Math.max(0, skip - c.length)).join(' ')];
 }
 
 function abbreviate(text: string, max = 60): string {

@@ -14,6 +14,7 @@ import {
   LevelNotification,
   LogNotification,
   PartialNotification,
+  ProvisionalNotification,
   SessionEndNotification,
   StateNotification,
 } from '../protocol';
@@ -30,6 +31,7 @@ const HEALTHY_AFTER_MS = 60000;
 export class EngineHost implements vscode.Disposable {
   private readonly finals = new vscode.EventEmitter<FinalNotification>();
   private readonly partials = new vscode.EventEmitter<PartialNotification>();
+  private readonly provisionals = new vscode.EventEmitter<ProvisionalNotification>();
   private readonly states = new vscode.EventEmitter<StateNotification>();
   private readonly levels = new vscode.EventEmitter<LevelNotification>();
   private readonly errors = new vscode.EventEmitter<ErrorNotification>();
@@ -37,6 +39,7 @@ export class EngineHost implements vscode.Disposable {
   private readonly crashes$ = new vscode.EventEmitter<string>();
   readonly onDidFinal = this.finals.event;
   readonly onDidPartial = this.partials.event;
+  readonly onDidProvisional = this.provisionals.event;
   readonly onDidChangeState = this.states.event;
   readonly onDidLevel = this.levels.event;
   readonly onDidError = this.errors.event;
@@ -93,6 +96,7 @@ export class EngineHost implements vscode.Disposable {
     this.log.info(`Speech engine started (pid ${client.pid}).`);
     client.onFinal((n) => this.finals.fire(n));
     client.onPartial((n) => this.partials.fire(n));
+    client.onProvisional((n) => this.provisionals.fire(n));
     client.onState((n) => this.states.fire(n));
     client.onLevel((n) => this.levels.fire(n));
     client.onError((n) => this.errors.fire(n));
@@ -148,6 +152,7 @@ export class EngineHost implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     await client?.shutdown();
-    for (const e of [this.finals, this.partials, this.states, this.levels, this.errors, this.sessionEnds, this.crashes$]) e.dispose();
+    for (const e of [this.finals, this.partials, this.provisionals, this.states, this.levels, this.errors, this.sessionEnds, this.crashes$])
+      e.dispose();
   }
 }

@@ -40,9 +40,12 @@ export class InsertionTrail {
     return this.entries.length;
   }
 
-  push(entry: TrailEntry): void {
-    this.entries.push({ ...entry, pieces: [...entry.pieces].sort((a, b) => a.offset - b.offset) });
+  /** Adds an utterance; returns the entry as kept (the trail's own copy, which `last` returns while it is intact). */
+  push(entry: TrailEntry): TrailEntry {
+    const kept = { ...entry, pieces: [...entry.pieces].sort((a, b) => a.offset - b.offset) };
+    this.entries.push(kept);
     if (this.entries.length > MAX_ENTRIES) this.entries.shift();
+    return kept;
   }
 
   pop(): TrailEntry | undefined {

@@ -6,10 +6,18 @@
 import * as vscode from 'vscode';
 import { GrammarResult, LEFT_PUNCTUATION, TRAILING_PUNCTUATION } from '../grammar/grammar';
 import { VoiceCommand } from '../grammar/tables';
-import { insertAtCursor, InsertOutcome } from './insertion';
+import { insertAtCursor, InsertOutcome, reviseInsertion } from './insertion';
 import { capitalizeWords, InsertionTrail, TrailEntry } from './insertionTrail';
 
+type Insertion = Extract<GrammarResult, { kind: 'insert' }>;
+
 export type CommandOutcome = { done: true } | { done: false; reason: string };
+
+/** Text inserted before its utterance was final (provisional): where it is, and the spacing it went in with. */
+export interface OpenInsertion {
+  entry: TrailEntry;
+  join: boolean;
+}
 
 export class SpokenEdits implements vscode.Disposable {
   private readonly trail = new InsertionTrail();
@@ -30,16 +38,40 @@ export class SpokenEdits implements vscode.Disposable {
     });
   }
 
-  /** Inserts an utterance's text (`meaning` from the grammar; undefined when the grammar is off). */
-  async insert(editor: vscode.TextEditor, text: string, meaning?: Extract<GrammarResult, { kind: 'insert' }>): Promise<InsertOutcome> {
+  /**
+   * Inserts an utterance's text (`meaning` from the grammar; undefined when the grammar is off); `open` is where it
+   * went, for `revise` when it was provisional.
+   */
+  async insert(editor: vscode.TextEditor, text: string, meaning?: Insertion): Promise<InsertOutcome & { open?: OpenInsertion }> {
     if (meaning?.glueLeft && LEFT_PUNCTUATION.test(text)) this.selectWhisperPunctuation(editor);
-    const outcome = await insertAtCursor(editor, text, { join: this.joinNext || !!meaning?.glueLeft });
-    if (outcome.inserted) {
-      this.trail.push({ uri: editor.document.uri.toString(), version: editor.document.version, pieces: outcome.pieces });
-      this.joinNext = !!meaning?.glueRight;
-      this.autoPunctuated = !!meaning?.autoPunctuated;
+    const join = this.joinNext || !!meaning?.glueLeft;
+    const outcome = await insertAtCursor(editor, text, { join });
+    if (!outcome.inserted) return outcome;
+    const entry = this.trail.push({ uri: editor.document.uri.toString(), version: editor.document.version, pieces: outcome.pieces });
+    this.joinNext = !!meaning?.glueRight;
+    this.autoPunctuated = !!meaning?.autoPunctuated;
+    return { ...outcome, open: { entry, join } };
+  }
+
+  /**
+   * Rewrites provisional text to its utterance's final text ('' removes it). Fails, leaving it
+   * as it is, when it was edited since or another utterance came after it.
+   */
+  async revise(open: OpenInsertion, text: string, meaning?: Insertion): Promise<InsertOutcome & { open?: OpenInsertion }> {
+    if (this.trail.last !== open.entry) return { inserted: false, reason: 'the dictated text was changed since' };
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === open.entry.uri);
+    if (!doc) return { inserted: false, reason: 'the document it went into is closed' };
+    this.trail.pop();
+    const outcome = await reviseInsertion(doc, open.entry.pieces, text, open.join);
+    if (!outcome.inserted) {
+      this.trail.push(open.entry);
+      return outcome;
     }
-    return outcome;
+    this.joinNext = !!meaning?.glueRight;
+    this.autoPunctuated = !!meaning?.autoPunctuated;
+    if (text === '') return outcome;
+    const entry = this.trail.push({ uri: open.entry.uri, version: doc.version, pieces: outcome.pieces });
+    return { ...outcome, open: { entry, join: open.join } };
   }
 
   /**

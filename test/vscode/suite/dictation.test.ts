@@ -124,12 +124,11 @@ describe('VoiceFlow in a real VS Code', function () {
     const version = editor.document.version;
     await setSetting('audioSourceRealtime', true);
     try {
-      await setSetting('audioSource', clipsWav('sentence.wav', ['forever-2.wav', 'cards/005.wav'], 1));
+      await setSetting('audioSource', clipsWav('sentence.wav', ['forever-2.wav', 'cards/005.wav'], 2.5));
       await vscode.commands.executeCommand('voiceflow.startDictation');
       const ghost = await until('ghost text while speaking', () => api.ghostText(), 30000);
       assert.ok(ghost.length > 0);
-      assert.strictEqual(editor.document.getText(), 'Start.', 'partials are not in the document');
-      assert.strictEqual(editor.document.version, version, 'partials made no edit');
+      assert.ok(!editor.document.getText().includes(ghost), 'partials are not in the document');
       await until('the dictation to end', () => !api.dictating(), 60000);
     } finally {
       await setSetting('audioSourceRealtime', false);
@@ -141,10 +140,42 @@ describe('VoiceFlow in a real VS Code', function () {
     const expected = 'start feels like these days go on forever eight of spades four of clubs seven of hearts';
     const distance = wordEditDistance(expected.split(' '), normalizeWords(text));
     assert.ok(distance <= 1, `"${words(text)}" is ${distance} words from "${expected}"`);
-    assert.strictEqual(editor.document.version, version + 2, 'two utterances, two edits');
+    assert.ok(editor.document.version >= version + 2, 'two utterances');
     await vscode.commands.executeCommand('undo');
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(editor.document.getText(), 'Start.', 'two undos remove the two utterances, and nothing else is left to undo');
+  });
+
+  it('text said before a pause is in the editor at once, and revised in place when the sentence goes on', async function () {
+    const editor = await openDoc('pauses.txt', 'Quote: ');
+    const seen: string[] = [];
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === editor.document && seen.push(e.document.getText()));
+    await setSetting('audioSourceRealtime', true);
+    try {
+      // jfk.wav with its natural pauses (about 1 s each): shorter than the hangover, longer than the post-roll.
+      await dictate(path.join(AUDIO_DIR, 'jfk.wav'));
+    } finally {
+      sub.dispose();
+      await setSetting('audioSourceRealtime', false);
+    }
+    const text = editor.document.getText();
+    const reference = 'quote and so my fellow americans ask not what your country can do for you ask what you can do for your country';
+    const distance = wordEditDistance(reference.split(' '), normalizeWords(text));
+    assert.ok(distance <= 1, `"${text}" is ${distance} words from the reference`);
+    assert.match(text, /^Quote: [^.!?]+[.!?]$/, 'one sentence, each word once: no full stop or capital left at a pause');
+    // The words before the first pause were in the document on their own, then the rest joined them.
+    assert.ok(seen.length >= 2, `edits: ${seen.join(' | ')}`);
+    assert.match(seen[0], /fellow Americans/);
+    assert.doesNotMatch(seen[0], /country/);
+    // Undo walks back through what was shown, then removes it (VS Code puts an undo stop between two extension edits
+    // once the cursor moved, whatever undoStopBefore says: microsoft/vscode#123485).
+    const shown = new Set(seen.slice(0, -1));
+    for (let i = 0; i < seen.length && editor.document.getText() !== 'Quote: '; i++) {
+      await vscode.commands.executeCommand('undo');
+      const now = editor.document.getText();
+      assert.ok(now === 'Quote: ' || shown.has(now), `undo gave "${now}", which was never shown`);
+    }
+    assert.strictEqual(editor.document.getText(), 'Quote: ');
   });
 
   it("the panel's Start button dictates into the editor the user last used, not into the panel", async function () {
