@@ -18,6 +18,13 @@ export interface LiveUtterance {
   startMs: number;
   endMs: number;
   endOfSpeechToTextMs: number;
+  /**
+   * End of speech to this text as a client that inserts provisional text has it: when the final kept the latest
+   * provisional text, the time that went out (provisionalMs); otherwise the final's.
+   */
+  feltMs: number;
+  /** The final kept the text that had gone out as provisional. */
+  provisional: boolean;
   processingMs: number;
   /** The final came from the pass the engine started during the hangover (timings.speculative). */
   speculative: boolean;
@@ -32,6 +39,10 @@ export interface DictationFigures {
   /** Non-empty finals that came from the speculative pass. */
   speculativeFinals: number;
   endOfSpeechToTextMs: { p50: number; p95: number };
+  /** Felt: provisional text where it stood (LiveUtterance.feltMs). */
+  feltMs: { p50: number; p95: number };
+  /** Finals whose text had gone out as provisional text. */
+  provisionalFinals: number;
   processingMs: { p50: number; p95: number };
   /** Over the utterances that had a partial with text before their final; `count` of them. */
   firstPartialMs: { p50: number; p95: number; count: number };
@@ -70,6 +81,8 @@ export class SessionRecorder {
         startMs: n.startMs,
         endMs: n.endMs,
         endOfSpeechToTextMs: n.endOfSpeechToTextMs,
+        feltMs: n.provisionalMs ?? n.endOfSpeechToTextMs,
+        provisional: n.provisionalMs !== undefined,
         processingMs: n.processingMs,
         speculative: n.timings.speculative === 1,
         ...(firstPartialMs !== undefined ? { firstPartialMs } : {}),
@@ -86,12 +99,15 @@ export class SessionRecorder {
 export function dictationFigures(utterances: readonly LiveUtterance[], references: readonly string[]): DictationFigures {
   const heard = utterances.filter((u) => u.text !== '');
   const eos = heard.map((u) => u.endOfSpeechToTextMs);
+  const felt = heard.map((u) => u.feltMs);
   const proc = heard.map((u) => u.processingMs);
   const partial = utterances.flatMap((u) => (u.firstPartialMs === undefined ? [] : [u.firstPartialMs]));
   return {
     nonEmpty: heard.length,
     speculativeFinals: heard.filter((u) => u.speculative).length,
     endOfSpeechToTextMs: { p50: percentile(eos, 50), p95: percentile(eos, 95) },
+    feltMs: { p50: percentile(felt, 50), p95: percentile(felt, 95) },
+    provisionalFinals: heard.filter((u) => u.provisional).length,
     processingMs: { p50: percentile(proc, 50), p95: percentile(proc, 95) },
     firstPartialMs: { p50: percentile(partial, 50), p95: percentile(partial, 95), count: partial.length },
     wer: wordErrorRate([{ reference: references.join(' '), hypothesis: heard.map((u) => u.text).join(' ') }]),

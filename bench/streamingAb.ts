@@ -13,11 +13,13 @@ import { EngineRunner, withStderr } from './engineRunner';
 
 export interface StreamingSetting {
   label: string;
-  config: Pick<EngineConfig, 'speculative' | 'partials' | 'levers'>;
+  config: Pick<EngineConfig, 'speculative' | 'partials' | 'levers' | 'hangoverMs' | 'postRollMs'>;
 }
 
 export const STREAMING_SETTINGS: readonly StreamingSetting[] = [
   { label: 'default (speculative pass and partials on)', config: {} },
+  { label: 'hangoverMs: 600 (the default before provisional text)', config: { hangoverMs: 600 } },
+  { label: 'postRollMs: 200 (the default before provisional text)', config: { postRollMs: 200 } },
   { label: `levers.earlyClose: ${EARLY_CLOSE_PROBABILITY}`, config: { levers: { earlyClose: EARLY_CLOSE_PROBABILITY } } },
   { label: 'levers.continuity: true', config: { levers: { continuity: true } } },
   { label: 'speculative: false', config: { speculative: false } },
