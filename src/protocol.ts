@@ -56,7 +56,7 @@ export interface EngineConfig {
   /** Transcribe during the hangover so the final is ready when the utterance closes. */
   speculative?: boolean;
   /**
-   * Send the speculative pass's text as `provisional` as soon as it is ready (~200 ms into a pause), before the
+   * Send the speculative pass's text as `provisional` as soon as it is ready (postRollMs into a pause), before the
    * hangover closes the utterance: a client that can revise what it inserted shows it at once.
    */
   provisional?: boolean;
@@ -129,7 +129,7 @@ export interface EngineLevers {
    */
   vadSequence?: boolean;
   /**
-   * Live: close an utterance as soon as the speculative pass (run ~200 ms into a pause) ends a sentence with a full
+   * Live: close an utterance as soon as the speculative pass (run postRollMs into a pause) ends a sentence with a full
    * stop, question or exclamation mark at least this probable, instead of waiting for the whole hangover. 0: off.
    */
   earlyClose?: number;

@@ -128,7 +128,9 @@ export const ENGINE_SETTINGS = {
     min: 32,
     max: 1000,
     unit: 'ms',
-    default: 200,
+    // Not 200: provisional text comes ~70 ms sooner; on the dev set played through the live path, 2 words more of
+    // 1808 wrong with tiny, 1 with base (docs/decisions.md, "Provisional text").
+    default: 128,
     description: 'Silence kept after the last voiced frame; the speculative pass (and provisional text) starts once it is in.',
   },
   maxUtteranceMs: {
