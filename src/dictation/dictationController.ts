@@ -37,6 +37,8 @@ export interface UtteranceRecord extends FinalNotification {
   /** What the user feels: from the end of speech to the text in the editor (or on the clipboard), ms. */
   feltMs: number;
   inserted: boolean;
+  /** The text was in the editor as provisional text before the utterance was final; feltMs is from then. */
+  provisional?: boolean;
 }
 
 export interface DictationListener {
@@ -306,16 +308,14 @@ export class DictationController implements vscode.Disposable {
       return this.record(n, text, provisional.feltMs, performance.now() - t0, true, provisional.open.entry.uri);
     }
     const outcome = provisional
-      ? await this.spoken
-          .revise(provisional.open, text, meaning)
-          .then((o) =>
-            o.inserted
-              ? { inserted: true as const, into: provisional.open.entry.uri }
-              : {
-                  inserted: false as const,
-                  reason: `the text said before your pause ("${abbreviate(provisional.text, 30)}") was ${o.reason.replace(/^the dictated text was /, '')}`,
-                },
-          )
+      ? await this.spoken.revise(provisional.open, text, meaning).then((o) =>
+          o.inserted
+            ? { inserted: true as const, into: provisional.open.entry.uri }
+            : {
+                inserted: false as const,
+                reason: `the text said before your pause ("${abbreviate(provisional.text, 30)}") was ${o.reason.replace(/^the dictated text was /, '')}`,
+              },
+        )
       : target !== 'editor'
         ? await this.targets.insert(target, text, heard, meaning)
         : editor
@@ -350,7 +350,7 @@ export class DictationController implements vscode.Disposable {
   /** A final whose text was already in the editor as provisional text: history and figures, no edit. */
   private record(n: FinalNotification, text: string, feltMs: number, insertMs: number, inserted: boolean, into: string): void {
     this.history.add({ text, at: Date.now(), insertedInto: into });
-    const record: UtteranceRecord = { ...n, text, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted };
+    const record: UtteranceRecord = { ...n, text, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted, provisional: true };
     for (const l of this.listeners) l.onUtterance(record);
   }
 

@@ -83,12 +83,20 @@ export class DictationStatusBar implements DictationListener, vscode.Disposable 
     const u = this.last;
     if (u) {
       const processing = u.timings.processingMs;
-      md.appendMarkdown(
-        `Last utterance: **${formatDuration(u.feltMs)}** from the end of your speech to the text ${u.inserted ? 'in the editor' : 'on the clipboard'}: ` +
-          `the ${formatDuration(hangoverMs)} pause that tells the end of speech (voiceflow.hangoverMs), ` +
-          `${formatDuration(processing)} of processing after it, ${formatDuration(u.insertMs)} to insert.\n\n`,
-      );
-      if (u.timings.speculative) {
+      if (u.provisional) {
+        md.appendMarkdown(
+          `Last utterance: **${formatDuration(u.feltMs)}** from the end of your speech to the text in the editor: it was written ` +
+            `as soon as you paused (Whisper ran on it then: encoder ${formatDuration(u.timings.encoderMs)}, decoder ` +
+            `${formatDuration(u.timings.decoderMs)}), and would have been rewritten in place had you gone on; after the ` +
+            `${formatDuration(hangoverMs)} pause (voiceflow.hangoverMs) it was final.\n\n`,
+        );
+      } else
+        md.appendMarkdown(
+          `Last utterance: **${formatDuration(u.feltMs)}** from the end of your speech to the text ${u.inserted ? 'in the editor' : 'on the clipboard'}: ` +
+            `the ${formatDuration(hangoverMs)} pause that tells the end of speech (voiceflow.hangoverMs), ` +
+            `${formatDuration(processing)} of processing after it, ${formatDuration(u.insertMs)} to insert.\n\n`,
+        );
+      if (u.timings.speculative && !u.provisional) {
         md.appendMarkdown(
           `Processing is short because Whisper already ran during the pause (the speculative pass: ` +
             `encoder ${formatDuration(u.timings.encoderMs)}, decoder ${formatDuration(u.timings.decoderMs)}); its text was ready when the pause ended.\n\n`,
