@@ -316,3 +316,46 @@ export function repeatedTailStart(tokens: readonly number[], pieceOf: (token: nu
   }
   return -1;
 }
+
+/** A voice burst's frames are within this many dB of the loudest 20 ms frame; it ends at a frame this far under. */
+export const BURST_DB = 15;
+export const BURST_GAP_DB = 25;
+
+/**
+ * Bursts of voice in `samples` (16 kHz): stretches of 20 ms frames within BURST_DB of the loudest frame, each ended by
+ * a frame at least BURST_GAP_DB under it. "five five" has 2, "go go go" 3 (each word a dip of ~30 dB from the next).
+ */
+export function voiceBursts(samples: Float32Array, frame = 320): number {
+  const db: number[] = [];
+  for (let i = 0; i + frame <= samples.length; i += frame) {
+    let e = 0;
+    for (let j = i; j < i + frame; j++) e += samples[j] * samples[j];
+    db.push(10 * Math.log10(e / frame + 1e-12));
+  }
+  const peak = Math.max(...db);
+  let bursts = 0;
+  let inBurst = false;
+  for (const d of db) {
+    if (!inBurst && d >= peak - BURST_DB) {
+      bursts++;
+      inBurst = true;
+    } else if (inBurst && d <= peak - BURST_GAP_DB) inBurst = false;
+  }
+  return bursts;
+}
+
+/**
+ * A text that is one word written three times or more and nothing else ("5, 5, 5." for a clear "five five"), when
+ * the audio has fewer bursts of voice than copies (voiceBursts): the index of the first token of the copies beyond
+ * the bursts (and of the punctuation before it), or -1. Whisper-tiny adds a copy to short repeated words; a copy with
+ * no burst of voice under it was not said. Any other text, or as many bursts as copies, is left alone.
+ */
+export function excessRunStart(tokens: readonly number[], pieceOf: (token: number) => string | undefined, burstsOf: () => number): number {
+  const words = tokenWords(tokens, pieceOf);
+  if (words.length < 3 || !words.every((w) => w.word === words[0].word)) return -1;
+  const bursts = burstsOf();
+  if (bursts >= words.length) return -1;
+  let at = words[Math.max(1, bursts)].at;
+  while (at > 0 && /^[\s,;:]+$/.test(pieceOf(tokens[at - 1]) ?? 'x')) at--;
+  return at;
+}

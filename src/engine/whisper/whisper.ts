@@ -8,7 +8,16 @@ import { ModelEditor, prepareModel } from '../models/preparedCache';
 import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } from '../models/pins';
 import { DecodeOptions, DecodeResult, WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
-import { loopStopRule, rejectReason, repeatedTailStart, rereadTailStart, SpeechEvidence, trimLoop } from './guards';
+import {
+  excessRunStart,
+  loopStopRule,
+  rejectReason,
+  repeatedTailStart,
+  rereadTailStart,
+  SpeechEvidence,
+  trimLoop,
+  voiceBursts,
+} from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
 import { WhisperTokenizer } from './tokenizer';
 import { wordBoost, WordBoost } from './wordBoost';
@@ -301,7 +310,7 @@ export class Whisper {
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      const tokens = this.withoutRepeatedTail(this.withoutReread(looped ? trimLoop(kept) : kept));
+      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(looped ? trimLoop(kept) : kept)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
       const rejected = rejectReason({
@@ -374,6 +383,15 @@ export class Whisper {
     return this.cutTail(
       tokens,
       repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t)),
+    );
+  }
+
+  /** One word written more often than the audio has bursts of voice ("5, 5, 5." for "five five"): see excessRunStart. */
+  private withoutExcessRun(tokens: number[], audio: Float32Array): number[] {
+    const pieceOf = (t: number) => this.tokenizer.pieceText(t);
+    return this.cutTail(
+      tokens,
+      excessRunStart(tokens, pieceOf, () => voiceBursts(audio)),
     );
   }
 

@@ -8,6 +8,8 @@ import {
   rejectReason,
   repeatedSegmentStart,
   repeatedTailStart,
+  excessRunStart,
+  voiceBursts,
   rereadTailStart,
   SpeechEvidence,
   SpeechEvidenceMeter,
@@ -326,6 +328,50 @@ describe('hallucination guards', () => {
     it('compares words, not tokens: case and punctuation aside, across segments', () => {
       const tokens = encode(0, ' login', ' incorrect', 50, 50, 'Login', ' incorrect', '.');
       assert.strictEqual(repeatedTailStart(tokens, pieceOf), 5);
+    });
+
+    it('cuts the copies of a lone repeated word beyond the bursts of voice under it, with the comma before them', () => {
+      const fives = encode(0, ' 5', ',', ' 5', ',', ' 5', '.', 70);
+      assert.strictEqual(
+        excessRunStart(fives, pieceOf, () => 2),
+        4,
+        '"5, 5, 5." over two bursts: "5, 5"',
+      );
+      assert.strictEqual(
+        excessRunStart(fives, pieceOf, () => 3),
+        -1,
+        'three bursts: three words said',
+      );
+      assert.strictEqual(
+        excessRunStart(fives, pieceOf, () => 1),
+        2,
+      );
+      // Not a run of one word and nothing else: left alone whatever the bursts.
+      assert.strictEqual(
+        excessRunStart(encode(' Press', ' 5', ',', ' 5', ',', ' 5', '.'), pieceOf, () => 1),
+        -1,
+      );
+      assert.strictEqual(
+        excessRunStart(encode(' 5', ',', ' 5', '.'), pieceOf, () => 1),
+        -1,
+        'two copies are not a run',
+      );
+    });
+
+    it('counts bursts of voice: dips of 25 dB between words split them, a steady word is one', () => {
+      const rate = 16000;
+      const tone = (ms: number, amp: number) => Float32Array.from({ length: (ms / 1000) * rate }, (_, i) => amp * Math.sin(i / 3));
+      const join = (...parts: Float32Array[]) => {
+        const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+        parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+        return out;
+      };
+      const word = () => tone(300, 0.3);
+      const gap = () => tone(200, 0.003); // 40 dB under the words
+      assert.strictEqual(voiceBursts(join(gap(), word(), gap(), word(), gap())), 2);
+      assert.strictEqual(voiceBursts(join(word(), gap(), word(), gap(), word())), 3);
+      // A dip of only 10 dB inside a word does not split it.
+      assert.strictEqual(voiceBursts(join(word(), tone(100, 0.1), word())), 1);
     });
 
     it('keeps one copy of a phrase written three times', () => {
