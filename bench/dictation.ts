@@ -8,6 +8,9 @@ import { ErrorNotification, FinalNotification, SessionEndNotification } from '..
 import { percentile } from './stats';
 import { WerResult, wordErrorRate } from '../eval/wer';
 
+/** Utterances up to this long (audio, pre- and post-roll included) count as the 1-5 s ones of the felt target. */
+const SHORT_UTTERANCE_MS = 5500;
+
 /** A file session may end this long after the file's own length before it counts as stuck. */
 const SESSION_END_GRACE_MS = 60000;
 
@@ -41,6 +44,8 @@ export interface DictationFigures {
   endOfSpeechToTextMs: { p50: number; p95: number };
   /** Felt: provisional text where it stood (LiveUtterance.feltMs). */
   feltMs: { p50: number; p95: number };
+  /** The same over utterances of 1-5 s of audio (what issue 15's target is about); `count` of them. */
+  feltShortMs: { p50: number; p95: number; count: number };
   /** Finals whose text had gone out as provisional text. */
   provisionalFinals: number;
   processingMs: { p50: number; p95: number };
@@ -100,6 +105,8 @@ export function dictationFigures(utterances: readonly LiveUtterance[], reference
   const heard = utterances.filter((u) => u.text !== '');
   const eos = heard.map((u) => u.endOfSpeechToTextMs);
   const felt = heard.map((u) => u.feltMs);
+  // An utterance's audio holds the pre-roll and post-roll too (~0.4 s).
+  const feltShort = heard.filter((u) => u.endMs - u.startMs <= SHORT_UTTERANCE_MS).map((u) => u.feltMs);
   const proc = heard.map((u) => u.processingMs);
   const partial = utterances.flatMap((u) => (u.firstPartialMs === undefined ? [] : [u.firstPartialMs]));
   return {
@@ -107,6 +114,7 @@ export function dictationFigures(utterances: readonly LiveUtterance[], reference
     speculativeFinals: heard.filter((u) => u.speculative).length,
     endOfSpeechToTextMs: { p50: percentile(eos, 50), p95: percentile(eos, 95) },
     feltMs: { p50: percentile(felt, 50), p95: percentile(felt, 95) },
+    feltShortMs: { p50: percentile(feltShort, 50), p95: percentile(feltShort, 95), count: feltShort.length },
     provisionalFinals: heard.filter((u) => u.provisional).length,
     processingMs: { p50: percentile(proc, 50), p95: percentile(proc, 95) },
     firstPartialMs: { p50: percentile(partial, 50), p95: percentile(partial, 95), count: partial.length },

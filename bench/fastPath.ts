@@ -187,7 +187,7 @@ export function fastPathRows(models: readonly ModelResult[]): FastPathRow[] {
     [tiny, 'tiny'],
     [base, 'base'],
   ] as const) {
-    const figure = `felt: end of speech to text in the editor (provisional text where the final kept it), ${name}, live fake microphone, p50 / p95`;
+    const figure = `felt: end of speech to text in the editor (provisional text where the final kept it), ${name}, live fake microphone, 1-5 s utterances, p50 / p95`;
     const target = `p50 <= ${TARGET.feltMs.p50}, p95 <= ${TARGET.feltMs.p95} ms`;
     const l = m?.live;
     if (!l || liveSkipped(l))
@@ -195,11 +195,13 @@ export function fastPathRows(models: readonly ModelResult[]): FastPathRow[] {
     else
       rows.push({
         figure,
-        engine: `${pair(l.feltMs.p50, l.feltMs.p95)} (${l.provisionalFinals} of ${l.nonEmpty} provisional)`,
+        engine:
+          `${pair(l.feltShortMs.p50, l.feltShortMs.p95)} (${l.feltShortMs.count} utterances; all ${l.nonEmpty}: ` +
+          `${pair(l.feltMs.p50, l.feltMs.p95)}, ${l.provisionalFinals} kept their provisional text)`,
         peer: '-',
         ratio: '-',
         target,
-        met: met(l.feltMs.p50 <= TARGET.feltMs.p50 && l.feltMs.p95 <= TARGET.feltMs.p95),
+        met: met(l.feltShortMs.count > 0 && l.feltShortMs.p50 <= TARGET.feltMs.p50 && l.feltShortMs.p95 <= TARGET.feltMs.p95),
       });
   }
   const fileIdleFigure = 'engine idle CPU while listening to silence, tiny, file source at real-time pace (30 s)';

@@ -286,6 +286,10 @@ function liveTables(m: ModelResult): string[] {
       `${ms(l.feltMs.p50)} / ${ms(l.feltMs.p95)} ms (${l.provisionalFinals} of ${l.nonEmpty} finals kept their provisional text)`,
     ],
     [
+      'felt, utterances of 1-5 s (audio up to 5.5 s with pre- and post-roll), p50 / p95',
+      `${ms(l.feltShortMs.p50)} / ${ms(l.feltShortMs.p95)} ms (${l.feltShortMs.count} utterances)`,
+    ],
+    [
       'end of speech to final text, p50 / p95 (hangover included)',
       `${ms(l.endOfSpeechToTextMs.p50)} / ${ms(l.endOfSpeechToTextMs.p95)} ms`,
     ],
@@ -329,7 +333,7 @@ function streamingTables(m: ModelResult): string[] {
     r.label,
     `${r.nonEmpty}${r.utterances.length > r.nonEmpty ? ` (+${r.utterances.length - r.nonEmpty} empty)` : ''}`,
     `${ms(r.processingMs.p50)} / ${ms(r.processingMs.p95)}`,
-    `${ms(r.feltMs.p50)} / ${ms(r.feltMs.p95)} (${r.provisionalFinals})`,
+    `${ms(r.feltMs.p50)} / ${ms(r.feltMs.p95)} (${r.provisionalFinals}); 1-5 s: ${ms(r.feltShortMs.p50)} / ${ms(r.feltShortMs.p95)}`,
     `${ms(r.endOfSpeechToTextMs.p50)} / ${ms(r.endOfSpeechToTextMs.p95)}`,
     firstPartialCell(r.firstPartialMs, r.utterances.length),
     `${r.speculativeFinals}`,
