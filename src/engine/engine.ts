@@ -118,7 +118,7 @@ export class Engine {
     const v = await this.vadFor(c);
     const result = await this.whispers.with(this.whisperKey(c, m), this.loadWhisper(c, m), (whisper) => {
       whisper.listenFor(c.boostWords);
-      return transcribeFile(path, whisper, v.clone(), lang, segmenterOptions(c), this.vocabularyFor(whisper));
+      return transcribeFile(path, whisper, v.clone(), lang, fileSegmenterOptions(c), this.vocabularyFor(whisper));
     });
     if (m !== this.config.model) this.releaseUnused();
     this.metrics.clippedSamples += result.ingest.clippedSamples;
@@ -304,6 +304,18 @@ export class Engine {
 
 function cacheDir(c: Config): string {
   return c.cacheDir ?? defaultCacheDir();
+}
+
+/**
+ * File mode splits at the pauses it always did: the live path's 1200 ms hangover and 128 ms post-roll exist for
+ * provisional text, and in file mode (utterances grouped into windows, no one waiting at a pause) they only moved
+ * window edges: base's dev-set errors went 143 -> 148 with them (docs/decisions.md, "Provisional text").
+ */
+export const FILE_HANGOVER_MS = 600;
+export const FILE_POST_ROLL_MS = 200;
+
+function fileSegmenterOptions(c: Config) {
+  return { ...segmenterOptions(c), hangoverMs: Math.min(c.hangoverMs, FILE_HANGOVER_MS), postRollMs: FILE_POST_ROLL_MS };
 }
 
 function segmenterOptions(c: Config) {
