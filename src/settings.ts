@@ -118,8 +118,8 @@ export const ENGINE_SETTINGS = {
     max: 10000,
     unit: 'ms',
     // Not 600: with provisional text out ~250 ms into a pause, a longer wait costs the editor nothing and keeps a
-    // sentence said with ~1 s pauses one utterance, decoded whole (docs/decisions.md, "Provisional text").
-    default: 1200,
+    // sentence said with pauses of 1-1.3 s (jfk.wav) one utterance, decoded whole (docs/decisions.md, "Provisional text").
+    default: 1500,
     description: 'Silence after speech that closes an utterance.',
   },
   preRollMs: { type: 'number', min: 0, max: 2000, unit: 'ms', default: 300, description: 'Audio kept from before speech starts.' },
@@ -380,7 +380,7 @@ export const USER_SETTINGS: { [K in keyof UserSettingValues]: UserSetting<UserSe
     unit: 'ms',
     default: 1000,
     description:
-      '**Wait that turns the status bar yellow (ms)**: from the end of what you said to its text in the editor (about 250 ms into your pause, then revised if you go on). Where text cannot be revised (the terminal, other inputs, voice commands) it waits for the pause that ends an utterance (voiceflow.hangoverMs), and so can be over this.',
+      '**Wait that turns the status bar yellow (ms)**: from the end of what you said to its text in the editor (about 300 ms into your pause, then revised if you go on). Where text waits for the pause that ends an utterance (voiceflow.hangoverMs: the terminal, other inputs, voice commands), the pause is not counted against it.',
     applies: 'extension',
     order: 7,
   },

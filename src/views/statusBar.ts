@@ -61,8 +61,10 @@ export class DictationStatusBar implements DictationListener, vscode.Disposable 
   private render(): void {
     const settings = this.settings();
     const felt = this.last?.feltMs;
-    this.item.text = statusText(this.state, felt, settings);
-    const level = budgetLevel(felt, settings);
+    // Text that waited for its utterance to be final (no provisional text: terminal, commands) waited the pause too.
+    const pause = this.last && !this.last.provisional ? settings.hangoverMs : 0;
+    this.item.text = statusText(this.state, felt, settings, pause);
+    const level = budgetLevel(felt, settings, pause);
     // Only these two colours are allowed for an item's background: red for an open microphone, as a recording lamp
     // (the word says it is not an error), and past a budget, amber or red while idle.
     this.item.backgroundColor =

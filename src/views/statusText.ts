@@ -37,9 +37,13 @@ export const STATE_WORDS: Record<DictationState, string> = {
 /** The states in which the microphone is open: the item says "Listening" on a coloured background. */
 export const isListening = (state: DictationState): boolean => state === 'listening' || state === 'speech' || state === 'transcribing';
 
-/** Past which budget the felt latency is (a budget of 0 is off). */
-export function budgetLevel(feltMs: number | undefined, { warningMs, errorMs }: LatencyBudgets): BudgetLevel {
+/**
+ * Past which budget the felt latency is (a budget of 0 is off). `pauseMs`: the part of it that was the pause ending the
+ * utterance, not counted (text that could not be shown before its utterance was final: the terminal, commands).
+ */
+export function budgetLevel(feltMs: number | undefined, { warningMs, errorMs }: LatencyBudgets, pauseMs = 0): BudgetLevel {
   if (feltMs === undefined) return 'ok';
+  feltMs -= pauseMs;
   if (errorMs > 0 && feltMs > errorMs) return 'error';
   if (warningMs > 0 && feltMs > warningMs) return 'warning';
   return 'ok';
@@ -50,7 +54,7 @@ export function budgetLevel(feltMs: number | undefined, { warningMs, errorMs }: 
  * "$(mic) VoiceFlow 712 ms" when idle, "$(mic-filled) Listening 712 ms" while dictating ("$(warning)" before a figure
  * past a budget: while listening the background says "listening", not the budget).
  */
-export function statusText(state: DictationState, feltMs: number | undefined, budgets: LatencyBudgets): string {
+export function statusText(state: DictationState, feltMs: number | undefined, budgets: LatencyBudgets, pauseMs = 0): string {
   const word = isListening(state)
     ? 'Listening'
     : state === 'starting'
@@ -58,7 +62,7 @@ export function statusText(state: DictationState, feltMs: number | undefined, bu
       : state === 'loading'
         ? 'VoiceFlow: loading model'
         : 'VoiceFlow';
-  const over = isListening(state) && budgetLevel(feltMs, budgets) !== 'ok' ? '$(warning) ' : '';
+  const over = isListening(state) && budgetLevel(feltMs, budgets, pauseMs) !== 'ok' ? '$(warning) ' : '';
   const figure = feltMs === undefined || state === 'starting' || state === 'loading' ? '' : ` ${over}${formatDuration(feltMs)}`;
   return `${STATE_ICONS[state]} ${word}${figure}`;
 }

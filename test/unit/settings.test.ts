@@ -20,7 +20,7 @@ describe('settings table (src/settings.ts)', () => {
       },
     );
     assert.deepStrictEqual(DEFAULT_CONFIG.levers, {}, 'levers merge DEFAULT_LEVERS where used');
-    assert.deepStrictEqual([PRE_ROLL_MS, HANGOVER_MS, MAX_UTTERANCE_MS], [300, 1200, 24000]);
+    assert.deepStrictEqual([PRE_ROLL_MS, HANGOVER_MS, MAX_UTTERANCE_MS], [300, 1500, 24000]);
     assert.deepStrictEqual(DEFAULT_LEVERS, Object.fromEntries(rows(LEVER_SETTINGS).map(([k, s]) => [k, s.default])));
   });
 

@@ -35,4 +35,12 @@ describe('status bar text (src/views/statusText.ts)', () => {
     assert.strictEqual(budgetLevel(5000, { warningMs: 0, errorMs: 0 }), 'ok');
     assert.strictEqual(budgetLevel(5000, { warningMs: 1000, errorMs: 0 }), 'warning');
   });
+
+  it('does not count the pause against the budgets where text waited for it (terminal, commands)', () => {
+    assert.strictEqual(budgetLevel(1700, budgets, 1500), 'ok');
+    assert.strictEqual(budgetLevel(2600, budgets, 1500), 'warning');
+    assert.strictEqual(budgetLevel(3600, budgets, 1500), 'error');
+    assert.strictEqual(statusText('listening', 1700, budgets, 1500), '$(mic-filled) Listening 1.7 s');
+    assert.strictEqual(statusText('listening', 1700, budgets), '$(mic-filled) Listening $(warning) 1.7 s');
+  });
 });

@@ -63,7 +63,7 @@ function assertContiguous(u: Utterance): void {
 
 describe('UtteranceSegmenter', () => {
   it('has the documented defaults', () => {
-    assert.deepStrictEqual([PRE_ROLL_MS, HANGOVER_MS, MIN_SPEECH_MS, POST_ROLL_MS], [300, 1200, 150, 128]);
+    assert.deepStrictEqual([PRE_ROLL_MS, HANGOVER_MS, MIN_SPEECH_MS, POST_ROLL_MS], [300, 1500, 150, 128]);
     assert.strictEqual(new UtteranceSegmenter().threshold, 0.5);
   });
 
