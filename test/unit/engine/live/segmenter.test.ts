@@ -284,7 +284,7 @@ describe('UtteranceSegmenter energy assist', () => {
     // Syllables: the level rises and falls (a steady one would be a held tone, dropped).
     for (let i = 0; i < 20; i++) seg.push(tone(i % 2 ? -30 : -36), 0.22);
     let u;
-    for (let i = 0; i < 40 && !u; i++) u = seg.push(tone(-60), 0.01);
+    for (let i = 0; i < 80 && !u; i++) u = seg.push(tone(-60), 0.01);
     assert.ok(u, 'it closes after the hangover');
     assert.ok(u!.lastVoicedSample - u!.startSample > 20 * FRAME, 'the quiet speech counted as voiced');
   });
