@@ -5,21 +5,9 @@
  * a changed span is taken from the prompted text only when that side holds a term as spelled and both sides say
  * nearly the same letters ("ring buffer right" -> "ringBuffer write"), so a prompt cannot add, drop or reword prose.
  */
+import { GATE_MAX_LETTER_CHANGE, letterDistance } from '../src/engine/whisper/vocabularyPrompt';
 
 const key = (w: string) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-
-function charDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-/** Share of the shorter side's letters that may differ between the two sides of a changed span (as the engine's). */
-export const GATE_MAX_LETTER_CHANGE = 0.5;
 
 /** `whole`: the prompted text as it is when every changed span passes, else the text without the prompt. */
 export function gateText(
@@ -51,7 +39,7 @@ export function gateText(
     if (ws.length + ps.length === 0) return;
     const a = ws.map(key).join('');
     const b = ps.map(key).join('');
-    const close = b.length > 0 && charDistance(a, b) <= Math.max(1, Math.round(maxChange * Math.min(a.length, b.length)));
+    const close = b.length > 0 && letterDistance(a, b) <= Math.max(1, Math.round(maxChange * Math.min(a.length, b.length)));
     const pass = holdsTerm(ps) && close;
     allPass &&= pass;
     out.push(...(pass ? ps : ws));

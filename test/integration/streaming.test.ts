@@ -13,6 +13,30 @@ import { noiseSignals } from './noiseSignals';
 
 const words = normalizeWords;
 
+/** Plays `file` through a listen session at real-time pace; what it sent, the finals with text only. */
+async function liveSession(
+  engine: EngineClient,
+  file: string,
+): Promise<{ partials: PartialNotification[]; provisionals: ProvisionalNotification[]; finals: FinalNotification[] }> {
+  const partials: PartialNotification[] = [];
+  const provisionals: ProvisionalNotification[] = [];
+  const finals: FinalNotification[] = [];
+  const subs = [
+    engine.onPartial((p) => partials.push(p)),
+    engine.onProvisional((p) => provisionals.push(p)),
+    engine.onFinal((f) => finals.push(f)),
+  ];
+  const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
+  const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
+  await ended;
+  subs.forEach((s) => s.dispose());
+  return {
+    partials: partials.filter((p) => p.sessionId === sessionId),
+    provisionals: provisionals.filter((p) => p.sessionId === sessionId),
+    finals: finals.filter((f) => f.sessionId === sessionId && f.text),
+  };
+}
+
 describe('partials and speculation (live path)', function () {
   this.timeout(120000);
   let engine: EngineClient;
@@ -32,19 +56,7 @@ describe('partials and speculation (live path)', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function run(): Promise<{ partials: PartialNotification[]; finals: FinalNotification[] }> {
-    const partials: PartialNotification[] = [];
-    const finals: FinalNotification[] = [];
-    const subs = [engine.onPartial((p) => partials.push(p)), engine.onFinal((f) => finals.push(f))];
-    const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
-    const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
-    await ended;
-    subs.forEach((s) => s.dispose());
-    return {
-      partials: partials.filter((p) => p.sessionId === sessionId),
-      finals: finals.filter((f) => f.sessionId === sessionId && f.text),
-    };
-  }
+  const run = () => liveSession(engine, file);
 
   it('sends partials whose agreed text only grows and whose last guess converges to the final text', async function () {
     const { partials, finals } = await run();
@@ -104,15 +116,7 @@ describe('early close (levers.earlyClose, live path)', function () {
   });
   after(async () => engine?.shutdown());
 
-  async function live(file: string): Promise<FinalNotification[]> {
-    const finals: FinalNotification[] = [];
-    const subs = [engine.onFinal((f) => finals.push(f))];
-    const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
-    const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
-    await ended;
-    subs.forEach((s) => s.dispose());
-    return finals.filter((f) => f.sessionId === sessionId && f.text);
-  }
+  const live = async (file: string) => (await liveSession(engine, file)).finals;
 
   it('closes a finished sentence before the hangover is over, and the words stay those of the file transcription', async () => {
     // Each clip is one sentence followed by 2.5 s of silence: Whisper ends each with a full stop.
@@ -157,19 +161,7 @@ describe('provisional text (live path)', function () {
   });
   after(async () => engine?.shutdown());
 
-  async function live(file: string): Promise<{ provisionals: ProvisionalNotification[]; finals: FinalNotification[] }> {
-    const provisionals: ProvisionalNotification[] = [];
-    const finals: FinalNotification[] = [];
-    const subs = [engine.onProvisional((p) => provisionals.push(p)), engine.onFinal((f) => finals.push(f))];
-    const ended = new Promise<SessionEndNotification>((resolve) => subs.push(engine.onSessionEnd(resolve)));
-    const { sessionId } = await engine.start({ source: { kind: 'file', path: file, realtime: true } });
-    await ended;
-    subs.forEach((s) => s.dispose());
-    return {
-      provisionals: provisionals.filter((p) => p.sessionId === sessionId),
-      finals: finals.filter((f) => f.sessionId === sessionId && f.text),
-    };
-  }
+  const live = (file: string) => liveSession(engine, file);
 
   it('a sentence said with pauses (jfk.wav) is one final with the words of the file transcription, no stray full stop', async () => {
     const jfk = path.join(AUDIO_DIR, 'jfk.wav');

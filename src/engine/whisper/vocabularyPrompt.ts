@@ -193,16 +193,21 @@ function close(a: readonly Word[], b: readonly Word[]): boolean {
   return closeLetters(a.map((w) => w.key).join(''), b.map((w) => w.key).join(''));
 }
 
-/**
- * True when two strings of letters differ by at most GATE_MAX_LETTER_CHANGE of the shorter one's length (edit
- * distance): a loop or an added phrase makes one side much longer.
- */
-function closeLetters(x: string, y: string): boolean {
+/** Edit distance between two strings, in characters (insertions, deletions, substitutions). */
+export function letterDistance(x: string, y: string): number {
   let prev = Array.from({ length: y.length + 1 }, (_, k) => k);
   for (let r = 1; r <= x.length; r++) {
     const cur = [r];
     for (let c = 1; c <= y.length; c++) cur[c] = Math.min(prev[c] + 1, cur[c - 1] + 1, prev[c - 1] + (x[r - 1] === y[c - 1] ? 0 : 1));
     prev = cur;
   }
-  return prev[y.length] <= Math.max(1, Math.round(GATE_MAX_LETTER_CHANGE * Math.min(x.length, y.length)));
+  return prev[y.length];
+}
+
+/**
+ * True when two strings of letters differ by at most GATE_MAX_LETTER_CHANGE of the shorter one's length (edit
+ * distance): a loop or an added phrase makes one side much longer.
+ */
+function closeLetters(x: string, y: string): boolean {
+  return letterDistance(x, y) <= Math.max(1, Math.round(GATE_MAX_LETTER_CHANGE * Math.min(x.length, y.length)));
 }
