@@ -222,13 +222,19 @@ export class DictationController implements vscode.Disposable {
 
   private onPartial(n: PartialNotification): void {
     if (n.sessionId !== this.sessionId) return;
-    const p = this.provisional;
-    if (p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId) {
+    const p = this.provisionalOf(n);
+    if (p) {
       // Speech went on after provisional text: the partials cover it too, so only what comes after it is shown.
       this.ghost.show(...afterWords([n.text, n.tentative], wordCount(p.text)));
     } else {
       this.ghost.show(n.text, n.tentative);
     }
+  }
+
+  /** The provisional text in the editor when it belongs to the utterance `n` is about. */
+  private provisionalOf(n: { sessionId: number; utteranceId: number }): typeof this.provisional {
+    const p = this.provisional;
+    return p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId ? p : undefined;
   }
 
   private onProvisional(n: ProvisionalNotification): void {
@@ -243,8 +249,9 @@ export class DictationController implements vscode.Disposable {
    */
   private async insertProvisional(n: ProvisionalNotification, receivedAt: number): Promise<void> {
     if (n.sessionId !== this.sessionId || this.targets.current !== 'editor') return;
-    const p = this.provisional;
-    if (p && (p.sessionId !== n.sessionId || p.utteranceId !== n.utteranceId)) return;
+    const p = this.provisionalOf(n);
+    // Another utterance's provisional text is still open: this one waits for its final.
+    if (this.provisional && !p) return;
     const editor = this.targetEditor();
     if (!editor && !p) return;
     const heard = this.vocabulary.spell(n.text);
@@ -274,9 +281,7 @@ export class DictationController implements vscode.Disposable {
 
   private onFinal(n: FinalNotification): void {
     if (n.sessionId !== this.sessionId) return;
-    const p = this.provisional;
-    const revises = p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId;
-    if (n.text.trim() === '' && !revises) return;
+    if (n.text.trim() === '' && !this.provisionalOf(n)) return;
     const receivedAt = Date.now();
     this.inserting = this.inserting.then(() => this.insert(n, receivedAt));
   }
@@ -284,13 +289,12 @@ export class DictationController implements vscode.Disposable {
   private async insert(n: FinalNotification, receivedAt: number): Promise<void> {
     const t0 = performance.now();
     this.ghost.clear();
-    const p = this.provisional;
-    const provisional = p?.sessionId === n.sessionId && p.utteranceId === n.utteranceId ? p : undefined;
+    const provisional = this.provisionalOf(n);
     if (provisional) this.provisional = undefined;
     if (provisional && n.text.trim() === '') {
       // The engine found it was not speech once the utterance ended (a held tone, a guard on the whole utterance):
       // the provisional text goes. A final merely empty leaves the words heard where they are.
-      if (!n.rejected) return this.record(n, provisional.text, provisional.feltMs, 0, true, provisional.open.entry.uri);
+      if (!n.rejected) return this.record(n, provisional.text, provisional.feltMs, 0, provisional.open.entry.uri);
       const removed = await this.spoken.revise(provisional.open, '');
       this.log.info(`Provisional text "${abbreviate(provisional.text)}" ${removed.inserted ? 'removed' : 'left as it is'}: ${n.rejected}.`);
       return;
@@ -305,7 +309,7 @@ export class DictationController implements vscode.Disposable {
     }
     const text = meaning ? meaning.text : heard;
     if (provisional?.text === text) {
-      return this.record(n, text, provisional.feltMs, performance.now() - t0, true, provisional.open.entry.uri);
+      return this.record(n, text, provisional.feltMs, performance.now() - t0, provisional.open.entry.uri);
     }
     const outcome = provisional
       ? await this.spoken.revise(provisional.open, text, meaning).then((o) =>
@@ -313,7 +317,7 @@ export class DictationController implements vscode.Disposable {
             ? { inserted: true as const, into: provisional.open.entry.uri }
             : {
                 inserted: false as const,
-                reason: `the text said before your pause ("${abbreviate(provisional.text, 30)}") was ${o.reason.replace(/^the dictated text was /, '')}`,
+                reason: `the text written at your pause ("${abbreviate(provisional.text, 30)}") could not be rewritten: ${o.reason}`,
               },
         )
       : target !== 'editor'
@@ -348,9 +352,17 @@ export class DictationController implements vscode.Disposable {
   }
 
   /** A final whose text was already in the editor as provisional text: history and figures, no edit. */
-  private record(n: FinalNotification, text: string, feltMs: number, insertMs: number, inserted: boolean, into: string): void {
+  private record(n: FinalNotification, text: string, feltMs: number, insertMs: number, into: string): void {
     this.history.add({ text, at: Date.now(), insertedInto: into });
-    const record: UtteranceRecord = { ...n, text, insertMs, latencyMs: n.processingMs + insertMs, feltMs, inserted, provisional: true };
+    const record: UtteranceRecord = {
+      ...n,
+      text,
+      insertMs,
+      latencyMs: n.processingMs + insertMs,
+      feltMs,
+      inserted: true,
+      provisional: true,
+    };
     for (const l of this.listeners) l.onUtterance(record);
   }
 

@@ -162,7 +162,7 @@ export class UtteranceSegmenter {
    * the speculative pass's text must pass before it goes out as provisional text.
    */
   wouldKeep(samples: Float32Array): boolean {
-    return this.inSpeech && this.voicedSamples >= this.minSpeechSamples && !(this.rejectSteady && levelChangeDb(samples) < STEADY_MAX_DB);
+    return this.inSpeech && this.keeps(samples, 'silence', this.voicedSamples);
   }
 
   /** End of the last voiced frame, in stream samples. */
@@ -315,11 +315,15 @@ export class UtteranceSegmenter {
     return u;
   }
 
+  /** Whether `samples` with `voiced` samples of speech make an utterance: not a blip (unless cut), not a held tone. */
+  private keeps(samples: Float32Array, reason: Utterance['reason'], voiced: number): boolean {
+    if (voiced < this.minSpeechSamples && reason !== 'max-length') return false;
+    return !(this.rejectSteady && levelChangeDb(samples) < STEADY_MAX_DB);
+  }
+
   /** The utterance made of `samples` (from the open one's start), unless it was a blip or a held tone. */
   private utterance(samples: Float32Array, reason: Utterance['reason'], voiced: number): Utterance | undefined {
-    if (voiced < this.minSpeechSamples && reason !== 'max-length') return undefined;
-    if (this.rejectSteady && levelChangeDb(samples) < STEADY_MAX_DB) return undefined;
-    // (wouldKeep asks the same of an open utterance.)
+    if (!this.keeps(samples, reason, voiced)) return undefined;
     return {
       id: this.nextId++,
       samples,

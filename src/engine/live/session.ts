@@ -242,7 +242,6 @@ export class ListenSession {
     if (this.streaming.provisional && !r.rejected && r.text.trim() !== '') {
       const endOfSpeechToTextMs = performance.timeOrigin + performance.now() - this.lastVoicedAt;
       this.provisional = { utteranceId: id, endSample, text: r.text, endOfSpeechToTextMs };
-      this.metrics.record('provisionalMs', endOfSpeechToTextMs);
       this.events.provisional({
         sessionId: this.id,
         utteranceId: id,

@@ -115,18 +115,16 @@ export class SpeculativeTranscriber {
         const previous = this.contextFor(seg.utteranceStart);
         const vocabulary = this.opts.vocabulary?.();
         const audio = seg.snapshot(end);
-        const kept = seg.wouldKeep(audio);
         const result = this.whisper.transcribe(audio, this.language, { speech: this.meter.evidence, previous, vocabulary });
         result.catch(() => undefined);
         const speculation = { utteranceId: this.utteranceId, endSample: end, vocabulary, result };
         this.speculation = speculation;
         const minProbability = this.opts.earlyClose ?? 0;
         const tell = this.onSpeculation;
-        if ((minProbability > 0 || this.opts.provisional) && tell) {
+        if ((minProbability > 0 || this.opts.provisional) && tell && seg.wouldKeep(audio)) {
           result.then(
             (r) =>
               this.speculation === speculation &&
-              kept &&
               tell(speculation.utteranceId, end, r, minProbability > 0 && endsSentence(r, minProbability)),
             () => undefined,
           );
