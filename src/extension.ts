@@ -70,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     dictating: () => dictation.dictating,
     start: () => void dictation.start(),
     stop: () => void dictation.stop(),
+    note: (message) => log.info(message),
   });
   const performance = new PerformancePanel(context.extensionUri, {
     metrics: async () => (engineHost.pid ? (await engineHost.engine()).metrics() : undefined),

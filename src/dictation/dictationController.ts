@@ -50,6 +50,7 @@ export class DictationController implements vscode.Disposable {
   private sessionId?: number;
   private source?: AudioSourceSpec;
   private starting?: Promise<void>;
+  private stopping?: Promise<void>;
   private readonly listeners = new Set<DictationListener>();
   /** Serializes insertions so utterances land in the order they were spoken. */
   private inserting: Promise<void> = Promise.resolve();
@@ -121,6 +122,8 @@ export class DictationController implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
+    // Started again while the last session is still being stopped (the toggle key's late repeat): after it.
+    await this.stopping;
     if (this.dictating) return this.starting;
     this.starting = this.begin();
     try {
@@ -168,6 +171,11 @@ export class DictationController implements vscode.Disposable {
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
     if (this.sessionId === undefined) return;
+    this.stopping ??= this.end().finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private async end(): Promise<void> {
     try {
       const engine = await this.host.engine();
       await engine.stop();

@@ -6,6 +6,8 @@
  * A press long after the last one is a fresh press: it starts or stops dictation at once. A press soon after the last
  * one may be that key's first repeat, so it waits REPEAT_GAP_MS for another: if one comes, the key is held, and when
  * the repeats end (the release) dictation stops if the hold started it; if none comes, it was a second tap.
+ * The release is a guess: a stalled extension host gets the repeats late, all at once. The wait grows with the longest
+ * gap seen in the hold, and a repeat soon after a release that stopped dictation starts it again at once.
  * Pure (no vscode): the clock and the timer are injected, for the tests.
  */
 
@@ -21,9 +23,15 @@ export const FIRST_REPEAT_MAX_MS = 1000;
 const RELEASE_INTERVALS = 3;
 /**
  * ...but never sooner than this after the last repeat, ms (bunched repeats are not a rate; a busy extension host
- * delays some by 100 ms and more), nor later than REPEAT_GAP_MS.
+ * delays some by 100 ms and more)...
  */
 const MIN_RELEASE_MS = 250;
+/**
+ * ...nor sooner than this many times the longest gap already seen in this hold (a host that stalled once in a hold
+ * stalls again: the release waits that out), nor later than MAX_RELEASE_MS.
+ */
+const LONGEST_GAP_FACTOR = 1.25;
+export const MAX_RELEASE_MS = 600;
 /** Repeat intervals kept to measure the key's rate. */
 const MAX_GAPS = 8;
 
@@ -31,6 +39,8 @@ export interface HoldToTalkTarget {
   dictating(): boolean;
   start(): void;
   stop(): void;
+  /** What the key did that the user did not see directly (a release taken, a hold that went on), for the log. */
+  note?(message: string): void;
 }
 
 export interface Timers {
@@ -48,6 +58,13 @@ export class HoldToTalk {
   private pressed: 'started' | 'stopped' = 'stopped';
   /** Intervals between the repeats of the current hold, ms. */
   private readonly gaps: number[] = [];
+  /** The longest interval between two repeats of the current hold, ms. */
+  private longest = 0;
+  private repeats = 0;
+  /** The last release was taken by the timer and stopped the dictation its hold started. */
+  private stoppedAtRelease = false;
+  /** The press being decided started dictation again after such a release (a late repeat, or a new tap). */
+  private resumed = false;
   private timer: unknown;
 
   constructor(
@@ -68,19 +85,38 @@ export class HoldToTalk {
     const now = this.timers.now();
     const gap = now - this.last;
     this.last = now;
+    const afterRelease = this.stoppedAtRelease;
+    this.stoppedAtRelease = false;
     if (this.state === 'held') {
-      this.gaps.push(gap);
-      if (this.gaps.length > MAX_GAPS) this.gaps.shift();
-      this.arm(this.releaseAfterMs(), () => this.release());
-    } else if (this.state === 'deciding' || gap <= REPEAT_GAP_MS) {
-      // Repeats: the key is held.
+      this.repeat(gap);
+    } else if (this.state === 'deciding') {
+      // The first repeat was followed by another: the key is held (after a resume, the same hold goes on).
+      if (!this.resumed) this.newHold();
       this.state = 'held';
-      this.gaps.length = 0;
-      this.gaps.push(gap);
-      this.arm(this.releaseAfterMs(), () => this.release());
+      this.repeat(gap);
+    } else if (afterRelease && gap <= FIRST_REPEAT_MAX_MS) {
+      // Soon after a release that stopped dictation: the key may never have been released (its repeats were late
+      // reaching this host), or this is a new tap. Either way the user wants dictation on, and at once: a hold goes
+      // on, its real release stops it; a tap leaves it on.
+      this.state = 'deciding';
+      this.resumed = true;
+      this.longest = Math.max(this.longest, gap);
+      this.pressed = 'started';
+      this.target.start();
+      this.arm(REPEAT_GAP_MS, () => {
+        this.state = 'up';
+        this.resumed = false;
+        this.pressed = 'stopped';
+      });
+    } else if (gap <= REPEAT_GAP_MS) {
+      // The key's first repeat, this soon after the press: the key is held (that delay is not a repeat interval).
+      this.newHold();
+      this.state = 'held';
+      this.arm(MIN_RELEASE_MS, () => this.release());
     } else if (gap <= FIRST_REPEAT_MAX_MS) {
       // A second tap, or the first repeat of the key held since the last press: the next few tens of ms tell.
       this.state = 'deciding';
+      this.resumed = false;
       this.arm(REPEAT_GAP_MS, () => {
         this.state = 'up';
         this.toggle();
@@ -105,20 +141,51 @@ export class HoldToTalk {
     }
   }
 
+  private newHold(): void {
+    this.gaps.length = 0;
+    this.longest = 0;
+    this.repeats = 0;
+  }
+
+  private repeat(gap: number): void {
+    if (this.resumed) {
+      this.resumed = false;
+      this.target.note?.(
+        `The toggle key was still held (a repeat came ${Math.round(this.longest)} ms after the one before): dictation goes on.`,
+      );
+    }
+    this.repeats++;
+    this.gaps.push(gap);
+    if (this.gaps.length > MAX_GAPS) this.gaps.shift();
+    this.longest = Math.max(this.longest, gap);
+    this.arm(this.releaseAfterMs(), () => this.release());
+  }
+
   /** The repeats ended: the key is up. */
   private release(): void {
     this.timer = undefined;
     this.state = 'up';
     if (this.pressed === 'started') {
       this.pressed = 'stopped';
+      this.stoppedAtRelease = this.target.dictating();
+      this.target.note?.(
+        `Toggle key released (no repeat for ${Math.round(this.timers.now() - this.last)} ms after ${this.repeats} repeats, ` +
+          `every ${Math.round(this.interval())} ms, the longest gap ${Math.round(this.longest)} ms): dictation stops.`,
+      );
       this.target.stop();
     }
   }
 
-  private releaseAfterMs(): number {
+  /** The key's repeat interval: the median of the last few, ms. */
+  private interval(): number {
     const sorted = [...this.gaps].sort((a, b) => a - b);
-    const interval = sorted[Math.floor(sorted.length / 2)];
-    return Math.min(REPEAT_GAP_MS, Math.max(MIN_RELEASE_MS, RELEASE_INTERVALS * interval));
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  }
+
+  /** How long after the last repeat the key is taken as released, ms. */
+  private releaseAfterMs(): number {
+    const wait = Math.max(MIN_RELEASE_MS, RELEASE_INTERVALS * this.interval(), LONGEST_GAP_FACTOR * this.longest);
+    return Math.min(MAX_RELEASE_MS, wait);
   }
 
   private arm(ms: number, fn: () => void): void {

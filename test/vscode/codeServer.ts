@@ -143,6 +143,28 @@ function pidsWithMarker(runId: string): number[] {
   return found;
 }
 
+/**
+ * The extension host of this code-server: the parent of the speech engine the extension forked (the engine must be
+ * running). Linux /proc only.
+ */
+export function extensionHostPid(server: CodeServer): number {
+  // The engine's environment is filtered (src/engineEnv.ts), so it carries no marker: it is found by its parent.
+  const ours = new Set(pidsWithMarker(server.runId));
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (!/engine\.js/.test(fs.readFileSync(`/proc/${e}/cmdline`, 'latin1'))) continue;
+      // /proc/PID/stat: "pid (comm) state ppid ...": comm may hold spaces, so count from its closing parenthesis.
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ours.has(parent)) return parent;
+    } catch {
+      /* gone */
+    }
+  }
+  throw new Error('no speech engine running under this code-server, so no extension host to find');
+}
+
 function tail(file: string, lines = 40): string {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');

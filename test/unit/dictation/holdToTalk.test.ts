@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { FIRST_REPEAT_MAX_MS, HoldToTalk, REPEAT_GAP_MS, Timers } from '../../../src/dictation/holdToTalk';
+import { FIRST_REPEAT_MAX_MS, HoldToTalk, MAX_RELEASE_MS, REPEAT_GAP_MS, Timers } from '../../../src/dictation/holdToTalk';
 
 /** A clock the test moves by hand, with the timers due by then run in order. */
 class FakeClock implements Timers {
@@ -54,11 +54,18 @@ function setup() {
       key.press();
     }
   };
+  /** Key presses at these times (a press, then repeats with whatever gaps the test wants). */
+  const presses = (times: number[]) => {
+    for (const t of times) {
+      clock.advanceTo(t);
+      key.press();
+    }
+  };
   const tap = (at: number) => {
     clock.advanceTo(at);
     key.press();
   };
-  return { clock, dictation, key, hold, tap };
+  return { clock, dictation, key, hold, tap, presses };
 }
 
 describe('hold to talk (src/dictation/holdToTalk.ts)', () => {
@@ -139,5 +146,49 @@ describe('hold to talk (src/dictation/holdToTalk.ts)', () => {
     dictation.on = false;
     tap(3000);
     assert.deepStrictEqual(dictation.calls, ['start@0', 'start@3000']);
+  });
+
+  /** Repeats every 33 ms from `from` to `to`. */
+  const every33 = (from: number, to: number) => Array.from({ length: Math.floor((to - from) / 33) + 1 }, (_, i) => from + i * 33);
+
+  it('a repeat that comes after the release was taken (a stalled host): dictation starts again at once, and the hold goes on', () => {
+    const { clock, dictation, presses, key } = setup();
+    const first = [0, ...every33(500, 2000)];
+    const last = first[first.length - 1];
+    presses(first);
+    clock.advanceTo(last + 400); // the host stalls: the release is taken 250 ms after the last repeat
+    assert.deepStrictEqual(dictation.calls, ['start@0', `stop@${last + 250}`]);
+    // The repeats were only late: the first arrives 400 ms after the one before, then they go on.
+    presses(every33(last + 400, 4000));
+    assert.deepStrictEqual(dictation.calls, ['start@0', `stop@${last + 250}`, `start@${last + 400}`], 'started again at the late repeat');
+    assert.strictEqual(key.keyState, 'held');
+    clock.advanceTo(4000 + 500);
+    assert.strictEqual(dictation.calls.length, 4, 'the real release stops it');
+    const stoppedAt = Number(dictation.calls[3].split('@')[1]);
+    assert.ok(stoppedAt > every33(last + 400, 4000).pop()! + 400, 'the release now waits out a gap like the stall (1.25 x 400 ms)');
+    assert.ok(stoppedAt <= 4000 + MAX_RELEASE_MS);
+  });
+
+  it('a tap soon after a hold was released starts dictation again and leaves it on', () => {
+    const { clock, dictation, presses, tap } = setup();
+    const held = [0, ...every33(500, 2000)];
+    presses(held);
+    clock.advanceTo(held[held.length - 1] + 300);
+    assert.strictEqual(dictation.calls.length, 2);
+    tap(held[held.length - 1] + 700);
+    clock.advanceTo(6000);
+    assert.deepStrictEqual(dictation.calls.slice(2), [`start@${held[held.length - 1] + 700}`], 'on, and not stopped');
+  });
+
+  it('after a long gap survived in a hold, a gap as long is not taken for a release', () => {
+    const { clock, dictation, presses } = setup();
+    // Steady repeats with one 240 ms gap (under the 250 ms wait), then one of 290 ms (over it, under 1.25 x 240).
+    const times = [0, ...every33(500, 1500)];
+    times.push(times[times.length - 1] + 240, ...every33(times[times.length - 1] + 273, 2500));
+    times.push(times[times.length - 1] + 290, ...every33(times[times.length - 1] + 323, 3500));
+    presses(times);
+    assert.deepStrictEqual(dictation.calls, ['start@0'], 'held throughout');
+    clock.advanceTo(5000);
+    assert.strictEqual(dictation.calls.length, 2);
   });
 });
