@@ -357,11 +357,17 @@ async function holdToTalk(page: Page, server: CodeServer, delayMs: number, inter
   let stalled: NodeJS.Timeout | undefined;
   let stallEnd: NodeJS.Timeout | undefined;
   let host = 0;
+  let stallError: Error | undefined;
   if (stallMs) {
+    // Inside a timer, a throw would end this process without cleaning up: kept, and thrown after the hold.
     stalled = setTimeout(() => {
-      host = extensionHostPid(server);
-      process.kill(host, 'SIGSTOP');
-      stallEnd = setTimeout(() => process.kill(host, 'SIGCONT'), stallMs);
+      try {
+        host = extensionHostPid(server);
+        process.kill(host, 'SIGSTOP');
+        stallEnd = setTimeout(() => process.kill(host, 'SIGCONT'), stallMs);
+      } catch (err) {
+        stallError = err as Error;
+      }
     }, 3000);
   }
   let repeats = 0;
@@ -434,6 +440,7 @@ async function holdToTalk(page: Page, server: CodeServer, delayMs: number, inter
     added,
   };
   fs.appendFileSync(path.join(ARTIFACTS, 'hold-to-talk.jsonl'), `${JSON.stringify(figures)}\n`);
+  if (stallError) throw new Error(`could not stall the extension host: ${stallError.message}`);
   if (!idleAt) throw new Error('dictation went on after the key was released');
   if (stallMs && !keyLines.some((l) => /still held/.test(l)))
     throw new Error(
