@@ -5,7 +5,7 @@
  * hangover, partials and the speculative final pass on, pvrecorder), listens to it. Then the microphone hears nothing for 30 s and the engine's idle CPU is read.
  */
 import { FakeMicrophone, sleep } from '../eval/fakeMicrophone';
-import { ErrorNotification, ModelName, SessionEndNotification } from '../src/protocol';
+import { ErrorNotification, ModelName, Percentiles, SessionEndNotification } from '../src/protocol';
 import { ENGINE_SETTINGS } from '../src/settings';
 import { Clip, LEAD_IN_MS, PAUSE_MS, loadAudio16k } from './clips';
 import { Contention } from './contention';
@@ -25,6 +25,11 @@ export interface LiveResult extends DictationFigures {
   pauseMs: number;
   /** Every final of the speech part, empty (rejected) ones included, in arrival order. */
   utterances: LiveUtterance[];
+  /**
+   * How long a frame waited between its capture and the VAD, over the speech part (the engine's `captureMs`: frames
+   * the VAD's energy gate hears, or inside an utterance), ms.
+   */
+  captureToVadMs?: Percentiles;
   idle: {
     seconds: number;
     /** Engine CPU over the silent window, percent of one core. */
@@ -78,7 +83,7 @@ export async function measureLive(enginePath: string, model: ModelName, clips: r
       const spoken = recorder.finals.length;
       current = '(silence)';
       progress(`[live ${model}] the microphone hears silence for ${idleSeconds} s (idle CPU)...\n`);
-      await client.metrics(); // resets the CPU window
+      const captureToVadMs = (await client.metrics()).stages.captureMs; // also resets the CPU window
       await sleep(idleSeconds * 1000);
       const m = await client.metrics();
       if (!recorder.sessionEnd) await client.stop();
@@ -95,6 +100,7 @@ export async function measureLive(enginePath: string, model: ModelName, clips: r
         speechSeconds: audio.reduce((s, a) => s + a.length / 16000, 0),
         pauseMs: PAUSE_MS,
         utterances,
+        ...(captureToVadMs ? { captureToVadMs } : {}),
         ...dictationFigures(
           utterances,
           speech.map((c) => c.reference!),

@@ -299,6 +299,10 @@ function liveTables(m: ModelResult): string[] {
       'first interim text after speech starts (first partial per utterance), p50 / p95',
       firstPartialCell(l.firstPartialMs, l.utterances.length),
     ],
+    [
+      'capture to VAD wait (frames the VAD heard), p50 / p95',
+      l.captureToVadMs?.count ? `${ms(l.captureToVadMs.p50)} / ${ms(l.captureToVadMs.p95)} ms (${l.captureToVadMs.count} frames)` : '-',
+    ],
     ['live WER (all finals concatenated vs all references)', `${pct(l.wer.wer)} (${l.wer.errors}/${l.wer.referenceWords})`],
     [`engine idle CPU, microphone hearing ${l.idle.seconds} s of silence`, `${l.idle.cpuPercent.toFixed(1)}% of one core${heard}`],
     ['engine process RSS after the silence', mb(l.idle.rssBytes)],
