@@ -7,6 +7,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { threadId } from 'worker_threads';
 
 export interface FileStamp {
   sha256: string;
@@ -40,9 +41,17 @@ export function sha256File(file: string): Promise<string> {
  * Synchronous, so that a read-modify-write around it is not interleaved with another in this process.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpName(file);
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
+}
+
+/**
+ * A temporary name beside `file` that no other writer in this machine uses: the process and the thread (the engine
+ * loads Whisper on a worker thread while the main thread loads the VAD, and both write the stamps file).
+ */
+export function tmpName(file: string): string {
+  return `${file}.${process.pid}.${threadId}.tmp`;
 }
 
 /** Files this process trusted by their stamp without hashing them, to hash again in the background (reverifyTrusted). */

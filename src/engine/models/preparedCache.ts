@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { ensureDir, FileStamp, sha256File, stampOf, trustedByStamp, unchangedSince, writeFileAtomic } from './fileStamp';
+import { ensureDir, FileStamp, sha256File, stampOf, tmpName, trustedByStamp, unchangedSince, writeFileAtomic } from './fileStamp';
 
 /** Bump when an edit's output changes, so that older entries are not used. (3: initializers in a data file.) */
 export const EDIT_VERSION = 3;
@@ -127,7 +127,7 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
   if (!entry) return inMemory;
   const unwritable = cacheFolderProblem(path.dirname(entry));
   if (unwritable) return { ...inMemory, cacheProblem: unwritable };
-  const saveTo = `${entry}.${process.pid}.tmp`;
+  const saveTo = tmpName(entry);
   return {
     model: bytes,
     cached: false,
@@ -136,7 +136,7 @@ export async function prepareModel(req: PrepareRequest): Promise<PreparedModel> 
     // Large initializers moved to a data file, both renamed into place, then the sidecar: a reader sees a whole
     // entry or none.
     commit: async () => {
-      const dataTmp = `${dataFileOf(entry)}.${process.pid}.tmp`;
+      const dataTmp = tmpName(dataFileOf(entry));
       try {
         const split = mapped
           ? externalizeInitializers(await fs.promises.readFile(saveTo), dataTmp, path.basename(dataFileOf(entry)))
@@ -219,7 +219,7 @@ export function externalizeInitializers(
 export function cacheFolderProblem(dir: string): string | undefined {
   const resolved = path.resolve(dir);
   if (/^\/(proc|sys|dev)(\/|$)/.test(resolved)) return `${shortPath(resolved)} is on a system pseudo-filesystem`;
-  const probe = path.join(resolved, `.probe-${process.pid}`);
+  const probe = tmpName(path.join(resolved, '.probe'));
   try {
     ensureDir(resolved);
     fs.writeFileSync(probe, 'x');
