@@ -1,4 +1,4 @@
-// Bundles the extension, the engine, its capture worker and the CLI into dist/, and the performance panel's page
+// Bundles the extension, the engine, its capture and Whisper workers and the CLI into dist/, and the performance panel's page
 // script into dist/webview/.
 import * as esbuild from 'esbuild';
 
@@ -21,6 +21,7 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['src/engine/live/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
+  { entryPoints: ['src/engine/whisper/whisperWorker.ts'], outfile: 'dist/whisperWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Runs in the webview (a browser page): no Node, no vscode, nothing external.
   {

@@ -341,6 +341,7 @@ function streamingTables(m: ModelResult): string[] {
     `${ms(r.endOfSpeechToTextMs.p50)} / ${ms(r.endOfSpeechToTextMs.p95)}`,
     firstPartialCell(r.firstPartialMs, r.utterances.length),
     `${r.speculativeFinals}`,
+    r.captureToVadMs?.count ? `${ms(r.captureToVadMs.p50)} / ${ms(r.captureToVadMs.p95)}` : '-',
     `${pct(r.wer.wer)} (${r.wer.errors}/${r.wer.referenceWords})`,
     `${r.sessionEnd.overruns}; ${r.errors.length ? r.errors.map((e) => `${e.code} ${e.message}`).join(' / ') : 'none'}`,
   ]);
@@ -356,6 +357,7 @@ function streamingTables(m: ModelResult): string[] {
         'end of speech to final p50 / p95 ms',
         'first partial p50 / p95',
         'speculative finals',
+        'capture to VAD p50 / p95 ms',
         'WER',
         'overruns; errors',
       ],

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { EARLY_CLOSE_PROBABILITY } from '../src/engine/live/streaming';
-import { EngineConfig, ErrorNotification, ModelName, SessionEndNotification } from '../src/protocol';
+import { EngineConfig, ErrorNotification, ModelName, Percentiles, SessionEndNotification } from '../src/protocol';
 import { Clip, clipAt, writeDictation } from './clips';
 import { Contention } from './contention';
 import { DictationFigures, LiveUtterance, SessionRecorder, dictationFigures, startFileSession } from './dictation';
@@ -23,6 +23,7 @@ export const STREAMING_SETTINGS: readonly StreamingSetting[] = [
   { label: `levers.earlyClose: ${EARLY_CLOSE_PROBABILITY}`, config: { levers: { earlyClose: EARLY_CLOSE_PROBABILITY } } },
   { label: 'levers.continuity: true', config: { levers: { continuity: true } } },
   { label: 'speculative: false', config: { speculative: false } },
+  { label: "levers.whisperThread: false (Whisper on the engine's main thread)", config: { levers: { whisperThread: false } } },
   { label: 'partials: false', config: { partials: false } },
   { label: 'speculative: false, partials: false', config: { speculative: false, partials: false } },
 ];
@@ -32,6 +33,8 @@ export interface StreamingSettingResult extends StreamingSetting, DictationFigur
   utterances: LiveUtterance[];
   sessionEnd: SessionEndNotification;
   errors: ErrorNotification[];
+  /** A heard frame's wait between capture and the VAD (the engine's `captureMs`), ms. */
+  captureToVadMs?: Percentiles;
 }
 
 export interface StreamingAbResult {
@@ -63,8 +66,16 @@ export async function measureStreaming(
     try {
       const { ended } = await startFileSession(engine.client, dictation.path, dictation.seconds);
       const sessionEnd = await ended;
+      const captureToVadMs = (await engine.client.metrics()).stages.captureMs;
       const utterances = recorder.utterances();
-      settings.push({ ...s, ...dictationFigures(utterances, references), utterances, sessionEnd, errors: recorder.errors });
+      settings.push({
+        ...s,
+        ...dictationFigures(utterances, references),
+        utterances,
+        sessionEnd,
+        errors: recorder.errors,
+        ...(captureToVadMs ? { captureToVadMs } : {}),
+      });
     } catch (err) {
       throw new Error(withStderr(`The streaming A/B (${s.label}) failed: ${(err as Error).message}`, engine.stderrTail), { cause: err });
     } finally {

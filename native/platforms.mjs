@@ -25,6 +25,7 @@ export function ignoreFileFor(target) {
     'dist/extension.js',
     'dist/engine.js',
     'dist/captureWorker.js',
+    'dist/whisperWorker.js',
     'dist/cli.js',
     'dist/webview/panel.js',
     'package.json',

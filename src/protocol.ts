@@ -140,6 +140,11 @@ export interface EngineLevers {
   continuity?: boolean;
   /** Logits added to the tokens of EngineConfig.boostWords when the decoder chooses (0: off). */
   wordBoost?: number;
+  /**
+   * Run Whisper on a worker thread of its own (default true): onnxruntime-node's inference is synchronous, so on the
+   * engine's main thread a pass holds up the VAD, the segmenter and the client's requests.
+   */
+  whisperThread?: boolean;
 }
 export type ProjectionLever = 'int8' | 'fp32' | 'export';
 export type MemoryArenaLever = 'none' | 'decoder' | 'all';

@@ -240,6 +240,12 @@ export const LEVER_SETTINGS: { [K in keyof EngineLevers]-?: Spec<NonNullable<Eng
     ab: [],
     description: 'Logits added to the tokens of the words the client listens for (boostWords) when the decoder chooses (0: off).',
   },
+  whisperThread: {
+    type: 'boolean',
+    default: true,
+    ab: [],
+    description: "Whisper on a worker thread of its own, so a pass never holds up the VAD or the client's requests.",
+  },
 };
 
 /** Every lever at its default. */

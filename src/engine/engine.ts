@@ -37,6 +37,7 @@ import { checkConfig, checkInitialize, checkListDevices, checkStart, checkTransc
 import { SileroVad } from './live/vad';
 import { vocabularyPrompt } from './whisper/vocabularyPrompt';
 import { encoderWindow, Whisper } from './whisper/whisper';
+import { SpeechModel, WhisperThread } from './whisper/whisperThread';
 
 /** The configuration before any initialize: the settings table's defaults; levers at theirs (DEFAULT_LEVERS), merged where used. */
 export const DEFAULT_CONFIG = { ...defaults(ENGINE_SETTINGS), levers: {} } as Required<Omit<EngineConfig, 'modelDir' | 'cacheDir'>> & {
@@ -69,14 +70,14 @@ export class Engine {
   /** Warnings already sent (a cache that cannot be written warns once, not once per model and start). */
   private readonly warned = new Set<string>();
   private reverifyTimer: NodeJS.Timeout | undefined;
-  private readonly whispers: ModelRegistry<Whisper>;
+  private readonly whispers: ModelRegistry<SpeechModel>;
   private readonly vads: ModelRegistry<SileroVad>;
   /** The vocabulary prompt's tokens for the configured terms (every model has the same pinned tokenizer). */
   private vocabularyTokens?: { terms: string; tokens: readonly number[] };
 
   constructor(private readonly out: EngineOutput) {
     const info = (m: string) => out.log('info', m);
-    this.whispers = new ModelRegistry<Whisper>('Whisper', () => this.releaseUnused(), info);
+    this.whispers = new ModelRegistry<SpeechModel>('Whisper', () => this.releaseUnused(), info);
     this.vads = new ModelRegistry<SileroVad>('the VAD', () => this.releaseUnused(), info);
   }
 
@@ -204,7 +205,7 @@ export class Engine {
    * The tokens of the configured vocabulary, the same array while the terms are the same (a speculative pass is the
    * final only if decoded with the very prompt the final would use).
    */
-  private vocabularyFor(whisper: Whisper): readonly number[] | undefined {
+  private vocabularyFor(whisper: SpeechModel): readonly number[] | undefined {
     const terms = this.config.vocabulary;
     if (terms.length === 0) return undefined;
     const key = terms.join('\n');
@@ -226,10 +227,11 @@ export class Engine {
     return String(c.levers.vadSequence ?? DEFAULT_LEVERS.vadSequence);
   }
 
-  private loadWhisper(c: Config, model: ModelName): () => Promise<Whisper> {
+  private loadWhisper(c: Config, model: ModelName): () => Promise<SpeechModel> {
     return async () => {
       const t = performance.now();
-      const w = await Whisper.load(model, c.modelDir, encoderWindow(model, c.encoderWindow, c.levers), c.levers, {
+      const load = (c.levers.whisperThread ?? DEFAULT_LEVERS.whisperThread) ? WhisperThread.load : Whisper.load;
+      const w = await load(model, c.modelDir, encoderWindow(model, c.encoderWindow, c.levers), c.levers, {
         cacheDir: cacheDir(c),
         warn: (m) => this.warnOnce(m),
       });
@@ -242,7 +244,7 @@ export class Engine {
     };
   }
 
-  private whisperFor(c: Config, model: ModelName = c.model): Promise<Whisper> {
+  private whisperFor(c: Config, model: ModelName = c.model): Promise<SpeechModel> {
     return this.whispers.get(this.whisperKey(c, model), this.loadWhisper(c, model));
   }
 
@@ -273,7 +275,10 @@ export class Engine {
     if (this.reverifyTimer) clearTimeout(this.reverifyTimer);
     this.reverifyTimer = setTimeout(() => {
       this.reverifyTimer = undefined;
-      void reverifyTrusted()
+      // Files a Whisper thread loaded were trusted on that thread, and are hashed again there.
+      const threads = Promise.all(this.whispers.all()).then((ms) => ms.filter((m): m is WhisperThread => m instanceof WhisperThread));
+      void Promise.all([reverifyTrusted(), threads.then((ts) => Promise.all(ts.map((t) => t.reverify())))])
+        .then(([here, onThreads]) => [...here, ...onThreads.flat()])
         .then(async (problems) => {
           if (problems.length === 0) return;
           for (const p of problems) this.out.log('error', p);

@@ -6,7 +6,7 @@ import { EngineError } from './errors';
 import { SegmenterOptions, Utterance, UtteranceSegmenter } from './live/segmenter';
 import { SileroVad, VAD_FRAME } from './live/vad';
 import { speechEvidenceOf } from './whisper/guards';
-import { Whisper } from './whisper/whisper';
+import { SpeechModel } from './whisper/whisperThread';
 
 /** A recording whose speech fits in this is read as one window: one encoder run, the whole context (Whisper sees 30 s). */
 const ONE_WINDOW_SAMPLES = 28 * 16000;
@@ -173,7 +173,7 @@ export function middleGap(regions: readonly Utterance[], from: number, to: numbe
 interface WindowContext {
   samples: Float32Array;
   regions: readonly Utterance[];
-  whisper: Whisper;
+  whisper: SpeechModel;
   language: string;
   segments: SegmentResult[];
   detected: string;
@@ -231,7 +231,7 @@ async function transcribeWindow(ctx: WindowContext, start: number, end: number):
 export async function transcribeSpeech(
   samples: Float32Array,
   regions: readonly Utterance[],
-  whisper: Whisper,
+  whisper: SpeechModel,
   language: string,
   probabilities?: Float32Array,
   vocabulary?: readonly number[],
@@ -249,7 +249,7 @@ export async function transcribeSpeech(
 /** Whole-file transcription: validate, find speech, transcribe each window, join the texts. */
 export async function transcribeFile(
   file: string,
-  whisper: Whisper,
+  whisper: SpeechModel,
   vad: SileroVad,
   language: string,
   opts: SegmenterOptions,

@@ -20,6 +20,7 @@ describe('extension manifest', function () {
         'dist/extension.js',
         'dist/engine.js',
         'dist/captureWorker.js',
+        'dist/whisperWorker.js',
         'dist/cli.js',
         'dist/webview/panel.js',
         'media/panel.css',

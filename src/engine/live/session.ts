@@ -19,7 +19,8 @@ import { Utterance, UtteranceSegmenter, SegmenterOptions } from './segmenter';
 import { CaptureHost } from './capture/captureHost';
 import { CaptureEvent, CaptureJob } from './capture/source';
 import { frameRms, SileroVad, VAD_FRAME } from './vad';
-import { Whisper, WhisperResult } from '../whisper/whisper';
+import { WhisperResult } from '../whisper/whisper';
+import { SpeechModel } from '../whisper/whisperThread';
 
 /**
  * The main loop drains the ring whenever the capture worker writes to it, at least every POLL_MS. While nothing is
@@ -83,7 +84,7 @@ export class ListenSession {
 
   constructor(
     readonly id: number,
-    whisper: Whisper,
+    whisper: SpeechModel,
     private readonly vad: SileroVad,
     language: string,
     segmenterOptions: SegmenterOptions,

@@ -12,7 +12,8 @@
  */
 import { Utterance, UtteranceSegmenter } from './segmenter';
 import { plainWords, SpeechEvidence, SpeechEvidenceMeter } from '../whisper/guards';
-import { Whisper, WhisperResult } from '../whisper/whisper';
+import { WhisperResult } from '../whisper/whisper';
+import { SpeechModel } from '../whisper/whisperThread';
 
 /** Speech between two partial passes once one has given text, ms. */
 export const PARTIAL_EVERY_MS = 500;
@@ -88,7 +89,7 @@ export class SpeculativeTranscriber {
   private said?: { tokens: readonly number[]; endSample: number };
 
   constructor(
-    private readonly whisper: Whisper,
+    private readonly whisper: SpeechModel,
     private readonly language: string,
     private readonly opts: StreamingOptions,
     private readonly onPartial: (p: PartialText) => void,

@@ -3,7 +3,7 @@
  * a file transcription holds it); the others are released when the configuration changes or their use ends, so
  * switching profiles does not pile models up.
  */
-export class ModelRegistry<T extends { release(): Promise<void> }> {
+export class ModelRegistry<T extends { release(): Promise<void>; readonly usable?: boolean }> {
   private readonly entries = new Map<string, { model: Promise<T>; users: number; loaded?: T }>();
 
   constructor(
@@ -13,9 +13,17 @@ export class ModelRegistry<T extends { release(): Promise<void> }> {
     private readonly log: (message: string) => void,
   ) {}
 
-  /** The model for `key`, loaded by `load` if need be. A failed load is not kept: fixing the files and asking again works. */
+  /**
+   * The model for `key`, loaded by `load` if need be. A failed load is not kept: fixing the files and asking again
+   * works. Nor is a model that says it is no longer usable (its thread died): it is loaded again.
+   */
   get(key: string, load: () => Promise<T>): Promise<T> {
     let e = this.entries.get(key);
+    if (e?.loaded?.usable === false) {
+      this.log(`${this.what} ${key.split(':')[0]} stopped working: loading it again.`);
+      this.entries.delete(key);
+      e = undefined;
+    }
     if (!e) {
       const entry: { model: Promise<T>; users: number; loaded?: T } = { model: load(), users: 0 };
       e = entry;
