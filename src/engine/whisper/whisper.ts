@@ -110,6 +110,13 @@ interface GenerationConfig {
   begin_suppress_tokens: number[];
 }
 
+/** Throws a clear error for a language the tokenizer does not know ('auto' detects it). */
+export function checkLanguage(tokenizer: WhisperTokenizer, language: string): void {
+  if (language !== 'auto' && !tokenizer.languages.has(language)) {
+    throw new EngineError(EngineErrorCode.InvalidParams, `Unknown language "${language}": use a code such as en, de, fr, or auto.`);
+  }
+}
+
 /** One Whisper model kept loaded: mel -> encoder -> greedy decoder -> guards. Calls are serialized. */
 export class Whisper {
   private readonly mel = new LogMel();
@@ -230,9 +237,7 @@ export class Whisper {
 
   /** Checks a language setting before any audio is spent on it. */
   checkLanguage(language: string): void {
-    if (language !== 'auto' && !this.tokenizer.languages.has(language)) {
-      throw new EngineError(EngineErrorCode.InvalidParams, `Unknown language "${language}": use a code such as en, de, fr, or auto.`);
-    }
+    checkLanguage(this.tokenizer, language);
   }
 
   /** True while a transcription runs or waits: speculative work is only started when nothing is. */

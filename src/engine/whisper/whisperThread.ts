@@ -9,10 +9,10 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { EngineErrorCode, EngineLevers } from '../../protocol';
-import { EngineError } from '../errors';
+import { asEngineError, EngineError } from '../errors';
 import { whisperFiles } from '../models/pins';
 import { WhisperTokenizer } from './tokenizer';
-import { EncoderWindow, ModelCacheOptions, TranscribeOptions, Whisper, WhisperResult } from './whisper';
+import { checkLanguage, EncoderWindow, ModelCacheOptions, TranscribeOptions, Whisper, WhisperResult } from './whisper';
 
 /** What the engine uses of a loaded Whisper, on this thread or on its own. */
 export type SpeechModel = Pick<
@@ -35,8 +35,9 @@ export type WhisperCommand =
   | { type: 'reverify'; id: number }
   | { type: 'release' };
 
+/** An EngineError as it crosses the thread (an Error is not cloned with its class). */
 export interface SerializedError {
-  code?: EngineErrorCode;
+  code: EngineErrorCode;
   message: string;
 }
 
@@ -51,11 +52,12 @@ export type WhisperEvent =
   | { type: 'released' };
 
 export function serializeError(err: unknown): SerializedError {
-  return err instanceof EngineError ? { code: err.code, message: err.message } : { message: (err as Error)?.message ?? String(err) };
+  const { code, message } = asEngineError(err);
+  return { code, message };
 }
 
-function deserializeError(e: SerializedError): Error {
-  return e.code ? new EngineError(e.code, e.message) : new Error(e.message);
+function deserializeError(e: SerializedError): EngineError {
+  return new EngineError(e.code, e.message);
 }
 
 export class WhisperThread implements SpeechModel {
@@ -133,9 +135,7 @@ export class WhisperThread implements SpeechModel {
   }
 
   checkLanguage(language: string): void {
-    if (language !== 'auto' && !this.tokenizer.languages.has(language)) {
-      throw new EngineError(EngineErrorCode.InvalidParams, `Unknown language "${language}": use a code such as en, de, fr, or auto.`);
-    }
+    checkLanguage(this.tokenizer, language);
   }
 
   get busy(): boolean {
@@ -147,7 +147,7 @@ export class WhisperThread implements SpeechModel {
     return !this.dead && !this.released;
   }
 
-  /** As Whisper.transcribe; the audio is copied to the worker (the caller may reuse its buffer). */
+  /** As Whisper.transcribe, on the worker. */
   transcribe(audio: Float32Array, language: string, options: TranscribeOptions = {}): Promise<WhisperResult> {
     if (this.released) return Promise.reject(new EngineError(EngineErrorCode.InferenceFailed, 'The speech model was released.'));
     if (this.dead) return Promise.reject(this.dead);
@@ -155,20 +155,8 @@ export class WhisperThread implements SpeechModel {
     this.running++;
     const copy = audio.slice();
     const result = new Promise<WhisperResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker.postMessage(
-      {
-        type: 'transcribe',
-        id,
-        audio: copy,
-        language,
-        options: {
-          ...(options.speech ? { speech: { ...options.speech } } : {}),
-          ...(options.previous ? { previous: [...options.previous] } : {}),
-          ...(options.vocabulary ? { vocabulary: [...options.vocabulary] } : {}),
-        },
-      } satisfies WhisperCommand,
-      [copy.buffer],
-    );
+    // A copy of the view only (the caller's buffer may be a window on a larger one), handed over without another.
+    this.worker.postMessage({ type: 'transcribe', id, audio: copy, language, options } satisfies WhisperCommand, [copy.buffer]);
     return result.finally(() => this.running--);
   }
 
