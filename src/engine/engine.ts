@@ -7,6 +7,8 @@
 import { CaptureHost } from './live/capture/captureHost';
 import {
   DEFAULT_CAPTURE_BACKEND,
+  DownloadModelResult,
+  DownloadProgressNotification,
   EngineConfig,
   EngineErrorCode,
   EngineState,
@@ -30,10 +32,11 @@ import { EngineError } from './errors';
 import { readAudioFile, transcribeFile } from './fileTranscriber';
 import { ListenSession } from './live/session';
 import { EngineMetrics } from './metrics';
+import { downloadWhisper } from './models/download';
 import { defaultCacheDir } from './models/preparedCache';
 import { reverifyTrusted } from './models/fileStamp';
 import { ModelRegistry } from './models/registry';
-import { checkConfig, checkInitialize, checkListDevices, checkStart, checkTranscribeFile } from './params';
+import { checkConfig, checkDownloadModel, checkInitialize, checkListDevices, checkStart, checkTranscribeFile } from './params';
 import { SileroVad } from './live/vad';
 import { vocabularyPrompt } from './whisper/vocabularyPrompt';
 import { encoderWindow, Whisper } from './whisper/whisper';
@@ -56,6 +59,7 @@ export interface EngineOutput {
   level(n: LevelNotification): void;
   error(n: ErrorNotification): void;
   sessionEnd(n: SessionEndNotification): void;
+  downloadProgress(n: DownloadProgressNotification): void;
 }
 
 /** How long after a load the files trusted by their stamps are hashed again, ms: after the start's own work. */
@@ -70,6 +74,8 @@ export class Engine {
   /** Warnings already sent (a cache that cannot be written warns once, not once per model and start). */
   private readonly warned = new Set<string>();
   private reverifyTimer: NodeJS.Timeout | undefined;
+  /** The model being downloaded, if any. */
+  private downloading: ModelName | undefined;
   private readonly whispers: ModelRegistry<SpeechModel>;
   private readonly vads: ModelRegistry<SileroVad>;
   /** The vocabulary prompt's tokens for the configured terms (every model has the same pinned tokenizer). */
@@ -192,6 +198,33 @@ export class Engine {
   async listDevices(params: unknown): Promise<ListDevicesResult> {
     const b = checkListDevices(params).backend ?? DEFAULT_CAPTURE_BACKEND;
     return { backend: b, devices: await this.capture.listDevices(b) };
+  }
+
+  /**
+   * Downloads a model not installed with the extension into the cache folder (download.ts), reporting progress; one
+   * download at a time. Dictation goes on meanwhile (Whisper runs on its own thread).
+   */
+  async downloadModel(params: unknown, signal?: AbortSignal): Promise<DownloadModelResult> {
+    const { model } = checkDownloadModel(params);
+    if (this.downloading) {
+      throw new EngineError(EngineErrorCode.Busy, `The ${this.downloading} model is being downloaded; wait for it or cancel it first.`);
+    }
+    this.downloading = model;
+    try {
+      const r = await downloadWhisper(model, cacheDir(this.config), {
+        signal,
+        onProgress: (p) => this.out.downloadProgress({ model, ...p }),
+      });
+      this.out.log(
+        'info',
+        r.downloadedBytes
+          ? `Whisper ${model} downloaded (${Math.round(r.downloadedBytes / 1e6)} MB in ${Math.round(r.ms / 1000)} s) to ${r.dir}`
+          : `Whisper ${model} was already downloaded in ${r.dir}`,
+      );
+      return { model, ...r };
+    } finally {
+      this.downloading = undefined;
+    }
   }
 
   /** Stops the session and the capture thread and releases every model. */

@@ -30,6 +30,7 @@ const engine = new Engine({
   level: (n) => void connection.sendNotification(Notifications.level, n),
   error: (n) => void connection.sendNotification(Notifications.error, n),
   sessionEnd: (n) => void connection.sendNotification(Notifications.sessionEnd, n),
+  downloadProgress: (n) => void connection.sendNotification(Notifications.downloadProgress, n),
 });
 
 /** Wraps a handler so every failure is a JSON-RPC error with a code and a sentence. */
@@ -75,6 +76,11 @@ connection.onRequest(
   Requests.listDevices,
   handle((p) => engine.listDevices(p)),
 );
+connection.onRequest(Requests.downloadModel, (p, token) => {
+  const abort = new AbortController();
+  token.onCancellationRequested(() => abort.abort());
+  return handle((params) => engine.downloadModel(params, abort.signal))(p);
+});
 connection.onRequest(
   Requests.shutdown,
   handle(async () => {

@@ -5,6 +5,7 @@
  */
 import {
   CAPTURE_BACKENDS,
+  DownloadModelParams,
   EngineConfig,
   EngineErrorCode,
   EngineLevers,
@@ -166,6 +167,11 @@ export function checkStart(params: unknown): StartParams {
     ['source'],
   );
   return params as StartParams;
+}
+
+export function checkDownloadModel(params: unknown): DownloadModelParams {
+  checkObject(params, 'params', { model: CONFIG_CHECKS.model }, ['model']);
+  return params as DownloadModelParams;
 }
 
 export function checkListDevices(params: unknown): ListDevicesParams {

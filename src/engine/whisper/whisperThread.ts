@@ -122,7 +122,7 @@ export class WhisperThread implements SpeechModel {
       });
       if (loaded.error) throw deserializeError(loaded.error);
       // The worker has checked the pinned files by now: the tokenizer is read from the same, verified folder.
-      const tokenizer = WhisperTokenizer.fromDir(whisperFiles(name, modelDir).dir);
+      const tokenizer = WhisperTokenizer.fromDir(whisperFiles(name, modelDir, cache.cacheDir).dir);
       return new WhisperThread(worker, loaded.name as Whisper['name'], tokenizer, window, loaded.cachedEdits);
     } catch (err) {
       await worker.terminate();

