@@ -39,7 +39,8 @@ export function ignoreFileFor(target) {
     `node_modules/onnxruntime-node/bin/napi-v6/${ort}/**`,
     'node_modules/onnxruntime-common/package.json',
     'node_modules/onnxruntime-common/dist/cjs/**',
-    // The models: Whisper tiny and base (what src/engine/whisper reads: configs, vocabulary, int8 ONNX) and Silero v5.
+    // The models: Whisper tiny and base (what src/engine/whisper reads: the pinned configs and tokenizer files, the int8
+    // ONNX; test/integration/manifest.test.ts checks them against the pins) and Silero v5. Small is downloaded on first use.
     ...['tiny', 'base'].flatMap((m) => [
       `node_modules/sts-whisper-${m}/package.json`,
       ...[
@@ -47,6 +48,7 @@ export function ignoreFileFor(target) {
         'generation_config.json',
         'vocab.json',
         'added_tokens.json',
+        'merges.txt',
         'onnx/encoder_model_quantized.onnx',
         'onnx/decoder_model_merged_quantized.onnx',
       ].map((f) => `node_modules/sts-whisper-${m}/models/Xenova/whisper-${m}/${f}`),

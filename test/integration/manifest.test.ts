@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { MODEL_NAMES } from '../../src/protocol';
+import { WHISPER_MODELS } from '../../src/engine/models/pins';
 import { ROOT, tempDir } from './engineHarness';
 
 describe('extension manifest', function () {
@@ -31,6 +33,28 @@ describe('extension manifest', function () {
       assert.ok(!/^src\//m.test(listing) && !/^test\//m.test(listing), 'sources and tests stay out of the vsix');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("a platform vsix keeps every pinned file of the installed models, and none of a downloaded one's", function () {
+    // The per-platform ignore file (native/platforms.mjs) lists what is kept by name: a pinned file left out would
+    // make the packaged engine refuse to load its model ("merges.txt is missing" was one).
+    const ignore = execFileSync(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `import { ignoreFileFor } from ${JSON.stringify(path.join(ROOT, 'native', 'platforms.mjs'))}; process.stdout.write(ignoreFileFor('linux-x64'));`,
+    ]).toString();
+    const kept = new Set(
+      ignore
+        .split('\n')
+        .filter((l) => l.startsWith('!'))
+        .map((l) => l.slice(1)),
+    );
+    for (const name of MODEL_NAMES) {
+      const pin = WHISPER_MODELS[name];
+      const files = [pin.encoder.file, pin.decoder.file, ...Object.keys(pin.small)].map((f) => `node_modules/${pin.pkg}/${pin.dir}/${f}`);
+      for (const f of files)
+        assert.strictEqual(kept.has(f), !pin.download, `${f} ${pin.download ? 'is downloaded, not packaged' : 'is packaged'}`);
     }
   });
 
