@@ -16,6 +16,7 @@ import { ModelName, MODEL_NAMES } from './protocol';
 import { profileDescription } from './settings';
 import { PanelCommand, PanelSnapshot } from './views/panelProtocol';
 import { GhostText } from './views/ghostText';
+import { downloadWithProgress, isDownloadable, notDownloaded, offerDownload } from './views/modelDownload';
 import { ModelProgress } from './views/modelProgress';
 import { PerformancePanel } from './views/performancePanel';
 import { DictationStatusBar } from './views/statusBar';
@@ -59,13 +60,42 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     return { warningMs: s.latencyWarningMs, errorMs: s.latencyErrorMs, hangoverMs: s.hangoverMs };
   });
   const modelProgress = new ModelProgress(context.globalState, { model: () => readSettings().model, enginePid: () => engineHost.pid });
-  /** Loads the selected model now (starting the engine if need be), so the next start does not wait for it. */
-  const prepareModel = () =>
-    modelProgress.prepare(readSettings().model, async () => {
-      const running = engineHost.pid !== undefined;
-      const engine = await engineHost.engine();
-      if (running) engineHost.initResult = await engine.initialize(engineSettings());
-    });
+  /**
+   * Loads the selected model now (starting the engine if need be), so the next start does not wait for it. A model
+   * not downloaded yet is offered for download first; declined, the profile goes back to `previous`.
+   */
+  const prepareModel = async (previous?: { profile: Profile; model: ModelName }) => {
+    const model = readSettings().model;
+    const load = () =>
+      modelProgress.prepare(model, async () => {
+        const running = engineHost.pid !== undefined;
+        const engine = await engineHost.engine();
+        if (running) engineHost.initResult = await engine.initialize(engineSettings());
+      });
+    try {
+      await load();
+    } catch (err) {
+      if (!notDownloaded(err)) throw err;
+      if (await offerDownload(model, engineHost, log)) await load();
+      else if (previous) {
+        const config = vscode.workspace.getConfiguration(SECTION);
+        await config.update('model', previous.model, vscode.ConfigurationTarget.Global);
+        await config.update('profile', previous.profile, vscode.ConfigurationTarget.Global);
+        void vscode.window.showInformationMessage(`VoiceFlow: Whisper ${model} is not downloaded; dictation stays on ${previous.profile}.`);
+      }
+    }
+  };
+  /** VoiceFlow: Download the Precise Model, and the Download button of a start that found it missing. */
+  const downloadModel = async (arg?: unknown) => {
+    const configured = readSettings().model;
+    const model: ModelName =
+      typeof arg === 'string' && MODEL_NAMES.includes(arg as ModelName)
+        ? (arg as ModelName)
+        : isDownloadable(configured)
+          ? configured
+          : 'small';
+    return downloadWithProgress(model, engineHost, log);
+  };
   const toggleKey = new HoldToTalk({
     dictating: () => dictation.dictating,
     start: () => void dictation.start(),
@@ -123,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     vscode.commands.registerCommand('voiceflow.copyPerformanceReport', () => copyReport()),
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
     vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel(prepareModel)),
+    vscode.commands.registerCommand('voiceflow.downloadModel', (arg?: unknown) => downloadModel(arg)),
     vscode.commands.registerCommand('voiceflow.showHistory', () => showHistory(history)),
     registerVoiceCommands(),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -167,14 +198,16 @@ async function selectMicrophone(host: EngineHost): Promise<void> {
   if (pick) await vscode.workspace.getConfiguration(SECTION).update('microphone', pick.name, vscode.ConfigurationTarget.Global);
 }
 
-async function selectModel(prepare: () => Promise<void>): Promise<void> {
+async function selectModel(prepare: (previous: { profile: Profile; model: ModelName }) => Promise<void>): Promise<void> {
   const current = readSettings().profile;
+  const previous = { profile: current, model: readSettings().model };
   const items: Array<vscode.QuickPickItem & { profile: Profile; model?: ModelName }> = [
     { label: 'Fast', detail: profileDescription('fast'), profile: 'fast' },
     { label: 'Balanced', detail: profileDescription('balanced'), profile: 'balanced' },
     { label: 'Accurate', detail: profileDescription('accurate'), profile: 'accurate' },
+    { label: 'Precise (download)', detail: profileDescription('precise'), profile: 'precise' },
     ...MODEL_NAMES.map((m) => ({
-      label: `Custom: ${m}`,
+      label: `Custom: ${m}${isDownloadable(m) ? ' (download)' : ''}`,
       detail: 'with voiceflow.encoderWindow as set',
       profile: 'custom' as const,
       model: m,
@@ -186,7 +219,7 @@ async function selectModel(prepare: () => Promise<void>): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   if (pick.model) await config.update('model', pick.model, vscode.ConfigurationTarget.Global);
   await config.update('profile', pick.profile, vscode.ConfigurationTarget.Global);
-  await prepare();
+  await prepare(previous);
 }
 
 async function showHistory(history: DictationHistory): Promise<void> {

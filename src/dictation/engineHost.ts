@@ -7,12 +7,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient, EngineExit } from '../engineClient';
 import {
+  DownloadModelResult,
+  DownloadProgressNotification,
   EngineConfig,
   ErrorNotification,
   FinalNotification,
   InitializeResult,
   LevelNotification,
   LogNotification,
+  ModelName,
   PartialNotification,
   ProvisionalNotification,
   SessionEndNotification,
@@ -145,6 +148,30 @@ export class EngineHost implements vscode.Disposable {
     this.crashes$.fire(reason);
     // Keep it warm: start again in the background.
     void this.engine().catch((err: Error) => this.log.error(`Restarting the speech engine failed: ${err.message}`));
+  }
+
+  /**
+   * Downloads a model in an engine process of its own (the running one, if any, goes on dictating; one configured
+   * with a model that is not downloaded could not even start), which ends with the download.
+   */
+  async download(
+    model: ModelName,
+    opts: { onProgress?: (p: DownloadProgressNotification) => void; signal?: AbortSignal },
+  ): Promise<DownloadModelResult> {
+    const client = EngineClient.start({
+      enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
+      execPath: process.execPath,
+      onStderr: (s) => this.log.debug(`[download engine stderr] ${s.trimEnd()}`),
+      heartbeat: {},
+    });
+    client.onLog((n: LogNotification) => this.logEngine(n));
+    try {
+      // Its cache folder (where the model goes) is the one the dictation engine reads.
+      await client.configure({ cacheDir: this.config().cacheDir });
+      return await client.downloadModel({ model }, opts);
+    } finally {
+      await client.shutdown();
+    }
   }
 
   async dispose(): Promise<void> {

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { DictationListener, DictationState } from '../dictation/dictationController';
 import type { ModelName } from '../protocol';
+import { notDownloaded } from './modelDownload';
 import { preparingText, readyText } from './preparingText';
 
 /** A load that takes less than this shows no notification, ms (a warm engine switching nothing). */
@@ -67,7 +68,10 @@ export class ModelProgress implements DictationListener {
     /* nothing to show */
   }
 
-  /** Runs `load` (VoiceFlow: Select Model) with a notification, and says how it went. */
+  /**
+   * Runs `load` (VoiceFlow: Select Model) with a notification, and says how it went. A model that is not downloaded
+   * yet is not a failure to show: that error is thrown for the caller to offer the download.
+   */
   async prepare(model: ModelName, load: () => Promise<unknown>): Promise<void> {
     const t0 = Date.now();
     const firstUse = this.firstUse(model);
@@ -80,6 +84,7 @@ export class ModelProgress implements DictationListener {
       this.markLoaded(model);
       void vscode.window.showInformationMessage(`VoiceFlow: ${readyText(model, Date.now() - t0, firstUse)} Dictation uses it from now on.`);
     } catch (err) {
+      if (notDownloaded(err)) throw err;
       void vscode.window.showErrorMessage(`VoiceFlow: Whisper ${model} could not be loaded: ${(err as Error).message}`);
     }
   }
