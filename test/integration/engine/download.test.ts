@@ -120,6 +120,26 @@ describe('model download (local server, system tar)', function () {
     assertLeft(dest, ['test']);
   });
 
+  it("reads GNU tar's long names and ustar's name prefix as well as pax's", async function () {
+    for (const format of ['gnu', 'ustar']) {
+      const tgz = path.join(work, `${format}.tgz`);
+      execFileSync('tar', [`--format=${format}`, '-czf', tgz, '-C', path.join(work, 'src'), 'package']);
+      const bytes = fs.readFileSync(tgz);
+      const s = await serve(bytes);
+      const dest = path.join(tempDir(`dl-${format}`), 'models', 'test');
+      try {
+        await downloadPackage(
+          { url: s.url, bytes: bytes.length, sha512: createHash('sha512').update(bytes).digest('base64') },
+          wanted,
+          dest,
+        );
+      } finally {
+        await s.close();
+      }
+      for (const w of wanted) assert.strictEqual(sha256(fs.readFileSync(path.join(dest, w.to))), w.sha256, `${format}: ${w.to}`);
+    }
+  });
+
   it('refuses a package that is not the pinned one, and leaves nothing', async function () {
     const s = await serve(tarball);
     const dest = path.join(tempDir('dl-sha'), 'models', 'test');
