@@ -3,7 +3,7 @@
  * cannot be, kept on the clipboard and in the history with a word to the user. Dictated text is never dropped.
  */
 import * as vscode from 'vscode';
-import { notDownloaded } from '../views/modelDownload';
+import { downloadQuestion, notDownloaded } from '../views/modelDownload';
 import { readSettings } from '../config';
 import {
   AudioSourceSpec,
@@ -166,7 +166,7 @@ export class DictationController implements vscode.Disposable {
       this.log.error(`Could not start dictation: ${(err as Error).message}`);
       if (notDownloaded(err)) {
         // The Precise profile's model is fetched only when the user says so; then dictation starts as asked.
-        void vscode.window.showErrorMessage(`VoiceFlow: ${(err as Error).message}`, 'Download').then(async (choice) => {
+        void vscode.window.showWarningMessage(`VoiceFlow: ${downloadQuestion(settings.model)}`, 'Download').then(async (choice) => {
           if (choice === 'Download' && (await vscode.commands.executeCommand<boolean>('voiceflow.downloadModel'))) await this.start();
         });
       } else void vscode.window.showErrorMessage(`VoiceFlow: ${(err as Error).message}`);

@@ -65,7 +65,7 @@ export interface PanelSnapshot {
   detail?: string;
   model?: string;
   encoderWindow?: string;
-  /** fast, balanced, accurate or custom. */
+  /** fast, balanced, accurate, precise or custom. */
   profile?: string;
   /** The key that toggles dictation, e.g. "Ctrl+Alt+D". */
   toggleKey: string;
