@@ -67,7 +67,10 @@ const REVERIFY_DELAY_MS = 3000;
 
 export class Engine {
   private config: Config = { ...DEFAULT_CONFIG };
+  /** The session listening now, or the one being stopped. */
   private session: ListenSession | undefined;
+  /** Every session not yet done: one listening, and those still transcribing their last utterances. */
+  private readonly sessions = new Set<ListenSession>();
   private nextSessionId = 1;
   private readonly capture = new CaptureHost();
   readonly metrics = new EngineMetrics();
@@ -136,13 +139,15 @@ export class Engine {
   async start(params: unknown): Promise<StartResult> {
     const { source } = checkStart(params);
     const busy = () => new EngineError(EngineErrorCode.Busy, 'Already listening: stop the current dictation first.');
-    if (this.session) throw busy();
+    await this.afterClosing();
+    if (this.session && !this.session.closing) throw busy();
     const fileSamples = source.kind === 'file' ? readAudioFile(source.path).samples : undefined;
     const c = this.config;
     const [whisper, v] = await Promise.all([this.whisperFor(c), this.vadFor(c)]);
     whisper.checkLanguage(c.language);
     whisper.listenFor(c.boostWords);
-    if (this.session) throw busy();
+    await this.afterClosing();
+    if (this.session && !this.session.closing) throw busy();
     const id = this.nextSessionId++;
     const out = this.out;
     const s = new ListenSession(
@@ -171,11 +176,13 @@ export class Engine {
       },
     );
     this.session = s;
+    this.sessions.add(s);
     // The session's models stay loaded until it ends, whatever the configuration does meanwhile.
     const releaseWhisper = this.whispers.hold(this.whisperKey(c));
     const releaseVad = this.vads.hold(this.vadKey(c));
     void s.done.then((end: SessionEndNotification) => {
       if (this.session === s) this.session = undefined;
+      this.sessions.delete(s);
       releaseWhisper();
       releaseVad();
       out.sessionEnd(end);
@@ -185,6 +192,19 @@ export class Engine {
     const device = await s.start(source, fileSamples);
     out.log('info', `Session ${id} listening on ${device}`);
     return { sessionId: id, device };
+  }
+
+  /**
+   * A session being stopped holds the device and the ring only until its captured audio has been through the VAD;
+   * its last utterances are transcribed after that. A start waits for that much, not for the transcriptions, so
+   * dictation started again at once (the toggle key pressed again, a hold that goes on) listens again sooner.
+   */
+  private async afterClosing(): Promise<void> {
+    while (this.session?.closing) {
+      const s = this.session;
+      await s.ringRead;
+      if (this.session === s) this.session = undefined;
+    }
   }
 
   async stop(): Promise<SessionEndNotification | null> {
@@ -229,7 +249,7 @@ export class Engine {
 
   /** Stops the session and the capture thread and releases every model. */
   async shutdown(): Promise<void> {
-    await this.session?.stop();
+    await Promise.all([...this.sessions].map((s) => s.stop()));
     await this.capture.dispose();
     for (const p of [...this.whispers.all(), ...this.vads.all()]) await (await p)?.release();
   }

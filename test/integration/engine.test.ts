@@ -162,6 +162,49 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
     }
   });
 
+  /** Polls `ok` every 50 ms until it holds, failing after `ms`. */
+  async function until(ok: () => boolean, ms: number): Promise<void> {
+    const t0 = Date.now();
+    while (!ok()) {
+      if (Date.now() - t0 > ms) throw new Error(`waited ${ms} ms in vain`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('starts again while the stopped session still transcribes, and both sessions keep their words', async function () {
+    // Dictation stopped and started again at once (a hold that goes on after a stalled release): the new session
+    // opens the source once the old one's audio is through the VAD, not after its last transcription.
+    await engine.configure({ hangoverMs: 600 });
+    const finals: FinalNotification[] = [];
+    engine.onFinal((n) => finals.push(n));
+    const ends: SessionEndNotification[] = [];
+    engine.onSessionEnd((n) => ends.push(n));
+    const first = await engine.start({ source: { kind: 'file', path: clip('jfk.wav'), realtime: true } });
+    await until(() => finals.some((f) => f.sessionId === first.sessionId && f.text !== ''), 20000);
+    // Mid-sentence: "ask not what your country can do for you" (3.3-6.5 s) is being said.
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopping = engine.stop();
+    const second = await engine.start({ source: { kind: 'file', path: clip('cards/003.wav'), realtime: false } });
+    assert.notStrictEqual(second.sessionId, first.sessionId);
+    const firstEnd = await stopping;
+    assert.strictEqual(firstEnd?.sessionId, first.sessionId);
+    assert.strictEqual(firstEnd?.reason, 'stopped');
+    await until(() => ends.some((e) => e.sessionId === second.sessionId), 20000);
+    const heard = (id: number) =>
+      words(
+        finals
+          .filter((f) => f.sessionId === id)
+          .map((f) => f.text)
+          .join(' '),
+      );
+    assert.match(
+      heard(first.sessionId),
+      /^and so my fellow americans,?( \w+)+/,
+      `the stopped session transcribed what was said before the stop: "${heard(first.sessionId)}"`,
+    );
+    assert.strictEqual(heard(second.sessionId), words('seven of clubs'));
+  });
+
   it('closes an utterance after the hangover: jfk.wav splits at its pauses with a 600 ms hangover', async function () {
     await engine.configure({ hangoverMs: 600 });
     const finals: FinalNotification[] = [];

@@ -81,6 +81,17 @@ export class ListenSession {
   private started?: { resolve: (device: string) => void; reject: (e: EngineError) => void };
   private resolveEnd!: (n: SessionEndNotification) => void;
   readonly done = new Promise<SessionEndNotification>((r) => (this.resolveEnd = r));
+  private resolveRingRead!: () => void;
+  /**
+   * Resolves once capture has ended and every captured frame has been through the VAD: the device and the ring are
+   * free for the next session, while this one's last utterances are still being transcribed (`done` waits for them).
+   */
+  readonly ringRead = new Promise<void>((r) => (this.resolveRingRead = r));
+
+  /** True once stop was asked for or the source ended: no new audio comes in. */
+  get closing(): boolean {
+    return this.stopped || this.sourceEnded;
+  }
 
   constructor(
     readonly id: number,
@@ -337,13 +348,15 @@ export class ListenSession {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
-    this.metrics.ringOverruns += this.ring.overruns;
+    const overruns = this.ring.overruns;
+    this.metrics.ringOverruns += overruns;
+    this.resolveRingRead();
     void this.pending.then(() => {
       this.resolveEnd({
         sessionId: this.id,
         reason: this.failed ? 'error' : this.stopped ? 'stopped' : 'eof',
         utterances: this.utterances,
-        overruns: this.ring.overruns,
+        overruns,
       });
     });
   }
