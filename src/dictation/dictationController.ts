@@ -51,7 +51,13 @@ export class DictationController implements vscode.Disposable {
   private sessionId?: number;
   private source?: AudioSourceSpec;
   private starting?: Promise<void>;
-  private stopping?: Promise<void>;
+  /** The stop in flight, and the session it stops. */
+  private stopping?: { sessionId: number; done: Promise<void> };
+  /**
+   * Sessions stopped whose last finals may still come: dictation started again meanwhile (a tap right after a tap, a
+   * hold that goes on) listens in a new session while the engine transcribes the old one's last words.
+   */
+  private readonly finishing = new Set<number>();
   private readonly listeners = new Set<DictationListener>();
   /** Serializes insertions so utterances land in the order they were spoken. */
   private inserting: Promise<void> = Promise.resolve();
@@ -123,8 +129,10 @@ export class DictationController implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
-    // Started again while the last session is still being stopped (the toggle key's late repeat): after it.
-    await this.stopping;
+    // Started again while the last session is still being stopped (the toggle key's late repeat, a quick second tap):
+    // a new session at once; the engine opens it as soon as the old one's audio is read, and the old one's last
+    // words still come in and are inserted (end()).
+    if (this.stopping?.sessionId === this.sessionId) this.sessionId = undefined;
     if (this.dictating) return this.starting;
     this.starting = this.begin();
     try {
@@ -176,12 +184,18 @@ export class DictationController implements vscode.Disposable {
   /** Stops listening; what was already heard is still transcribed and inserted. */
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
-    if (this.sessionId === undefined) return;
-    this.stopping ??= this.end().finally(() => (this.stopping = undefined));
-    return this.stopping;
+    const sessionId = this.sessionId;
+    if (sessionId === undefined) return;
+    if (this.stopping?.sessionId !== sessionId) {
+      const stopping = { sessionId, done: this.end(sessionId) };
+      this.stopping = stopping;
+      void stopping.done.finally(() => this.stopping === stopping && (this.stopping = undefined));
+    }
+    return this.stopping.done;
   }
 
-  private async end(): Promise<void> {
+  private async end(sessionId: number): Promise<void> {
+    this.finishing.add(sessionId);
     try {
       const engine = await this.host.engine();
       await engine.stop();
@@ -189,7 +203,10 @@ export class DictationController implements vscode.Disposable {
       this.log.warn(`Stopping dictation: ${(err as Error).message}`);
     }
     await this.inserting;
-    this.ended();
+    this.finishing.delete(sessionId);
+    if (this.sessionId === sessionId) this.ended();
+    // Dictation started again meanwhile: only this session's provisional text is settled.
+    else if (this.provisional?.sessionId === sessionId) this.settleProvisional();
   }
 
   private ended(): void {
@@ -216,7 +233,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   private onError(n: ErrorNotification): void {
-    if (n.sessionId !== undefined && n.sessionId !== this.sessionId) return;
+    if (n.sessionId !== undefined && n.sessionId !== this.sessionId && !this.finishing.has(n.sessionId)) return;
     this.log.error(`Engine error ${n.code}: ${n.message}`);
     this.emitState('error', n.message);
     void vscode.window.showErrorMessage(`VoiceFlow: ${n.message}`);
@@ -294,7 +311,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   private onFinal(n: FinalNotification): void {
-    if (n.sessionId !== this.sessionId) return;
+    if (n.sessionId !== this.sessionId && !this.finishing.has(n.sessionId)) return;
     if (n.text.trim() === '' && !this.provisionalOf(n)) return;
     const receivedAt = Date.now();
     this.inserting = this.inserting.then(() => this.insert(n, receivedAt));
