@@ -84,8 +84,12 @@ export async function downloadPackage(pin: PackagePin, wanted: WantedFile[], des
     );
   }
   const tmpDir = tmpName(destDir);
-  fs.rmSync(tmpDir, { recursive: true, force: true });
-  ensureDir(tmpDir);
+  try {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    ensureDir(tmpDir);
+  } catch (err) {
+    throw failed(`Cannot write the download into ${path.dirname(destDir)}: ${(err as Error).message}.`);
+  }
   const abort = new AbortController();
   const onAbort = () => abort.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });

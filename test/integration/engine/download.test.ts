@@ -269,6 +269,17 @@ describe('model download (local server, system tar)', function () {
     assertLeft(dest, []);
   });
 
+  it('says when its folder cannot be made (a file in its place)', async function () {
+    const blocked = path.join(scratch('blocked'), 'cache');
+    fs.writeFileSync(blocked, 'a file where the cache folder should be');
+    const dest = path.join(blocked, 'downloads', 'test');
+    await failsWith(
+      downloadPackage(pin('http://127.0.0.1:9/never'), wanted, dest),
+      EngineErrorCode.DownloadFailed,
+      /Cannot create .* for the download: ENOTDIR/,
+    );
+  });
+
   it('says when the disk has no room for it', async function () {
     const dest = path.join(scratch('room'), 'downloads', 'test');
     const huge = wanted.map((w) => ({ ...w, bytes: 2 ** 50 }));
