@@ -8,7 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ModelName } from '../src/protocol';
+import { DOWNLOAD_BYTES, ModelName } from '../src/protocol';
+import { downloadedModelDir } from '../src/engine/models/pins';
 import { writeAudio } from './clips';
 import { startFileSession } from './dictation';
 import { EngineRunner, withStderr } from './engineRunner';
@@ -55,7 +56,9 @@ export async function measureColdStart(enginePath: string, model: ModelName, run
 
 async function coldStart(enginePath: string, model: ModelName, cacheDir: string, silence: string): Promise<ColdStartRun> {
   const t0 = performance.now();
-  const engine = await EngineRunner.start(enginePath, { model }, { VOICEFLOW_CACHE_DIR: cacheDir });
+  // A downloaded model (small) is read from where `voiceflow download` put it: only the prepared-model cache is empty.
+  const modelDir = DOWNLOAD_BYTES[model] ? path.dirname(downloadedModelDir(model)) : undefined;
+  const engine = await EngineRunner.start(enginePath, { model, ...(modelDir ? { modelDir } : {}) }, { VOICEFLOW_CACHE_DIR: cacheDir });
   let listeningAt: number | undefined;
   const sub = engine.client.onState((s) => {
     if (s.state === 'listening') listeningAt ??= performance.now();
