@@ -215,13 +215,27 @@ export async function downloadPackage(pin: PackagePin, wanted: WantedFile[], des
   }
 }
 
+/** What a person reads for the network errors fetch gives (undici's codes and the system's), the code kept after it. */
+const NETWORK_REASONS: Record<string, string> = {
+  UND_ERR_SOCKET: 'the connection was cut',
+  ECONNRESET: 'the connection was cut',
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'the host was not found',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate is not trusted here (a proxy? set NODE_EXTRA_CA_CERTS)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is not trusted here (a proxy? set NODE_EXTRA_CA_CERTS)',
+};
+
 function networkError(err: unknown, where: string, stalled: boolean, stallMs: number, signal?: AbortSignal): EngineError {
   if (stalled)
     return failed(`The download from ${where} stalled (nothing for ${Math.round(stallMs / 1000)} s): check the connection and try again.`);
   if (signal?.aborted) return failed('The download was cancelled.', EngineErrorCode.Cancelled);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const why = cause?.code ?? cause?.message ?? (err as Error).message;
-  return failed(`Could not download from ${where} (${why}): check the connection (or a proxy) and try again.`);
+  const code = cause?.code;
+  const why = code ? `${NETWORK_REASONS[code] ?? 'a network error'} (${code})` : (cause?.message ?? (err as Error).message);
+  return failed(`Could not download from ${where}: ${why}. Check the connection (or a proxy) and try again.`);
 }
 
 function freeBytes(dir: string): number | undefined {

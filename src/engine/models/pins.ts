@@ -287,7 +287,7 @@ export function verifyWhisperSmallFiles(files: WhisperFiles): void {
     } catch (err) {
       throw new EngineError(
         EngineErrorCode.ModelMissing,
-        `Model file ${file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ${remedy.damaged === INSTALLED.damaged ? 'reinstall the model (or check the model directory setting)' : remedy.missing}.`,
+        `Model file ${file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ${remedy.missing}.`,
       );
     }
     const digest = createHash('sha256').update(bytes).digest('hex');
