@@ -49,6 +49,16 @@ async function serve(body: Buffer, behave?: (res: http.ServerResponse) => void):
   };
 }
 
+/** Runs `fn` with the URL of a server for `body` (serve), and closes the server after, whatever `fn` did. */
+async function served<T>(body: Buffer, fn: (url: string) => Promise<T>, behave?: (res: http.ServerResponse) => void): Promise<T> {
+  const s = await serve(body, behave);
+  try {
+    return await fn(s.url);
+  } finally {
+    await s.close();
+  }
+}
+
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('model download (local server, system tar)', function () {
@@ -105,14 +115,11 @@ describe('model download (local server, system tar)', function () {
   }
 
   it('keeps only the wanted files, each checked, with progress up to the whole size', async function () {
-    const s = await serve(tarball);
     const dest = path.join(scratch('ok'), 'downloads', 'test');
     const seen: number[] = [];
-    try {
-      await downloadPackage(pin(s.url), wanted, dest, { onProgress: (p) => seen.push(p.receivedBytes), progressEveryMs: 0 });
-    } finally {
-      await s.close();
-    }
+    await served(tarball, (url) =>
+      downloadPackage(pin(url), wanted, dest, { onProgress: (p) => seen.push(p.receivedBytes), progressEveryMs: 0 }),
+    );
     for (const w of wanted) assert.strictEqual(sha256(fs.readFileSync(path.join(dest, w.to))), w.sha256, w.to);
     assert.ok(!fs.existsSync(path.join(dest, 'README.md')), 'a file not asked for is not kept');
     assert.strictEqual(seen[0], 0);
@@ -130,141 +137,131 @@ describe('model download (local server, system tar)', function () {
       const tgz = path.join(work, `${format}.tgz`);
       execFileSync('tar', [`--format=${format}`, '-czf', tgz, '-C', path.join(work, 'src'), 'package']);
       const bytes = fs.readFileSync(tgz);
-      const s = await serve(bytes);
       const dest = path.join(scratch(format), 'downloads', 'test');
-      try {
-        await downloadPackage(
-          { url: s.url, bytes: bytes.length, sha512: createHash('sha512').update(bytes).digest('base64') },
-          wanted,
-          dest,
-        );
-      } finally {
-        await s.close();
-      }
+      await served(bytes, (url) =>
+        downloadPackage({ url, bytes: bytes.length, sha512: createHash('sha512').update(bytes).digest('base64') }, wanted, dest),
+      );
       for (const w of wanted) assert.strictEqual(sha256(fs.readFileSync(path.join(dest, w.to))), w.sha256, `${format}: ${w.to}`);
     }
   });
 
   it('refuses a package that is not the pinned one, and leaves nothing', async function () {
-    const s = await serve(tarball);
     const dest = path.join(scratch('sha'), 'downloads', 'test');
-    try {
-      await failsWith(
-        downloadPackage({ ...pin(s.url), sha512: createHash('sha512').update('other').digest('base64') }, wanted, dest),
+    const other = createHash('sha512').update('other').digest('base64');
+    await served(tarball, (url) =>
+      failsWith(
+        downloadPackage({ ...pin(url), sha512: other }, wanted, dest),
         EngineErrorCode.DownloadFailed,
         /is not the pinned one \(sha512/,
-      );
-    } finally {
-      await s.close();
-    }
+      ),
+    );
     assertLeft(dest, []);
   });
 
   it('refuses a file whose sha256 is not its pin, naming it', async function () {
-    const s = await serve(tarball);
     const dest = path.join(scratch('file'), 'downloads', 'test');
-    try {
-      const bad = wanted.map((w) => (w.to === 'config.json' ? { ...w, sha256: sha256(Buffer.from('x')) } : w));
-      await failsWith(
-        downloadPackage(pin(s.url), bad, dest),
-        EngineErrorCode.DownloadFailed,
-        /config\.json in the package is not the pinned file/,
-      );
-    } finally {
-      await s.close();
-    }
+    const bad = wanted.map((w) => (w.to === 'config.json' ? { ...w, sha256: sha256(Buffer.from('x')) } : w));
+    await served(tarball, (url) =>
+      failsWith(downloadPackage(pin(url), bad, dest), EngineErrorCode.DownloadFailed, /config\.json in the package is not the pinned file/),
+    );
     assertLeft(dest, []);
   });
 
   it('refuses a package missing a wanted file', async function () {
-    const s = await serve(tarball);
     const dest = path.join(scratch('missing'), 'downloads', 'test');
-    try {
-      const more = [...wanted, { from: 'package/absent.json', to: 'absent.json', sha256: sha256(Buffer.from('')) }];
-      await failsWith(downloadPackage(pin(s.url), more, dest), EngineErrorCode.DownloadFailed, /has no package\/absent\.json/);
-    } finally {
-      await s.close();
-    }
+    const more = [...wanted, { from: 'package/absent.json', to: 'absent.json', sha256: sha256(Buffer.from('')) }];
+    await served(tarball, (url) =>
+      failsWith(downloadPackage(pin(url), more, dest), EngineErrorCode.DownloadFailed, /has no package\/absent\.json/),
+    );
     assertLeft(dest, []);
   });
 
   it('fails a connection cut halfway with a sentence, and leaves nothing', async function () {
-    const s = await serve(tarball, (res) => {
+    const dest = path.join(scratch('cut'), 'downloads', 'test');
+    const cut = (res: http.ServerResponse) => {
       res.writeHead(200, { 'content-length': tarball.length });
       res.write(tarball.subarray(0, tarball.length >> 1), () => res.destroy());
-    });
-    const dest = path.join(scratch('cut'), 'downloads', 'test');
-    try {
-      await failsWith(downloadPackage(pin(s.url), wanted, dest), EngineErrorCode.DownloadFailed, /download|damaged|stopped/i);
-    } finally {
-      await s.close();
-    }
+    };
+    await served(
+      tarball,
+      (url) =>
+        failsWith(
+          downloadPackage(pin(url), wanted, dest),
+          EngineErrorCode.DownloadFailed,
+          /Could not download from 127\.0\.0\.1:\d+: the connection was cut \(\w+\)\. Check the connection|stopped at \d+ of \d+ bytes/,
+        ),
+      cut,
+    );
     assertLeft(dest, []);
   });
 
   it('fails a download that stalls', async function () {
-    const s = await serve(tarball, (res) => {
+    const dest = path.join(scratch('stall'), 'downloads', 'test');
+    const stall = (res: http.ServerResponse) => {
       res.writeHead(200, { 'content-length': tarball.length });
       res.write(tarball.subarray(0, 4096)); // and nothing more
-    });
-    const dest = path.join(scratch('stall'), 'downloads', 'test');
-    try {
-      await failsWith(
-        downloadPackage(pin(s.url), wanted, dest, { stallMs: 500 }),
-        EngineErrorCode.DownloadFailed,
-        /stalled \(nothing for 1 s\)/,
-      );
-    } finally {
-      await s.close();
-    }
+    };
+    await served(
+      tarball,
+      (url) =>
+        failsWith(downloadPackage(pin(url), wanted, dest, { stallMs: 500 }), EngineErrorCode.DownloadFailed, /stalled \(nothing for 1 s\)/),
+      stall,
+    );
     assertLeft(dest, []);
   });
 
   it('is cancelled by its signal, and leaves nothing', async function () {
-    const s = await serve(tarball, (res) => {
-      res.writeHead(200, { 'content-length': tarball.length });
-      res.write(tarball.subarray(0, 8192));
-    });
     const dest = path.join(scratch('cancel'), 'downloads', 'test');
     const abort = new AbortController();
-    try {
-      const p = downloadPackage(pin(s.url), wanted, dest, {
-        signal: abort.signal,
-        progressEveryMs: 0,
-        onProgress: (pr) => pr.receivedBytes > 0 && abort.abort(),
-      });
-      await failsWith(p, EngineErrorCode.Cancelled, /cancelled/);
-    } finally {
-      await s.close();
-    }
+    const trickle = (res: http.ServerResponse) => {
+      res.writeHead(200, { 'content-length': tarball.length });
+      res.write(tarball.subarray(0, 8192));
+    };
+    await served(
+      tarball,
+      (url) =>
+        failsWith(
+          downloadPackage(pin(url), wanted, dest, {
+            signal: abort.signal,
+            progressEveryMs: 0,
+            onProgress: (pr) => pr.receivedBytes > 0 && abort.abort(),
+          }),
+          EngineErrorCode.Cancelled,
+          /cancelled/,
+        ),
+      trickle,
+    );
     assertLeft(dest, []);
   });
 
   it('refuses a size other than the pin, an error status, and a server that is not there', async function () {
-    const wrongLength = await serve(tarball, (res) => {
+    const dest = path.join(scratch('refuse'), 'downloads', 'test');
+    const wrongLength = (res: http.ServerResponse) => {
       res.writeHead(200, { 'content-length': tarball.length + 1 });
       res.end();
-    });
-    const notFound = await serve(tarball, (res) => {
+    };
+    const notFound = (res: http.ServerResponse) => {
       res.writeHead(404, 'Not Found');
       res.end();
-    });
-    const dest = path.join(scratch('refuse'), 'downloads', 'test');
-    try {
-      await failsWith(
-        downloadPackage(pin(wrongLength.url), wanted, dest),
-        EngineErrorCode.DownloadFailed,
-        /offers \d+ bytes .* the pinned package has/,
-      );
-      await failsWith(downloadPackage(pin(notFound.url), wanted, dest), EngineErrorCode.DownloadFailed, /answered 404/);
-    } finally {
-      await wrongLength.close();
-      await notFound.close();
-    }
+    };
+    await served(
+      tarball,
+      (url) =>
+        failsWith(downloadPackage(pin(url), wanted, dest), EngineErrorCode.DownloadFailed, /offers \d+ bytes .* the pinned package has/),
+      wrongLength,
+    );
+    const gone = await served(
+      tarball,
+      async (url) => {
+        await failsWith(downloadPackage(pin(url), wanted, dest), EngineErrorCode.DownloadFailed, /answered 404/);
+        return url;
+      },
+      notFound,
+    );
     await failsWith(
-      downloadPackage(pin(notFound.url), wanted, dest),
+      downloadPackage(pin(gone), wanted, dest),
       EngineErrorCode.DownloadFailed,
-      /Could not download from 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      /Could not download from 127\.0\.0\.1:\d+: the connection was refused \(ECONNREFUSED\)\. Check the connection/,
     );
     assertLeft(dest, []);
   });
