@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { affectsEngine, engineConfig, onSettingsNote, onSettingsWarning, Profile, readSettings, SECTION } from './config';
+import { affectsEngine, engineConfig, onSettingsNote, onSettingsWarning, Profile, PROFILES, readSettings, SECTION } from './config';
 import { DictationController } from './dictation/dictationController';
 import { EngineHost } from './dictation/engineHost';
 import { targetFromArgs } from './dictation/dictationTarget';
@@ -86,15 +86,9 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     }
   };
   /** VoiceFlow: Download the Precise Model, and the Download button of a start that found it missing. */
-  const downloadModel = async (arg?: unknown) => {
+  const downloadModel = () => {
     const configured = readSettings().model;
-    const model: ModelName =
-      typeof arg === 'string' && MODEL_NAMES.includes(arg as ModelName)
-        ? (arg as ModelName)
-        : isDownloadable(configured)
-          ? configured
-          : 'small';
-    return downloadWithProgress(model, engineHost, log);
+    return downloadWithProgress(isDownloadable(configured) ? configured : PROFILES.precise.model, engineHost, log);
   };
   const toggleKey = new HoldToTalk({
     dictating: () => dictation.dictating,
@@ -153,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): VoiceFlowApi {
     vscode.commands.registerCommand('voiceflow.copyPerformanceReport', () => copyReport()),
     vscode.commands.registerCommand('voiceflow.selectMicrophone', () => selectMicrophone(engineHost)),
     vscode.commands.registerCommand('voiceflow.selectModel', () => selectModel(prepareModel)),
-    vscode.commands.registerCommand('voiceflow.downloadModel', (arg?: unknown) => downloadModel(arg)),
+    vscode.commands.registerCommand('voiceflow.downloadModel', () => downloadModel()),
     vscode.commands.registerCommand('voiceflow.showHistory', () => showHistory(history)),
     registerVoiceCommands(),
     vscode.workspace.onDidChangeConfiguration((e) => {

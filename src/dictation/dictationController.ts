@@ -132,7 +132,7 @@ export class DictationController implements vscode.Disposable {
     // Started again while the last session is still being stopped (the toggle key's late repeat, a quick second tap):
     // a new session at once; the engine opens it as soon as the old one's audio is read, and the old one's last
     // words still come in and are inserted (end()).
-    if (this.stopping?.sessionId === this.sessionId) this.sessionId = undefined;
+    if (this.sessionId !== undefined && this.stopping?.sessionId === this.sessionId) this.sessionId = undefined;
     if (this.dictating) return this.starting;
     this.starting = this.begin();
     try {

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EngineClient, EngineExit } from '../engineClient';
+import { EngineClient, EngineExit, HeartbeatOptions } from '../engineClient';
 import {
   DownloadModelResult,
   DownloadProgressNotification,
@@ -88,13 +88,8 @@ export class EngineHost implements vscode.Disposable {
     const delay = RESTART_BACKOFF_MS[Math.min(this.crashes, RESTART_BACKOFF_MS.length - 1)];
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const t0 = Date.now();
-    const client = EngineClient.start({
-      enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
-      execPath: process.execPath,
-      onStderr: (s) => this.log.debug(`[engine stderr] ${s.trimEnd()}`),
-      // A hung engine (no answer to a ping) is killed; onExit then restarts it like a crashed one.
-      heartbeat: { restarts: true },
-    });
+    // A hung engine (no answer to a ping) is killed; onExit then restarts it like a crashed one.
+    const client = this.spawn('engine', { restarts: true });
     this.client = client;
     this.log.info(`Speech engine started (pid ${client.pid}).`);
     client.onFinal((n) => this.finals.fire(n));
@@ -117,6 +112,16 @@ export class EngineHost implements vscode.Disposable {
       `Speech engine ready: ${this.initResult.model} loaded in ${Math.round(this.initResult.loadMs)} ms, warm in ${Math.round(Date.now() - t0)} ms.`,
     );
     return client;
+  }
+
+  /** An engine process from the extension's bundle, run by VS Code's own Node, its stderr in the log as `label`. */
+  private spawn(label: string, heartbeat: HeartbeatOptions): EngineClient {
+    return EngineClient.start({
+      enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
+      execPath: process.execPath,
+      onStderr: (s) => this.log.debug(`[${label} stderr] ${s.trimEnd()}`),
+      heartbeat,
+    });
   }
 
   private logEngine(n: LogNotification): void {
@@ -158,12 +163,7 @@ export class EngineHost implements vscode.Disposable {
     model: ModelName,
     opts: { onProgress?: (p: DownloadProgressNotification) => void; signal?: AbortSignal },
   ): Promise<DownloadModelResult> {
-    const client = EngineClient.start({
-      enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
-      execPath: process.execPath,
-      onStderr: (s) => this.log.debug(`[download engine stderr] ${s.trimEnd()}`),
-      heartbeat: {},
-    });
+    const client = this.spawn('download engine', {});
     client.onLog((n: LogNotification) => this.logEngine(n));
     try {
       // Its cache folder (where the model goes) is the one the dictation engine reads.
