@@ -10,6 +10,7 @@ export interface PvRecorderInstance {
   start(): void;
   stop(): void;
   read(): Promise<Int16Array>;
+  readSync(): Int16Array;
   release(): void;
   getSelectedDevice(): string;
   readonly sampleRate: number;

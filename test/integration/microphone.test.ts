@@ -122,6 +122,44 @@ describe('live dictation from a fake microphone', function () {
         }
       });
 
+      // pvrecorder is read several frames at a time after 5 s under the energy gate (pvrecorderSource.ts): the first
+      // words after such a silence must still be heard whole, and at their place in the audio (no frame lost or
+      // repeated in the batches: the utterance's position is counted in samples, the clip's in wall time).
+      if (backend === 'pvrecorder') {
+        it('after a long silence, read in batches, hears the next words whole and where they were said', async function () {
+          const jfk = loadClip('jfk.wav');
+          const onsetMs = (jfk.findIndex((v) => Math.abs(v) > 0.05) / 16000) * 1000;
+          const session = listenTo(engine);
+          try {
+            await engine.start({ source: { kind: 'microphone', backend } });
+            const t0 = performance.now();
+            await sleep(8000);
+            const playedAt = performance.now() - t0;
+            await mic.play(jfk);
+            await sleep(PAUSE_MS);
+            const end = await engine.stop();
+            await session.ended;
+            assert.deepStrictEqual(session.errors, []);
+            const heard = session.finals.filter((f) => f.text !== '');
+            assert.strictEqual(heard.length, 1, heard.map((f) => f.text).join(' | '));
+            assertHeardLive(
+              'jfk.wav',
+              heard[0].text,
+              'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.',
+            );
+            // Starting the device and the player both take a moment: a few hundred ms either way, never a batch a second.
+            const saidAt = playedAt + onsetMs;
+            assert.ok(
+              Math.abs(heard[0].startMs - saidAt) < 600,
+              `the utterance starts at ${Math.round(heard[0].startMs)} ms of the session's audio, the words were said at ~${Math.round(saidAt)} ms`,
+            );
+            assert.strictEqual(end!.overruns, 0);
+          } finally {
+            session.dispose();
+          }
+        });
+      }
+
       it('reports a microphone that disappears, returns to idle, and listens again once it is back', async function () {
         const session = listenTo(engine);
         try {

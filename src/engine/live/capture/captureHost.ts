@@ -3,7 +3,7 @@ import { Worker } from 'worker_threads';
 import { CaptureBackend, EngineErrorCode, InputDevice } from '../../../protocol';
 import { EngineError } from '../../errors';
 import { RingBuffer } from '../ring';
-import { CaptureCommand, CaptureEvent, CaptureJob } from './source';
+import { CaptureCommand, CaptureEvent, CaptureJob, CaptureWake } from './source';
 
 type SessionEvent = Exclude<CaptureEvent, { type: 'devices' }>;
 
@@ -21,6 +21,8 @@ export class CaptureHost {
   private readonly sessions = new Map<number, (e: SessionEvent) => void>();
   private readonly deviceRequests = new Map<number, { resolve: (d: InputDevice[]) => void; reject: (e: EngineError) => void }>();
   private nextRequest = 1;
+  /** Bumped after every command: wakes a worker that sleeps between microphone reads (see `CaptureWake`). */
+  private readonly wake = new CaptureWake();
 
   constructor(private readonly script = path.join(__dirname, 'captureWorker.js')) {}
 
@@ -56,11 +58,12 @@ export class CaptureHost {
 
   private send(cmd: CaptureCommand, transfer: ArrayBuffer[] = []): void {
     this.ensureWorker().postMessage(cmd, transfer);
+    this.wake.ring();
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, { workerData: { wake: this.wake.shared } });
     worker.on('message', (e: CaptureEvent) => {
       if (e.type === 'devices') {
         const r = this.deviceRequests.get(e.request);

@@ -5,7 +5,7 @@
  * process), device listing included. A live source that stops delivering is reported, never silent.
  * Bundled as dist/captureWorker.js.
  */
-import { parentPort } from 'worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
 import { EngineErrorCode } from '../../../protocol';
 import { EngineError } from '../../errors';
 import { reclaim } from '../../memory';
@@ -14,7 +14,7 @@ import { listInputDevices } from './devices';
 import { FileSource } from './fileSource';
 import { NaudiodonSource } from './naudiodonSource';
 import { PvRecorderSource } from './pvrecorderSource';
-import { AudioSource, CaptureCommand, CaptureEvent, CaptureJob } from './source';
+import { AudioSource, CaptureCommand, CaptureEvent, CaptureJob, CaptureWake } from './source';
 
 /** A live source that delivers no block at all (not quiet blocks: none) for this long has gone away. */
 const STALL_MS = 2000;
@@ -23,8 +23,24 @@ const FIRST_BLOCK_MS = 5000;
 
 const stopped = new Set<number>();
 const post = (e: CaptureEvent) => parentPort!.postMessage(e);
+const wake = new CaptureWake((workerData as { wake?: SharedArrayBuffer } | null)?.wake);
+let seen = wake.count;
 
-parentPort!.on('message', (cmd: CaptureCommand) => {
+parentPort!.on('message', handle);
+
+/**
+ * Blocks this thread until `until` (performance.now() clock), taking the engine's commands as they come: a stop
+ * is seen at once, not after the sleep.
+ */
+function sleepUntil(until: number): void {
+  for (let ms = until - performance.now(); ms > 0.5; ms = until - performance.now()) {
+    if (wake.count === seen && !wake.sleep(ms, seen)) return;
+    seen = wake.count;
+    for (let m = receiveMessageOnPort(parentPort!); m; m = receiveMessageOnPort(parentPort!)) handle(m.message as CaptureCommand);
+  }
+}
+
+function handle(cmd: CaptureCommand): void {
   switch (cmd.type) {
     case 'start':
       void capture(cmd.job);
@@ -42,12 +58,12 @@ parentPort!.on('message', (cmd: CaptureCommand) => {
       }
       break;
   }
-});
+}
 
 function open(job: CaptureJob): AudioSource {
   if (job.kind === 'file') return new FileSource(job.samples, job.realtime, job.chunkMs);
   if (job.backend === 'naudiodon') return new NaudiodonSource(job.device, job.frameLength);
-  return new PvRecorderSource(job.device, job.frameLength);
+  return new PvRecorderSource(job.device, job.frameLength, sleepUntil);
 }
 
 /** The next block, or an error once a live source has delivered nothing for STALL_MS. */

@@ -1,17 +1,36 @@
 import { loadPvRecorder, PvRecorderInstance } from '../../../../native/captureBackends';
 import { EngineErrorCode } from '../../../protocol';
 import { EngineError } from '../../errors';
+import { WAKE_RMS } from '../ring';
 import { AudioSource } from './source';
 
 /** Frames pvrecorder buffers internally (x frameLength samples): ~2 s at 512, room for a slow worker tick. */
 const BUFFERED_FRAMES = 64;
 /**
- * pvrecorder's read waits for its frame inside the native call: waiting there for most of a 32 ms frame costs more CPU
- * than sleeping until the frame is nearly due (docs/decisions.md). So the worker sleeps
- * until then and lets read wait the last few ms; after a read that returned at once (frames were waiting), the next
- * is due a frame after the one expected, so a backlog is read without sleeping.
+ * pvrecorder's read polls for its frame inside the native call (2 ms sleeps), and its async read is that call in a
+ * timer: waiting there costs more CPU than sleeping until the frame is due (docs/decisions.md, "Idle CPU"). So the
+ * worker sleeps (blocked, no timer, no event-loop pass) until READ_LATE_MS after the frame is due and reads it
+ * synchronously; after a read that returned at once (frames were waiting), the next is due a frame after the one
+ * expected, so a backlog is read without sleeping.
  */
-const READ_EARLY_MS = 4;
+const READ_LATE_MS = 2;
+/**
+ * Every READS_PER_TURN reads (~0.25 s) the worker's event loop gets a turn (its timers: the stall check), and the read
+ * is made PROBE_EARLY_MS before the frame is due: if the frame is already there, the device's clock runs ahead of
+ * ours and the schedule moves earlier. Without the probe a fast device would build a backlog, a growing delay.
+ */
+const READS_PER_TURN = 8;
+const PROBE_EARLY_MS = 3;
+/**
+ * After this long with every frame under the energy gate (digital silence, a muted or very quiet microphone), frames
+ * are read QUIET_BATCH at a time: a quarter of the wakes. The first frame of speech after such a silence then reaches
+ * the VAD up to (QUIET_BATCH - 1) frames later (96 ms at 512 samples); nothing is lost, the end of speech is not
+ * delayed, and pauses shorter than this between sentences never batch (docs/decisions.md, "Idle CPU").
+ */
+const QUIET_BATCH_AFTER_MS = 5000;
+const QUIET_BATCH = 4;
+/** WAKE_RMS squared, in int16 units: a frame under it is quiet. */
+const QUIET_ENERGY = (WAKE_RMS * 32768) ** 2;
 
 /** Maps pvrecorder's errors to ones a user can act on. */
 export function pvRecorderError(err: unknown, during: 'open' | 'read', device: number): EngineError {
@@ -51,12 +70,19 @@ export class PvRecorderSource implements AudioSource {
   private readonly frameMs: number;
   /** When the next frame should be complete (performance.now() clock); 0 until the first read. */
   private nextDue = 0;
+  private reads = 0;
+  /** Frames in a row under the energy gate. */
+  private quietFrames = 0;
+  private readonly quietBatchAfter: number;
 
+  /** `sleepUntil` blocks the thread until a performance.now() time, taking the engine's commands meanwhile. */
   constructor(
     private readonly device: number,
     frameLength: number,
+    private readonly sleepUntil: (until: number) => void,
   ) {
     this.frameMs = (frameLength / 16000) * 1000;
+    this.quietBatchAfter = Math.ceil(QUIET_BATCH_AFTER_MS / this.frameMs);
     const { PvRecorder } = loadPvRecorder();
     try {
       this.recorder = new PvRecorder(frameLength, device, BUFFERED_FRAMES);
@@ -69,16 +95,17 @@ export class PvRecorderSource implements AudioSource {
 
   async read(): Promise<Int16Array | null> {
     if (this.closed) return null;
-    const sleep = this.nextDue - READ_EARLY_MS - performance.now();
-    if (sleep > 1) await new Promise((resolve) => setTimeout(resolve, sleep));
+    const probe = ++this.reads % READS_PER_TURN === 0;
+    if (probe) await new Promise((resolve) => setImmediate(resolve));
+    const count = this.quietFrames >= this.quietBatchAfter ? QUIET_BATCH : 1;
+    if (this.nextDue > 0) this.sleepUntil(this.nextDue + (count - 1) * this.frameMs + (probe ? -PROBE_EARLY_MS : READ_LATE_MS));
     if (this.closed) return null;
     try {
-      const t = performance.now();
-      const frame = await this.recorder.read();
-      const end = performance.now();
-      const completedAt = end - t > 1 || this.nextDue === 0 ? end : this.nextDue;
-      this.nextDue = completedAt + this.frameMs;
-      return frame;
+      if (count === 1) return this.readFrame(probe);
+      const frames = Array.from({ length: count }, (_, i) => this.readFrame(probe && i === count - 1));
+      const block = new Int16Array(count * frames[0].length);
+      frames.forEach((f, i) => block.set(f, i * f.length));
+      return block;
     } catch (err) {
       if (this.closed) return null;
       // The first read can time out while the device starts up: once more before giving up.
@@ -90,6 +117,21 @@ export class PvRecorderSource implements AudioSource {
     } finally {
       this.firstRead = false;
     }
+  }
+
+  /** One frame, now; keeps the schedule (`nextDue`) and the count of quiet frames. */
+  private readFrame(probe: boolean): Int16Array {
+    const t = performance.now();
+    const frame = this.recorder.readSync();
+    const end = performance.now();
+    if (end - t > 1 || this.nextDue === 0)
+      this.nextDue = end; // it waited: the frame completed just now
+    else if (probe) this.nextDue -= PROBE_EARLY_MS; // there before it was due: the device runs ahead
+    this.nextDue += this.frameMs;
+    let energy = 0;
+    for (let i = 0; i < frame.length; i++) energy += frame[i] * frame[i];
+    this.quietFrames = energy < QUIET_ENERGY * frame.length ? this.quietFrames + 1 : 0;
+    return frame;
   }
 
   close(): void {

@@ -35,3 +35,38 @@ export type CaptureCommand =
   | { type: 'start'; job: CaptureJob }
   | { type: 'stop'; session: number }
   | { type: 'listDevices'; request: number; backend: CaptureBackend };
+
+/**
+ * How the engine wakes the capture worker at once while it sleeps between microphone reads. pvrecorder is read
+ * synchronously, the worker sleeping in `Atomics.wait` until a frame is due: a timer and a pass of the worker's event
+ * loop for each of the 31 frames a second cost about as much CPU as the reads themselves (docs/decisions.md, "Idle
+ * CPU"). The engine bumps the counter after each command it posts; a sleep that sees it change returns early so the
+ * worker can take the command.
+ */
+export class CaptureWake {
+  private readonly word: Int32Array;
+
+  constructor(shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+    this.word = new Int32Array(shared);
+  }
+
+  get shared(): SharedArrayBuffer {
+    return this.word.buffer as SharedArrayBuffer;
+  }
+
+  /** Engine side: a command was posted. */
+  ring(): void {
+    Atomics.add(this.word, 0, 1);
+    Atomics.notify(this.word, 0);
+  }
+
+  /** Worker side: the count to pass to `sleep` (read before checking for commands). */
+  get count(): number {
+    return Atomics.load(this.word, 0);
+  }
+
+  /** Worker side: blocks the thread for up to `ms`; true if a command was posted since `count` was read. */
+  sleep(ms: number, count: number): boolean {
+    return Atomics.wait(this.word, 0, count, ms) !== 'timed-out';
+  }
+}
