@@ -9,7 +9,7 @@ import * as path from 'path';
 import { EngineClient } from '../../src/engineClient';
 import { encodeWav16 } from '../../src/engine/audio/wav';
 import { INSTALLED_MODELS } from '../../src/protocol';
-import { AUDIO_DIR } from '../audioFixtures';
+import { AUDIO_DIR, loadClip } from '../audioFixtures';
 import { startEngine, tempDir, words } from './engineHarness';
 import { noiseSignals } from './noiseSignals';
 
@@ -40,6 +40,16 @@ for (const model of INSTALLED_MODELS) {
       const r = await engine.transcribeFile({ path: path.join(AUDIO_DIR, 'cards/004.wav') });
       // Tiny on its 10 s window writes "5, 5, 5." (a third "5" at p 0.94); the audio has two bursts of voice, so the
       // run guard (excessRunStart) keeps two. The loop and repeat guards must not make it one word.
+      assert.strictEqual(words(r.text), 'five five', JSON.stringify(r.segments));
+    });
+
+    it('hears "five five" as two words where the live segmenter cut it so that tiny loops on "5"', async function () {
+      // In a live run of 20 "five five"s (cards/004.wav through the fake microphone, tiny), 3 to 5 utterances were
+      // cut from sample 1196 to 23404 of the clip (frame alignment), and on that cut tiny writes " 5" six times and
+      // stops on the loop; keeping one copy lost a word said. The audio has two bursts of voice: two copies stay.
+      const file = path.join(tmp, 'five-five-cut.wav');
+      fs.writeFileSync(file, encodeWav16(loadClip('cards/004.wav').subarray(1196, 23404), 16000));
+      const r = await engine.transcribeFile({ path: file });
       assert.strictEqual(words(r.text), 'five five', JSON.stringify(r.segments));
     });
 

@@ -110,6 +110,30 @@ export function trimLoop(tokens: readonly number[]): number[] {
   return tokens.slice();
 }
 
+/**
+ * A decoding loop of one word and nothing else ("5 5 5 5 5 5" for a clear "five five"): trimLoop would keep one copy
+ * and lose a word that was said. Where Silero clearly heard speech (`clear`), this keeps as many copies as the audio
+ * has bursts of voice (voiceBursts), at most the copies decoded and at least one; the same count excessRunStart allows.
+ * Any other loop, or audio that is not clearly speech (noise looping "you you you"), gets trimLoop's single copy.
+ */
+export function trimLoopByBursts(
+  tokens: readonly number[],
+  pieceOf: (token: number) => string | undefined,
+  clear: boolean,
+  burstsOf: () => number,
+): number[] {
+  const trimmed = trimLoop(tokens);
+  if (!clear || trimmed.length === tokens.length) return trimmed;
+  const words = tokenWords(trimmed, pieceOf);
+  if (words.length !== 1) return trimmed;
+  const start = words[0].at;
+  const unit = trimmed.length - start;
+  let copies = 1;
+  while (start + (copies + 1) * unit <= tokens.length && sameRun(tokens, start, start + copies * unit, unit)) copies++;
+  const keep = Math.min(copies, Math.max(1, burstsOf()));
+  return tokens.slice(0, start + keep * unit);
+}
+
 function sameRun(tokens: readonly number[], a: number, b: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (tokens[a + i] !== tokens[b + i]) return false;
   return true;

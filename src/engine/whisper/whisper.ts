@@ -9,13 +9,14 @@ import { verifyWhisper, verifyWhisperSmallFiles, WHISPER_MODELS, whisperFiles } 
 import { DecodeOptions, DecodeResult, WhisperDecoder } from './decoder';
 import { WhisperEncoder } from './encoder';
 import {
+  clearlySpeech,
   excessRunStart,
   loopStopRule,
   rejectReason,
   repeatedTailStart,
   rereadTailStart,
   SpeechEvidence,
-  trimLoop,
+  trimLoopByBursts,
   voiceBursts,
 } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
@@ -322,7 +323,8 @@ export class Whisper {
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(looped ? trimLoop(kept) : kept)), audio);
+      const unlooped = looped ? this.withoutLoop(kept, audio, options.speech) : kept;
+      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(unlooped)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
       const rejected = rejectReason({
@@ -395,6 +397,16 @@ export class Whisper {
     return this.cutTail(
       tokens,
       repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t)),
+    );
+  }
+
+  /** One copy of a looping tail; of a looping lone word, as many as the audio has bursts of voice (trimLoopByBursts). */
+  private withoutLoop(tokens: number[], audio: Float32Array, speech: SpeechEvidence | undefined): number[] {
+    return trimLoopByBursts(
+      tokens,
+      (t) => this.tokenizer.pieceText(t),
+      clearlySpeech(speech),
+      () => voiceBursts(audio),
     );
   }
 

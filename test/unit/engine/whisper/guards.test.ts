@@ -16,6 +16,7 @@ import {
   speechEvidenceOf,
   tailLoopLength,
   trimLoop,
+  trimLoopByBursts,
 } from '../../../../src/engine/whisper/guards';
 
 const JFK = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
@@ -355,6 +356,49 @@ describe('hallucination guards', () => {
         excessRunStart(encode(' 5', ',', ' 5', '.'), pieceOf, () => 1),
         -1,
         'two copies are not a run',
+      );
+    });
+
+    it('keeps as many copies of a looping lone word as the audio has bursts of voice, where the VAD heard speech', () => {
+      // Seen live on cards/004.wav ("five five"): tiny wrote " 5" six times and stopped on the loop.
+      const loop = encode(0, ' 5', ' 5', ' 5', ' 5', ' 5', ' 5');
+      assert.deepStrictEqual(
+        trimLoopByBursts(loop, pieceOf, true, () => 2),
+        encode(0, ' 5', ' 5'),
+        'two bursts: "5 5"',
+      );
+      assert.deepStrictEqual(
+        trimLoopByBursts(loop, pieceOf, true, () => 9),
+        loop,
+        'never more copies than decoded',
+      );
+      assert.deepStrictEqual(
+        trimLoopByBursts(loop, pieceOf, true, () => 0),
+        encode(0, ' 5'),
+        'at least one',
+      );
+      assert.deepStrictEqual(
+        trimLoopByBursts(loop, pieceOf, false, () => 2),
+        trimLoop(loop),
+        'not clearly speech: one copy',
+      );
+      // A unit of two tokens (word and comma).
+      const commas = encode(' go', ',', ' go', ',', ' go', ',', ' go', ',', ' go', ',');
+      assert.deepStrictEqual(
+        trimLoopByBursts(commas, pieceOf, true, () => 3),
+        encode(' go', ',', ' go', ',', ' go', ','),
+      );
+      // Words before the loop: the bursts count them too, so the loop keeps trimLoop's single copy.
+      const prefixed = encode(' Press', ' 5', ' 5', ' 5', ' 5', ' 5', ' 5');
+      assert.deepStrictEqual(
+        trimLoopByBursts(prefixed, pieceOf, true, () => 3),
+        trimLoop(prefixed),
+      );
+      // No loop: unchanged, the bursts not even counted.
+      const plain = encode(' 5', ',', ' 5', '.');
+      assert.deepStrictEqual(
+        trimLoopByBursts(plain, pieceOf, true, () => assert.fail('counted')),
+        plain,
       );
     });
 
