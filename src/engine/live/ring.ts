@@ -9,7 +9,10 @@ const READ = 1;
 const OVERRUN = 2;
 /** Counts blocks written louder than WAKE_RMS: a consumer idling in silence waits on it (see `waitForData`). */
 const LOUD = 3;
-const HEADER_INTS = 4;
+/** Frames the consumer would like per block (1, or more while nothing is said): see `blockFrames`. */
+const BLOCK_FRAMES = 4;
+/** Six, not five: the float64 clock after the ints must be 8-byte aligned. */
+const HEADER_INTS = 6;
 
 /** A written block with an RMS above this (-60 dBFS, the VAD's energy gate) wakes a consumer waiting for loud data. */
 export const WAKE_RMS = 0.001;
@@ -53,6 +56,20 @@ export class RingBuffer {
   reset(): void {
     Atomics.store(this.header, READ, Atomics.load(this.header, WRITE));
     Atomics.store(this.header, OVERRUN, 0);
+    Atomics.store(this.header, BLOCK_FRAMES, 1);
+  }
+
+  /**
+   * How many device frames the consumer wants per block: 1 (as soon as each is captured), or more while nothing has
+   * been said for a while (fewer wakes on both threads; session.ts, IDLE_BLOCK_FRAMES). Set by the consumer, read by
+   * a producer that can batch (pvrecorder).
+   */
+  get blockFrames(): number {
+    return Math.max(1, Atomics.load(this.header, BLOCK_FRAMES));
+  }
+
+  set blockFrames(n: number) {
+    Atomics.store(this.header, BLOCK_FRAMES, n);
   }
 
   /** Samples written and not yet read. */

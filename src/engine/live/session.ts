@@ -36,6 +36,18 @@ const IDLE_POLL_MS = 250;
  */
 const FILE_CHUNK_MS = (VAD_FRAME / 16000) * 1000;
 
+/**
+ * Idle blocks: once nothing has been voiced for IDLE_BLOCK_AFTER_SAMPLES (and no utterance is open or being
+ * transcribed), the capture worker is asked for IDLE_BLOCK_FRAMES frames per block and the VAD scores a block's
+ * frames in one call (the sequence model, when loaded). In a quiet room (noise over the energy gate, so every frame
+ * goes to Silero) that is a quarter of the wakes and model calls on both threads. The cost: the first frame of speech
+ * after such a pause reaches the VAD up to (IDLE_BLOCK_FRAMES - 1) frames later (96 ms); nothing is lost, the end of
+ * speech is not delayed, and pauses shorter than this, as between dictated sentences, never change (docs/decisions.md,
+ * "Idle CPU").
+ */
+const IDLE_BLOCK_AFTER_SAMPLES = 5 * 16000;
+const IDLE_BLOCK_FRAMES = 4;
+
 /** Level notifications are sent at most this often (a meter needs no more). */
 const LEVEL_INTERVAL_MS = 100;
 /** How long a stopping capture worker may take to release its device before it is terminated. */
@@ -57,6 +69,9 @@ export class ListenSession {
   private readonly ring: RingBuffer;
   private readonly frame = new Float32Array(VAD_FRAME);
   private frameFill = 0;
+  /** An idle block's frames, read before the VAD scores them together, and when each was captured. */
+  private readonly block = new Float32Array(IDLE_BLOCK_FRAMES * VAD_FRAME);
+  private readonly blockCapturedAt = new Float64Array(IDLE_BLOCK_FRAMES);
   private readonly segmenter: UtteranceSegmenter;
   private draining = false;
   private transcribing = 0;
@@ -209,28 +224,20 @@ export class ListenSession {
     try {
       const ended = this.sourceEnded;
       while (this.ring.available() > 0) {
+        const idle = this.longIdle();
+        this.ring.blockFrames = idle ? IDLE_BLOCK_FRAMES : 1;
+        if (idle && this.vad.sequence && this.frameFill === 0 && this.ring.available() >= 2 * VAD_FRAME) {
+          await this.scoreBlock();
+          continue;
+        }
         this.frameFill += this.ring.read(this.frame, this.frameFill, VAD_FRAME - this.frameFill);
         if (this.frameFill < VAD_FRAME) break;
         this.frameFill = 0;
         const capturedAt = this.ring.readPositionCapturedAt(16000);
         const t = performance.now();
         const rms = frameRms(this.frame); // once a frame: the VAD's gate, the level meter and the segmenter use it
-        // How long a frame the VAD hears waited between capture and the VAD: the capture stage as the user feels it.
-        // Silence under the energy gate waits for the next wake in an idle session (at most IDLE_POLL_MS): any
-        // louder block wakes the loop at once, so speech onset never waits (docs/decisions.md, "Idle wake").
-        if (this.vad.hears(rms) || this.segmenter.speaking) this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
         const p = await this.vad.probability(this.frame, rms);
-        const vadMs = performance.now() - t;
-        this.metrics.record('vadMs', vadMs);
-        if (t - this.lastLevelAt >= LEVEL_INTERVAL_MS) {
-          this.lastLevelAt = t;
-          this.events.level({ sessionId: this.id, rms, speechProbability: p, speaking: this.segmenter.speaking });
-        }
-        // The segmenter's events (speech start, voiced, closed) drive the rest: see the constructor.
-        this.frameCapturedAt = capturedAt;
-        this.segmenter.push(this.frame, p, rms);
-        if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
-        this.streamer.tick(this.segmenter, p);
+        this.segment(this.frame, rms, p, capturedAt, t, performance.now() - t);
       }
       if (ended) {
         this.segmenter.flush();
@@ -241,6 +248,46 @@ export class ListenSession {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** Nothing voiced for a while, no utterance open or in transcription: see IDLE_BLOCK_AFTER_SAMPLES. */
+  private longIdle(): boolean {
+    const seg = this.segmenter;
+    return !seg.speaking && this.transcribing === 0 && seg.streamPosition - seg.lastVoicedSample >= IDLE_BLOCK_AFTER_SAMPLES;
+  }
+
+  /** The whole frames waiting in the ring (up to IDLE_BLOCK_FRAMES), scored by the VAD in one call, then segmented. */
+  private async scoreBlock(): Promise<void> {
+    const n = Math.min(IDLE_BLOCK_FRAMES, Math.floor(this.ring.available() / VAD_FRAME));
+    for (let f = 0; f < n; f++) {
+      this.ring.read(this.block, f * VAD_FRAME, VAD_FRAME);
+      this.blockCapturedAt[f] = this.ring.readPositionCapturedAt(16000);
+    }
+    const t = performance.now();
+    const p = await this.vad.probabilities(this.block.subarray(0, n * VAD_FRAME));
+    const vadMs = (performance.now() - t) / n;
+    for (let f = 0; f < n; f++) {
+      const frame = this.block.subarray(f * VAD_FRAME, (f + 1) * VAD_FRAME);
+      this.segment(frame, frameRms(frame), p[f], this.blockCapturedAt[f], t, vadMs);
+    }
+  }
+
+  /** One scored frame: the capture and VAD figures, the level meter, the segmenter and the streaming passes. */
+  private segment(frame: Float32Array, rms: number, p: number, capturedAt: number, t: number, vadMs: number): void {
+    // How long a frame the VAD hears waited between capture and the VAD: the capture stage as the user feels it.
+    // Silence under the energy gate waits for the next wake in an idle session (at most IDLE_POLL_MS): any
+    // louder block wakes the loop at once, so speech onset never waits (docs/decisions.md, "Idle wake").
+    if (this.vad.hears(rms) || this.segmenter.speaking) this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
+    this.metrics.record('vadMs', vadMs);
+    if (t - this.lastLevelAt >= LEVEL_INTERVAL_MS) {
+      this.lastLevelAt = t;
+      this.events.level({ sessionId: this.id, rms, speechProbability: p, speaking: this.segmenter.speaking });
+    }
+    // The segmenter's events (speech start, voiced, closed) drive the rest: see the constructor.
+    this.frameCapturedAt = capturedAt;
+    this.segmenter.push(frame, p, rms);
+    if (this.segmenter.speaking) this.vadMsSinceOpen += vadMs;
+    this.streamer.tick(this.segmenter, p);
   }
 
   /**

@@ -60,10 +60,10 @@ function handle(cmd: CaptureCommand): void {
   }
 }
 
-function open(job: CaptureJob): AudioSource {
+function open(job: CaptureJob, ring: RingBuffer): AudioSource {
   if (job.kind === 'file') return new FileSource(job.samples, job.realtime, job.chunkMs);
   if (job.backend === 'naudiodon') return new NaudiodonSource(job.device, job.frameLength);
-  return new PvRecorderSource(job.device, job.frameLength, sleepUntil);
+  return new PvRecorderSource(job.device, job.frameLength, sleepUntil, () => ring.blockFrames);
 }
 
 /** The next block, or an error once a live source has delivered nothing for STALL_MS. */
@@ -94,7 +94,7 @@ async function capture(job: CaptureJob): Promise<void> {
   let source: AudioSource | undefined;
   let total = 0;
   try {
-    source = open(job);
+    source = open(job, ring);
     let first = true;
     while (!stopped.has(session)) {
       const block = await nextBlock(source, first);

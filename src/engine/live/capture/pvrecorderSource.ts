@@ -1,7 +1,6 @@
 import { loadPvRecorder, PvRecorderInstance } from '../../../../native/captureBackends';
 import { EngineErrorCode } from '../../../protocol';
 import { EngineError } from '../../errors';
-import { WAKE_RMS } from '../ring';
 import { AudioSource } from './source';
 
 /** Frames pvrecorder buffers internally (x frameLength samples): ~2 s at 512, room for a slow worker tick. */
@@ -21,16 +20,8 @@ const READ_LATE_MS = 2;
  */
 const READS_PER_TURN = 8;
 const PROBE_EARLY_MS = 3;
-/**
- * After this long with every frame under the energy gate (digital silence, a muted or very quiet microphone), frames
- * are read QUIET_BATCH at a time: a quarter of the wakes. The first frame of speech after such a silence then reaches
- * the VAD up to (QUIET_BATCH - 1) frames later (96 ms at 512 samples); nothing is lost, the end of speech is not
- * delayed, and pauses shorter than this between sentences never batch (docs/decisions.md, "Idle CPU").
- */
-const QUIET_BATCH_AFTER_MS = 5000;
-const QUIET_BATCH = 4;
-/** WAKE_RMS squared, in int16 units: a frame under it is quiet. */
-const QUIET_ENERGY = (WAKE_RMS * 32768) ** 2;
+/** The most frames read in one block, whatever the consumer asks (`blockFrames`). */
+const MAX_BLOCK_FRAMES = 8;
 
 /** Maps pvrecorder's errors to ones a user can act on. */
 export function pvRecorderError(err: unknown, during: 'open' | 'read', device: number): EngineError {
@@ -71,18 +62,19 @@ export class PvRecorderSource implements AudioSource {
   /** When the next frame should be complete (performance.now() clock); 0 until the first read. */
   private nextDue = 0;
   private reads = 0;
-  /** Frames in a row under the energy gate. */
-  private quietFrames = 0;
-  private readonly quietBatchAfter: number;
 
-  /** `sleepUntil` blocks the thread until a performance.now() time, taking the engine's commands meanwhile. */
+  /**
+   * `sleepUntil` blocks the thread until a performance.now() time, taking the engine's commands meanwhile;
+   * `blockFrames` is how many frames the engine wants per block: more than one only while nothing is being said, so
+   * the first frame of speech after a long silence may reach the VAD a few frames later (session.ts, "Idle blocks").
+   */
   constructor(
     private readonly device: number,
     frameLength: number,
     private readonly sleepUntil: (until: number) => void,
+    private readonly blockFrames: () => number = () => 1,
   ) {
     this.frameMs = (frameLength / 16000) * 1000;
-    this.quietBatchAfter = Math.ceil(QUIET_BATCH_AFTER_MS / this.frameMs);
     const { PvRecorder } = loadPvRecorder();
     try {
       this.recorder = new PvRecorder(frameLength, device, BUFFERED_FRAMES);
@@ -97,7 +89,7 @@ export class PvRecorderSource implements AudioSource {
     if (this.closed) return null;
     const probe = ++this.reads % READS_PER_TURN === 0;
     if (probe) await new Promise((resolve) => setImmediate(resolve));
-    const count = this.quietFrames >= this.quietBatchAfter ? QUIET_BATCH : 1;
+    const count = Math.min(MAX_BLOCK_FRAMES, this.blockFrames());
     if (this.nextDue > 0) this.sleepUntil(this.nextDue + (count - 1) * this.frameMs + (probe ? -PROBE_EARLY_MS : READ_LATE_MS));
     if (this.closed) return null;
     try {
@@ -119,7 +111,7 @@ export class PvRecorderSource implements AudioSource {
     }
   }
 
-  /** One frame, now; keeps the schedule (`nextDue`) and the count of quiet frames. */
+  /** One frame, now; keeps the schedule (`nextDue`). */
   private readFrame(probe: boolean): Int16Array {
     const t = performance.now();
     const frame = this.recorder.readSync();
@@ -128,9 +120,6 @@ export class PvRecorderSource implements AudioSource {
       this.nextDue = end; // it waited: the frame completed just now
     else if (probe) this.nextDue -= PROBE_EARLY_MS; // there before it was due: the device runs ahead
     this.nextDue += this.frameMs;
-    let energy = 0;
-    for (let i = 0; i < frame.length; i++) energy += frame[i] * frame[i];
-    this.quietFrames = energy < QUIET_ENERGY * frame.length ? this.quietFrames + 1 : 0;
     return frame;
   }
 
