@@ -276,7 +276,8 @@ export class ListenSession {
   private segment(frame: Float32Array, rms: number, p: number, capturedAt: number, t: number, vadMs: number): void {
     // How long a frame the VAD hears waited between capture and the VAD: the capture stage as the user feels it.
     // Silence under the energy gate waits for the next wake in an idle session (at most IDLE_POLL_MS): any
-    // louder block wakes the loop at once, so speech onset never waits (docs/decisions.md, "Idle wake").
+    // louder block wakes the loop at once (docs/decisions.md, "Idle wake"), so speech onset waits only for its block
+    // to be complete: one frame, or IDLE_BLOCK_FRAMES after a long pause.
     if (this.vad.hears(rms) || this.segmenter.speaking) this.metrics.record('captureMs', performance.timeOrigin + t - capturedAt);
     this.metrics.record('vadMs', vadMs);
     if (t - this.lastLevelAt >= LEVEL_INTERVAL_MS) {
