@@ -9,7 +9,6 @@ import { EngineError } from '../src/engine/errors';
 export interface PvRecorderInstance {
   start(): void;
   stop(): void;
-  read(): Promise<Int16Array>;
   readSync(): Int16Array;
   release(): void;
   getSelectedDevice(): string;

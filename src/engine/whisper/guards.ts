@@ -112,9 +112,9 @@ export function trimLoop(tokens: readonly number[]): number[] {
 
 /**
  * A decoding loop of one word and nothing else ("5 5 5 5 5 5" for a clear "five five"): trimLoop would keep one copy
- * and lose a word that was said. Where Silero clearly heard speech (`clear`), this keeps as many copies as the audio
- * has bursts of voice (voiceBursts), at most the copies decoded and at least one; the same count excessRunStart allows.
- * Any other loop, or audio that is not clearly speech (noise looping "you you you"), gets trimLoop's single copy.
+ * and lose a word that was said. Where Silero clearly heard speech (`clear`), the copies are cut as excessRunStart
+ * cuts a run: as many kept as the audio has bursts of voice (at least one). Any other loop, or audio that is not
+ * clearly speech (noise looping "you you you"), gets trimLoop's single copy.
  */
 export function trimLoopByBursts(
   tokens: readonly number[],
@@ -123,15 +123,9 @@ export function trimLoopByBursts(
   burstsOf: () => number,
 ): number[] {
   const trimmed = trimLoop(tokens);
-  if (!clear || trimmed.length === tokens.length) return trimmed;
-  const words = tokenWords(trimmed, pieceOf);
-  if (words.length !== 1) return trimmed;
-  const start = words[0].at;
-  const unit = trimmed.length - start;
-  let copies = 1;
-  while (start + (copies + 1) * unit <= tokens.length && sameRun(tokens, start, start + copies * unit, unit)) copies++;
-  const keep = Math.min(copies, Math.max(1, burstsOf()));
-  return tokens.slice(0, start + keep * unit);
+  if (!clear || trimmed.length === tokens.length || tokenWords(trimmed, pieceOf).length !== 1) return trimmed;
+  const at = excessRunStart(tokens, pieceOf, burstsOf);
+  return tokens.slice(0, at < 0 ? tokens.length : at);
 }
 
 function sameRun(tokens: readonly number[], a: number, b: number, n: number): boolean {

@@ -70,7 +70,7 @@ export class PvRecorderSource implements AudioSource {
    */
   constructor(
     private readonly device: number,
-    frameLength: number,
+    private readonly frameLength: number,
     private readonly sleepUntil: (until: number) => void,
     private readonly blockFrames: () => number = () => 1,
   ) {
@@ -94,9 +94,8 @@ export class PvRecorderSource implements AudioSource {
     if (this.closed) return null;
     try {
       if (count === 1) return this.readFrame(probe);
-      const frames = Array.from({ length: count }, (_, i) => this.readFrame(probe && i === count - 1));
-      const block = new Int16Array(count * frames[0].length);
-      frames.forEach((f, i) => block.set(f, i * f.length));
+      const block = new Int16Array(count * this.frameLength);
+      for (let i = 0; i < count; i++) block.set(this.readFrame(probe && i === count - 1), i * this.frameLength);
       return block;
     } catch (err) {
       if (this.closed) return null;
