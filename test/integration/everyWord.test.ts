@@ -13,6 +13,8 @@ import { AUDIO_DIR, loadClip } from '../audioFixtures';
 import { startEngine, tempDir, words } from './engineHarness';
 import { noiseSignals } from './noiseSignals';
 
+const JFK = 'And so my fellow Americans ask not what your country can do for you, ask what you can do for your country.';
+
 /** Dev-set words (saytime's 8 kHz voice, warzone2100's radio voice) with the words they must give. */
 const SHORT_WORDS: [string, string][] = [
   ['dev/saytime__3.wav', 'three'],
@@ -52,6 +54,36 @@ for (const model of INSTALLED_MODELS) {
       const r = await engine.transcribeFile({ path: file });
       assert.strictEqual(words(r.text), 'five five', JSON.stringify(r.segments));
     });
+
+    // jfk.wav cut off in mid-sentence, as a stop or the end of a recording cuts speech, dictated (file source): the
+    // cut, and how many of the sentence's words had begun by then ("Ameri-" counts).
+    for (const [ms, said] of [
+      [1500, 5],
+      [4100, 7],
+      [4200, 7],
+    ] as const) {
+      it(`writes no words past the end of speech cut off at ${ms} ms of jfk.wav`, async function () {
+        const file = path.join(tmp, `jfk-${ms}.wav`);
+        fs.writeFileSync(file, encodeWav16(loadClip('jfk.wav').subarray(0, ms * 16), 16000));
+        const finals: string[] = [];
+        const listening = [engine.onFinal((n) => finals.push(n.text))];
+        const ended = new Promise((resolve) => listening.push(engine.onSessionEnd(resolve)));
+        try {
+          await engine.start({ source: { kind: 'file', path: file, realtime: false } });
+          await ended;
+        } finally {
+          for (const l of listening) l.dispose();
+        }
+        // Before unclosed last segments lost their unsure tails (unsureTailStart), tiny wrote "And so my family was in
+        // the same house," at 1.5 s and 29 words at 4.1 s ("ask not to be in the same state as the American, and so my
+        // fellow Americans ask not to be in the American American").
+        const heard = words(finals.join(' ')).split(' ').filter(Boolean);
+        const reference = words(JFK).split(' ').slice(0, said);
+        assert.ok(heard.length <= said, `${heard.length} words for ${said} said: "${finals.join(' | ')}"`);
+        assert.ok(heard.length >= said - 2, `words lost: "${finals.join(' | ')}"`);
+        assert.deepStrictEqual(heard.slice(0, said - 2), reference.slice(0, said - 2), finals.join(' | '));
+      });
+    }
 
     for (const [file, word] of SHORT_WORDS) {
       it(`keeps the short word of ${file} ("${word}"), which Silero clearly calls speech`, async function () {

@@ -70,6 +70,8 @@ export interface DecodeResult {
   lastTextLogprob: number;
   /** Sum of log-probabilities of the chosen tokens, end of text included. */
   sumLogprob: number;
+  /** Log-probability of each token of `tokens`, in order. */
+  logprobs: number[];
   /** Probability of <|nospeech|> at the start-of-transcript position. */
   noSpeechProb: number;
   endedWithEot: boolean;
@@ -189,6 +191,7 @@ export class WhisperDecoder {
   async decode(hidden: ort.Tensor, opts: DecodeOptions): Promise<DecodeResult> {
     const V = this.shape.vocabSize;
     const tokens: number[] = [];
+    const logprobs: number[] = [];
     let sumLogprob = 0;
     let endedWithEot = false;
     let stoppedBy: DecodeStop | undefined;
@@ -225,6 +228,7 @@ export class WhisperDecoder {
         break;
       }
       tokens.push(next);
+      logprobs.push(logprob);
       stoppedBy = opts.stopRule?.(tokens);
       if (stoppedBy) break;
       if (step === opts.maxTokens - 1) break;
@@ -247,7 +251,7 @@ export class WhisperDecoder {
       logits = out.logits.data as Float32Array;
       row = 0;
     }
-    return { tokens, sumLogprob, noSpeechProb, endedWithEot, stoppedBy, lastTextLogprob };
+    return { tokens, logprobs, sumLogprob, noSpeechProb, endedWithEot, stoppedBy, lastTextLogprob };
   }
 
   /** Greedy choice under Whisper's timestamp rules (openai/whisper decoding.py ApplyTimestampRules). */

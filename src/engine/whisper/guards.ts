@@ -296,6 +296,32 @@ function tokenWords(tokens: readonly number[], pieceOf: (token: number) => strin
   return words.filter((w) => w.word);
 }
 
+/**
+ * Below this probability a token of a last segment Whisper never closed starts an unsure tail (unsureTailStart).
+ * jfk.wav cut every 100 ms from 1 to 11 s and dictated (file source, tiny): 80 word errors, 54 with the cut
+ * (docs/decisions.md, "Unclosed last segments").
+ */
+export const UNSURE_TAIL_PROBABILITY = 0.3;
+
+/**
+ * Where a decode's unsure tail starts, or -1. With timestamps, Whisper closes each segment with the timestamp where
+ * its speech ends; a last segment left open (the text ran to the end of text or of the budget with no closing
+ * timestamp) is speech cut off by the end of the audio, and there tiny and base go on writing what might follow
+ * ("and so my fellow Americans, as well as the American" for a recording cut after "ask"). The tail is cut at the first
+ * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut, and
+ * a decode the loop rule stopped is left to the loop guard (trimLoopByBursts), which counts the audio's bursts of
+ * voice. `logprobs[i]` is the log-probability of `tokens[i]`.
+ */
+export function unsureTailStart(tokens: readonly number[], logprobs: readonly number[], timestampBegin: number, endOfText: number): number {
+  const n = tokens.length;
+  if (n === 0 || logprobs.length < n || tokens[n - 1] >= timestampBegin) return -1;
+  let start = 0;
+  for (let i = 0; i < n; i++) if (tokens[i] >= timestampBegin) start = i + 1;
+  const floor = Math.log(UNSURE_TAIL_PROBABILITY);
+  for (let i = start; i < n; i++) if (tokens[i] < endOfText && logprobs[i] < floor) return i;
+  return -1;
+}
+
 /** Words a tail must share with the head of the text to count as the window read again (rereadTailStart). */
 export const MIN_REREAD_WORDS = 4;
 

@@ -17,6 +17,7 @@ import {
   rereadTailStart,
   SpeechEvidence,
   trimLoopByBursts,
+  unsureTailStart,
   voiceBursts,
 } from './guards';
 import { CHUNK_SAMPLES, LogMel, N_FRAMES, N_MELS } from './mel';
@@ -323,7 +324,12 @@ export class Whisper {
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      const unlooped = looped ? this.withoutLoop(kept, audio, options.speech) : kept;
+      // A loop has its own guard, which counts the audio's bursts of voice ("go, go, go" starts at p 0.05 with tiny).
+      const unlooped = looped
+        ? this.withoutLoop(kept, audio, options.speech)
+        : this.window.timestamps
+          ? this.withoutUnsureTail(kept, result.logprobs)
+          : kept;
       const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(unlooped)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
@@ -385,7 +391,8 @@ export class Whisper {
     if (without.stoppedBy || !mayHoldTerm(without.tokens, terms, this.tokenizer)) return without;
     const prompted = await this.decoder.decode(hidden, opts);
     if (prompted.stoppedBy) return without;
-    return { ...without, tokens: gateVocabulary(without.tokens, prompted.tokens, terms, this.tokenizer) };
+    // The gated tokens are not the ones the log-probabilities were read for.
+    return { ...without, tokens: gateVocabulary(without.tokens, prompted.tokens, terms, this.tokenizer), logprobs: [] };
   }
 
   /**
@@ -398,6 +405,13 @@ export class Whisper {
       tokens,
       repeatedTailStart(tokens, (t) => this.tokenizer.pieceText(t)),
     );
+  }
+
+  /** The decode without the unsure tail of a last segment it never closed (see unsureTailStart). */
+  private withoutUnsureTail(tokens: number[], logprobs: readonly number[]): number[] {
+    const sp = this.tokenizer.special;
+    const at = unsureTailStart(tokens, logprobs, sp.timestampBegin, sp.endOfText);
+    return at < 0 ? tokens : tokens.slice(0, at);
   }
 
   /** One copy of a looping tail; of a looping lone word, as many as the audio has bursts of voice (trimLoopByBursts). */

@@ -17,6 +17,8 @@ import {
   tailLoopLength,
   trimLoop,
   trimLoopByBursts,
+  UNSURE_TAIL_PROBABILITY,
+  unsureTailStart,
 } from '../../../../src/engine/whisper/guards';
 
 const JFK = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
@@ -429,6 +431,38 @@ describe('hallucination guards', () => {
       assert.strictEqual(repeatedTailStart(encode(' dial', ' one', ' dial', ' one', ' now'), pieceOf), -1);
       assert.strictEqual(repeatedTailStart(encode(' And', ' so', ' my', ' fellow', ' Americans'), pieceOf), -1);
       assert.strictEqual(repeatedTailStart([], pieceOf), -1);
+    });
+  });
+
+  describe('unsureTailStart (a last segment Whisper never closed)', () => {
+    const TS = 50364;
+    const EOT = 50257;
+    const lp = (...p: number[]) => p.map(Math.log);
+    const sure = 0.9;
+    const unsure = UNSURE_TAIL_PROBABILITY - 0.01;
+
+    it('cuts an open last segment at its first unsure text token', () => {
+      // <|0.00|> And so my fellow Americans, as well as the American (tiny, jfk.wav cut after "ask").
+      const tokens = [TS, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+      const at = unsureTailStart(tokens, lp(0.3, sure, sure, sure, sure, sure, sure, unsure, sure, unsure), TS, EOT);
+      assert.strictEqual(at, 7);
+    });
+
+    it('never cuts a closed segment, however unsure', () => {
+      const tokens = [TS, 1, 2, 3, TS + 100];
+      assert.strictEqual(unsureTailStart(tokens, lp(0.3, unsure, unsure, unsure, 0.02), TS, EOT), -1);
+    });
+
+    it('only looks at the last segment: closed segments before it stay whole', () => {
+      const tokens = [TS, 1, 2, TS + 50, TS + 60, 3, 4];
+      assert.strictEqual(unsureTailStart(tokens, lp(0.3, unsure, sure, 0.02, 0.02, sure, unsure), TS, EOT), 6);
+      assert.strictEqual(unsureTailStart(tokens, lp(0.3, unsure, sure, 0.02, 0.02, sure, sure), TS, EOT), -1);
+    });
+
+    it('ignores timestamps and special tokens, and gives -1 without probabilities for every token', () => {
+      assert.strictEqual(unsureTailStart([TS, 1, 2], lp(0.01, sure, sure), TS, EOT), -1);
+      assert.strictEqual(unsureTailStart([TS, 1, 2], lp(0.3, sure), TS, EOT), -1);
+      assert.strictEqual(unsureTailStart([], [], TS, EOT), -1);
     });
   });
 });
