@@ -306,7 +306,7 @@ export const UNSURE_TAIL_PROBABILITY = 0.3;
 /**
  * Where a decode's unsure tail starts, or -1. With timestamps, Whisper closes each segment with the timestamp where
  * its speech ends; a last segment left open (the text ran to the end of text or of the budget with no closing
- * timestamp) is speech cut off by the end of the audio, and there tiny and base go on writing what might follow
+ * timestamp) is speech cut off by the end of the audio, and there tiny goes on writing what might follow
  * ("and so my fellow Americans, as well as the American" for a recording cut after "ask"). The tail is cut at the first
  * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut, and
  * a decode the loop rule stopped is left to the loop guard (trimLoopByBursts), which counts the audio's bursts of
