@@ -298,7 +298,7 @@ function tokenWords(tokens: readonly number[], pieceOf: (token: number) => strin
 
 /**
  * Below this probability a token of a last segment Whisper never closed starts an unsure tail (unsureTailStart).
- * jfk.wav cut every 100 ms from 1 to 11 s and dictated (file source, tiny): 80 word errors, 54 with the cut
+ * jfk.wav cut every 100 ms from 1 to 11 s and dictated (file source, tiny): 80 word errors, 40 with the cut
  * (docs/decisions.md, "Unclosed last segments").
  */
 export const UNSURE_TAIL_PROBABILITY = 0.3;
@@ -308,9 +308,10 @@ export const UNSURE_TAIL_PROBABILITY = 0.3;
  * its speech ends; a last segment left open (the text ran to the end of text or of the budget with no closing
  * timestamp) is speech cut off by the end of the audio, and there tiny goes on writing what might follow
  * ("and so my fellow Americans, as well as the American" for a recording cut after "ask"). The tail is cut at the first
- * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut, and
- * a decode the loop rule stopped is left to the loop guard (trimLoopByBursts), which counts the audio's bursts of
- * voice. `logprobs[i]` is the log-probability of `tokens[i]`.
+ * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut; in
+ * a decode the loop rule stopped, the copies of a lone word the loop guard kept for the audio's bursts of voice
+ * (trimLoopByBursts) stand, and a cut must leave a word (Whisper.run). `logprobs[i]` is the log-probability of
+ * `tokens[i]`.
  */
 export function unsureTailStart(tokens: readonly number[], logprobs: readonly number[], timestampBegin: number, endOfText: number): number {
   const n = tokens.length;

@@ -16,6 +16,7 @@ import {
   repeatedTailStart,
   rereadTailStart,
   SpeechEvidence,
+  trimLoop,
   trimLoopByBursts,
   unsureTailStart,
   voiceBursts,
@@ -324,13 +325,14 @@ export class Whisper {
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      // A loop has its own guard, which counts the audio's bursts of voice ("go, go, go" starts at p 0.05 with tiny).
-      const unlooped = looped
-        ? this.withoutLoop(kept, audio, options.speech)
-        : this.window.timestamps
-          ? this.withoutUnsureTail(kept, result.logprobs)
-          : kept;
-      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(unlooped)), audio);
+      // A loop is first cut to the copies the audio's bursts of voice allow. Where that kept more than one copy of a
+      // lone word ("five five", "go go go" at p 0.05), the copies stand; otherwise the unsure tail is cut too, if a
+      // word is left.
+      const unlooped = looped ? this.withoutLoop(kept, audio, options.speech) : kept;
+      const copies = looped && unlooped.length > trimLoop(kept).length;
+      const sure = this.window.timestamps && !copies ? this.withoutUnsureTail(unlooped, result.logprobs) : unlooped;
+      const unsureCut = looped && !sure.some((t) => !this.tokenizer.isSpecial(t)) ? unlooped : sure;
+      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(unsureCut)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
       const rejected = rejectReason({
