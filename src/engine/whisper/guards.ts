@@ -310,7 +310,7 @@ export const UNSURE_TAIL_PROBABILITY = 0.3;
  * ("and so my fellow Americans, as well as the American" for a recording cut after "ask"). The tail is cut at the first
  * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut; in
  * a decode the loop rule stopped, the copies of a lone word the loop guard kept for the audio's bursts of voice
- * (trimLoopByBursts) stand, and a cut must leave a word (Whisper.run). `logprobs[i]` is the log-probability of
+ * (trimLoopByBursts) stand (Whisper.run); a cut always leaves some text. `logprobs[i]` is the log-probability of
  * `tokens[i]`.
  */
 export function unsureTailStart(tokens: readonly number[], logprobs: readonly number[], timestampBegin: number, endOfText: number): number {
@@ -319,7 +319,14 @@ export function unsureTailStart(tokens: readonly number[], logprobs: readonly nu
   let start = 0;
   for (let i = 0; i < n; i++) if (tokens[i] >= timestampBegin) start = i + 1;
   const floor = Math.log(UNSURE_TAIL_PROBABILITY);
-  for (let i = start; i < n; i++) if (tokens[i] < endOfText && logprobs[i] < floor) return i;
+  // A cut must leave some text: the first text token, however unsure, is never the cut.
+  let text = false;
+  for (let i = 0; i < start; i++) text ||= tokens[i] < endOfText;
+  for (let i = start; i < n; i++) {
+    if (tokens[i] >= endOfText) continue;
+    if (text && logprobs[i] < floor) return i;
+    text = true;
+  }
   return -1;
 }
 

@@ -326,13 +326,11 @@ export class Whisper {
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
       // A loop is first cut to the copies the audio's bursts of voice allow. Where that kept more than one copy of a
-      // lone word ("five five", "go go go" at p 0.05), the copies stand; otherwise the unsure tail is cut too, if a
-      // word is left.
+      // lone word ("five five", "go go go" at p 0.05), the copies stand; otherwise the unsure tail is cut too.
       const unlooped = looped ? this.withoutLoop(kept, audio, options.speech) : kept;
       const copies = looped && unlooped.length > trimLoop(kept).length;
       const sure = this.window.timestamps && !copies ? this.withoutUnsureTail(unlooped, result.logprobs) : unlooped;
-      const unsureCut = looped && !sure.some((t) => !this.tokenizer.isSpecial(t)) ? unlooped : sure;
-      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(unsureCut)), audio);
+      const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(sure)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
       const rejected = rejectReason({
@@ -388,13 +386,17 @@ export class Whisper {
       prompt: [...prefix, ...opts.prompt.slice(opts.startOfTranscriptAt)],
       startOfTranscriptAt: prefix.length,
     });
+    if (without.stoppedBy) return without;
+    // The unsure tail is cut here, before the gate (which never adds words): the gated tokens are not the ones the
+    // log-probabilities were read for.
+    const sure = opts.timestamps ? this.withoutUnsureTail(without.tokens, without.logprobs) : without.tokens;
+    const cut = { ...without, tokens: sure, logprobs: without.logprobs.slice(0, sure.length) };
     const terms = promptTerms(this.tokenizer.decode(vocabulary));
     // Words that sound like no term cannot take a prompted spelling: plain speech costs no second decode.
-    if (without.stoppedBy || !mayHoldTerm(without.tokens, terms, this.tokenizer)) return without;
+    if (!mayHoldTerm(sure, terms, this.tokenizer)) return cut;
     const prompted = await this.decoder.decode(hidden, opts);
-    if (prompted.stoppedBy) return without;
-    // The gated tokens are not the ones the log-probabilities were read for.
-    return { ...without, tokens: gateVocabulary(without.tokens, prompted.tokens, terms, this.tokenizer), logprobs: [] };
+    if (prompted.stoppedBy) return cut;
+    return { ...cut, tokens: gateVocabulary(sure, prompted.tokens, terms, this.tokenizer), logprobs: [] };
   }
 
   /**

@@ -459,6 +459,13 @@ describe('hallucination guards', () => {
       assert.strictEqual(unsureTailStart(tokens, lp(0.3, unsure, sure, 0.02, 0.02, sure, sure), TS, EOT), -1);
     });
 
+    it('never cuts away all the text: an unsure first word stays', () => {
+      assert.strictEqual(unsureTailStart([TS, 1, 2, 3], lp(0.3, 0.05, unsure, sure), TS, EOT), 2);
+      assert.strictEqual(unsureTailStart([TS, 1], lp(0.3, 0.05), TS, EOT), -1);
+      // Text in a closed segment before counts.
+      assert.strictEqual(unsureTailStart([TS, 1, TS + 20, TS + 30, 2], lp(0.3, sure, sure, sure, 0.05), TS, EOT), 4);
+    });
+
     it('ignores timestamps and special tokens, and gives -1 without probabilities for every token', () => {
       assert.strictEqual(unsureTailStart([TS, 1, 2], lp(0.01, sure, sure), TS, EOT), -1);
       assert.strictEqual(unsureTailStart([TS, 1, 2], lp(0.3, sure), TS, EOT), -1);
