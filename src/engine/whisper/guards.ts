@@ -310,8 +310,8 @@ export const UNSURE_TAIL_PROBABILITY = 0.3;
  * ("and so my fellow Americans, as well as the American" for a recording cut after "ask"). The tail is cut at the first
  * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut; in
  * a decode the loop rule stopped, the copies of a lone word the loop guard kept for the audio's bursts of voice
- * (trimLoopByBursts) stand (Whisper.run); a cut always leaves some text. `logprobs[i]` is the log-probability of
- * `tokens[i]`.
+ * (trimLoopByBursts) stand (Whisper.run); a decode unsure from its first word is left whole. `logprobs[i]` is the
+ * log-probability of `tokens[i]`.
  */
 export function unsureTailStart(tokens: readonly number[], logprobs: readonly number[], timestampBegin: number, endOfText: number): number {
   const n = tokens.length;
@@ -319,12 +319,13 @@ export function unsureTailStart(tokens: readonly number[], logprobs: readonly nu
   let start = 0;
   for (let i = 0; i < n; i++) if (tokens[i] >= timestampBegin) start = i + 1;
   const floor = Math.log(UNSURE_TAIL_PROBABILITY);
-  // A cut must leave some text: the first text token, however unsure, is never the cut.
+  // A cut must leave some text: where the decode is unsure from its first text token on, it is left whole (tiny's
+  // "Go" at p 0.05 for "go go go"; nothing in it tells invention from a word heard faintly).
   let text = false;
   for (let i = 0; i < start; i++) text ||= tokens[i] < endOfText;
   for (let i = start; i < n; i++) {
     if (tokens[i] >= endOfText) continue;
-    if (text && logprobs[i] < floor) return i;
+    if (logprobs[i] < floor) return text ? i : -1;
     text = true;
   }
   return -1;

@@ -459,8 +459,10 @@ describe('hallucination guards', () => {
       assert.strictEqual(unsureTailStart(tokens, lp(0.3, unsure, sure, 0.02, 0.02, sure, sure), TS, EOT), -1);
     });
 
-    it('never cuts away all the text: an unsure first word stays', () => {
-      assert.strictEqual(unsureTailStart([TS, 1, 2, 3], lp(0.3, 0.05, unsure, sure), TS, EOT), 2);
+    it('never cuts away all the text: a decode unsure from its first word is left whole', () => {
+      // "Go" at p 0.05, then "go" (tiny, "go go go" on the dev set).
+      assert.strictEqual(unsureTailStart([TS, 1, 2, 3], lp(0.3, 0.05, unsure, sure), TS, EOT), -1);
+      assert.strictEqual(unsureTailStart([TS, 1, 2, 3], lp(0.3, sure, unsure, sure), TS, EOT), 2);
       assert.strictEqual(unsureTailStart([TS, 1], lp(0.3, 0.05), TS, EOT), -1);
       // Text in a closed segment before counts.
       assert.strictEqual(unsureTailStart([TS, 1, TS + 20, TS + 30, 2], lp(0.3, sure, sure, sure, 0.05), TS, EOT), 4);
