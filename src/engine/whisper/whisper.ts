@@ -325,11 +325,12 @@ export class Whisper {
       const looped = result.stoppedBy?.looped ?? false;
       const repeatAt = result.stoppedBy?.repeatAt ?? -1;
       const kept = repeatAt >= 0 ? result.tokens.slice(0, repeatAt) : result.tokens;
-      // A loop is first cut to the copies the audio's bursts of voice allow. Where that kept more than one copy of a
-      // lone word ("five five", "go go go" at p 0.05), the copies stand; otherwise the unsure tail is cut too.
+      // A complete decode lost its unsure tail in decodeGated. One a stop rule ended: a loop is first cut to the copies
+      // the audio's bursts of voice allow; where that kept more than one copy of a lone word ("five five", "go go go"
+      // at p 0.05), the copies stand; otherwise the unsure tail is cut too.
       const unlooped = looped ? this.withoutLoop(kept, audio, options.speech) : kept;
       const copies = looped && unlooped.length > trimLoop(kept).length;
-      const sure = this.window.timestamps && !copies ? this.withoutUnsureTail(unlooped, result.logprobs) : unlooped;
+      const sure = result.stoppedBy && this.window.timestamps && !copies ? this.withoutUnsureTail(unlooped, result.logprobs) : unlooped;
       const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(sure)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
@@ -369,33 +370,37 @@ export class Whisper {
    * decode without it, with the prompted decode's spellings of vocabulary terms swapped in (gateVocabulary): a prompt
    * then costs plain speech nothing. A decode that a stop rule ended (a loop, a repeated segment) is not merged: the
    * prompt-free one is kept as it is. The prompted decode (one more decode of the same encoder output) runs only when
-   * some words of the prompt-free text sound like a term (mayHoldTerm).
+   * some words of the prompt-free text sound like a term (mayHoldTerm). A complete decode loses its unsure tail here
+   * (unsureTailStart), before the gate, which never adds words; one a stop rule ended is cut in run, after the loop
+   * guard.
    */
   private async decodeGated(
     hidden: Parameters<WhisperDecoder['decode']>[0],
     vocabulary: readonly number[],
     opts: DecodeOptions,
   ): Promise<DecodeResult> {
-    if (vocabulary.length === 0) return this.decoder.decode(hidden, opts);
     // The prompt is [<|startofprev|>, ...vocabulary, ...previous, ...task]; without the vocabulary, a bare
     // <|startofprev|> is left out too.
     const context = opts.prompt.slice(1 + vocabulary.length, opts.startOfTranscriptAt);
     const prefix = context.length > 0 ? [opts.prompt[0], ...context] : [];
-    const without = await this.decoder.decode(hidden, {
-      ...opts,
-      prompt: [...prefix, ...opts.prompt.slice(opts.startOfTranscriptAt)],
-      startOfTranscriptAt: prefix.length,
-    });
+    const without =
+      vocabulary.length === 0
+        ? await this.decoder.decode(hidden, opts)
+        : await this.decoder.decode(hidden, {
+            ...opts,
+            prompt: [...prefix, ...opts.prompt.slice(opts.startOfTranscriptAt)],
+            startOfTranscriptAt: prefix.length,
+          });
     if (without.stoppedBy) return without;
-    // The unsure tail is cut here, before the gate (which never adds words): the gated tokens are not the ones the
-    // log-probabilities were read for.
     const sure = opts.timestamps ? this.withoutUnsureTail(without.tokens, without.logprobs) : without.tokens;
     const cut = { ...without, tokens: sure, logprobs: without.logprobs.slice(0, sure.length) };
+    if (vocabulary.length === 0) return cut;
     const terms = promptTerms(this.tokenizer.decode(vocabulary));
     // Words that sound like no term cannot take a prompted spelling: plain speech costs no second decode.
     if (!mayHoldTerm(sure, terms, this.tokenizer)) return cut;
     const prompted = await this.decoder.decode(hidden, opts);
     if (prompted.stoppedBy) return cut;
+    // The gated tokens are not the ones the log-probabilities were read for.
     return { ...cut, tokens: gateVocabulary(sure, prompted.tokens, terms, this.tokenizer), logprobs: [] };
   }
 
