@@ -113,7 +113,7 @@ async function collect(root: string, models: ModelName[], formats: string[]): Pr
           const f = FORMATS[name];
           const promptFor = (terms: readonly string[]) => (name === 'none' ? undefined : f.build(terms, encode));
           const run = async (p: string, prompt: readonly number[] | undefined) =>
-            transcribeFile(p, whisper, vad.clone(), 'en', seg, prompt);
+            transcribeFile(p, whisper, vad.clone(), 'en', seg, { vocabulary: prompt });
           const fixed = promptFor(f?.n ? ALL_TERMS.slice(0, f.n) : ALL_TERMS);
           const ids: string[] = [];
           for (const [k, s] of spoken.entries()) {

@@ -156,6 +156,12 @@ export interface EngineLevers {
   /** Logits added to the tokens of EngineConfig.boostWords when the decoder chooses (0: off). */
   wordBoost?: number;
   /**
+   * Finals on a longer encoder window than partials where the model has one (base: 10 s against 5 s; default true).
+   * Live, the provisional text still comes from the speculative pass on the short window; once the utterance closes
+   * the final decodes it again on the long one, and revises the provisional text where its words differ.
+   */
+  secondLook?: boolean;
+  /**
    * Run Whisper on a worker thread of its own (default true): onnxruntime-node's inference is synchronous, so on the
    * engine's main thread a pass holds up the VAD, the segmenter and the client's requests.
    */

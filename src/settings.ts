@@ -240,6 +240,15 @@ export const LEVER_SETTINGS: { [K in keyof EngineLevers]-?: Spec<NonNullable<Eng
     ab: [],
     description: 'Logits added to the tokens of the words the client listens for (boostWords) when the decoder chooses (0: off).',
   },
+  // Base only (tiny's floor is 10 s already, so the file-mode lever A/B, run on tiny, would show nothing): its A/B is
+  // the dev set's, DEVSET_CONFIG='{"levers":{"secondLook":false}}' (docs/decisions.md, "A second look for finals").
+  secondLook: {
+    type: 'boolean',
+    default: true,
+    ab: [],
+    description:
+      "Finals on the model's longer final window (base: 10 s, not 5 s); live, provisional text comes from the short one and the final decodes again once the utterance closes.",
+  },
   whisperThread: {
     type: 'boolean',
     default: true,

@@ -128,7 +128,10 @@ export class Engine {
     const v = await this.vadFor(c);
     const result = await this.whispers.with(this.whisperKey(c, m), this.loadWhisper(c, m), (whisper) => {
       whisper.listenFor(c.boostWords);
-      return transcribeFile(path, whisper, v.clone(), lang, fileSegmenterOptions(c), this.vocabularyFor(whisper));
+      return transcribeFile(path, whisper, v.clone(), lang, fileSegmenterOptions(c), {
+        vocabulary: this.vocabularyFor(whisper),
+        final: c.levers.secondLook ?? DEFAULT_LEVERS.secondLook,
+      });
     });
     if (m !== this.config.model) this.releaseUnused();
     this.metrics.clippedSamples += result.ingest.clippedSamples;
@@ -172,6 +175,7 @@ export class Engine {
         provisional: c.speculative && c.provisional,
         earlyClose: c.levers.earlyClose ?? DEFAULT_LEVERS.earlyClose,
         continuity: c.levers.continuity ?? DEFAULT_LEVERS.continuity,
+        secondLook: c.levers.secondLook ?? DEFAULT_LEVERS.secondLook,
         vocabulary: () => this.vocabularyFor(whisper),
       },
     );

@@ -179,8 +179,16 @@ interface WindowContext {
   detected: string;
   /** The VAD's probability of each frame of `samples` (none: the guards get no VAD evidence). */
   probabilities?: Float32Array;
+  /** The vocabulary prompt's tokens, and whether the passes are finals. */
+  decode: FileDecodeOptions;
+}
+
+/** How file mode decodes, besides the model: its text is final at once. */
+export interface FileDecodeOptions {
   /** The vocabulary prompt's tokens (vocabularyPrompt.ts). */
   vocabulary?: readonly number[];
+  /** Decode as finals, on the model's final window (EngineLevers.secondLook). */
+  final?: boolean;
 }
 
 /**
@@ -195,7 +203,8 @@ async function transcribeWindow(ctx: WindowContext, start: number, end: number):
     // The VAD's evidence goes with the audio: the guards never drop what Silero clearly called speech.
     const r = await ctx.whisper.transcribe(ctx.samples.subarray(from, end), ctx.language, {
       speech: ctx.probabilities && speechEvidenceOf(ctx.probabilities, from, end),
-      vocabulary: ctx.vocabulary,
+      vocabulary: ctx.decode.vocabulary,
+      final: ctx.decode.final,
     });
     ctx.detected = r.language;
     const segment: SegmentResult = { startMs: from / 16, endMs: end / 16, text: r.text, timings: r.timings, rejected: r.rejected };
@@ -234,9 +243,9 @@ export async function transcribeSpeech(
   whisper: SpeechModel,
   language: string,
   probabilities?: Float32Array,
-  vocabulary?: readonly number[],
+  decode: FileDecodeOptions = {},
 ): Promise<{ segments: SegmentResult[]; language: string }> {
-  const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities, vocabulary };
+  const ctx: WindowContext = { samples, regions, whisper, language, segments: [], detected: language, probabilities, decode };
   const maxSamples = whisper.window.variable ? MAX_WINDOW_SAMPLES : ONE_WINDOW_SAMPLES;
   let windows = speechWindows(regions, maxSamples);
   // One window only: with several, the context cost ten minutes of speech with pauses words (13 lost, 70 invented by
@@ -253,7 +262,7 @@ export async function transcribeFile(
   vad: SileroVad,
   language: string,
   opts: SegmenterOptions,
-  vocabulary?: readonly number[],
+  decode: FileDecodeOptions = {},
 ): Promise<TranscribeFileResult> {
   const t0 = performance.now();
   whisper.checkLanguage(language);
@@ -261,7 +270,7 @@ export async function transcribeFile(
   const probabilities = await vad.probabilities(audio.samples);
   const regions = await findSpeech(audio.samples, vad, opts, probabilities);
   const vadMs = performance.now() - t0;
-  const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language, probabilities, vocabulary);
+  const { segments, language: detected } = await transcribeSpeech(audio.samples, regions, whisper, language, probabilities, decode);
   return {
     file,
     text: segments

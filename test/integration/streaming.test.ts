@@ -223,3 +223,47 @@ describe('provisional text (live path)', function () {
     }
   });
 });
+
+describe('the second look (levers.secondLook, base, live path)', function () {
+  this.timeout(240000);
+  // "right brace": base reads "Right-braise" on its 5 s window and "Right-brace" on its 10 s final window, in both
+  // this recording's 16 kHz (../shared/audio/dev) and 8 kHz (Debian's package, scripts/fetch-test-audio.mjs) versions.
+  const CLIP = 'dev/ast__letters__ascii125.wav';
+  let engine: EngineClient;
+  let tmp: string;
+  let file: string;
+
+  before(async () => {
+    tmp = tempDir('second-look');
+    file = path.join(tmp, 'brace.wav');
+    // 2 s of silence either side: the hangover closes the utterance before the file ends.
+    fs.writeFileSync(file, encodeWav16(joinWithPauses([loadClip(CLIP)], 32000), 16000));
+    engine = startEngine();
+    await engine.initialize({ model: 'base' });
+  });
+  after(async () => {
+    await engine?.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('sends the fast pass as provisional text and revises it with the pass on the final window, as file mode reads it', async () => {
+    const { provisionals, finals } = await liveSession(engine, file);
+    assert.strictEqual(finals.length, 1, finals.map((f) => f.text).join(' | '));
+    const offline = await engine.transcribeFile({ path: path.join(AUDIO_DIR, CLIP) });
+    assert.deepStrictEqual(words(finals[0].text), words(offline.text));
+    const last = provisionals.filter((p) => p.utteranceId === finals[0].utteranceId).at(-1);
+    assert.ok(last, 'the utterance had provisional text');
+    assert.notDeepStrictEqual(words(last.text), words(finals[0].text), `the provisional text was "${last.text}"`);
+    assert.strictEqual(finals[0].provisionalMs, undefined, 'a final that changed the provisional text does not claim its time');
+    await engine.configure({ levers: { secondLook: false } });
+    try {
+      // Without the lever the final is the fast pass itself: the same provisional text, kept.
+      const off = await liveSession(engine, file);
+      assert.strictEqual(off.finals.length, 1);
+      assert.deepStrictEqual(words(off.finals[0].text), words(last.text));
+      assert.ok(off.finals[0].provisionalMs !== undefined);
+    } finally {
+      await engine.configure({ levers: {} });
+    }
+  });
+});

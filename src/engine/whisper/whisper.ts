@@ -37,12 +37,18 @@ export interface EncoderWindow {
   paddingMs: number;
   /** Decode with timestamps and stop where the audio ends (see TimestampRules). */
   timestamps: boolean;
+  /**
+   * The floor of a final pass where it is longer than `floorMs` (EngineLevers.secondLook): the fast floor for
+   * partials and provisional text, this one for the text that stays.
+   */
+  finalFloorMs?: number;
 }
 export const FULL_WINDOW: EncoderWindow = { variable: false, floorMs: 30000, paddingMs: 0, timestamps: false };
 /** The shortest windows that keep WER at the full window's (docs/decisions.md, "Encoder window floors"). */
 export const VARIABLE_WINDOWS: Record<ModelName, EncoderWindow> = {
   tiny: { variable: true, floorMs: 10000, paddingMs: 1000, timestamps: true },
-  base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
+  // A final at 10 s: dev-set errors 146 -> 122 of 1808 (docs/decisions.md, "A second look for finals").
+  base: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true, finalFloorMs: 10000 },
   small: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true },
 };
 
@@ -61,6 +67,11 @@ export function windowFrames(samples: number, w: EncoderWindow): number {
   const ms = Math.max(w.floorMs, (samples / 16000) * 1000 + w.paddingMs);
   const frames = Math.ceil(ms / 10);
   return Math.min(N_FRAMES, frames + (frames & 1));
+}
+
+/** The window of a final pass: `w` at its `finalFloorMs`, where that is longer. */
+export function finalWindow(w: EncoderWindow): EncoderWindow {
+  return w.variable && (w.finalFloorMs ?? 0) > w.floorMs ? { ...w, floorMs: w.finalFloorMs! } : w;
 }
 
 /** Whisper emits at most 448 positions; half of them is the usual cap for one 30 s window. */
@@ -98,6 +109,8 @@ export interface TranscribeOptions {
    * it holds come out spelled as given. At most MAX_VOCABULARY_TOKENS are used.
    */
   vocabulary?: readonly number[];
+  /** A final pass: the window's `finalFloorMs` applies (EngineLevers.secondLook). */
+  final?: boolean;
 }
 
 /** Earlier text given to the decoder, at most (Whisper allows 223; a sentence or two is the context that matters). */
@@ -271,7 +284,7 @@ export class Whisper {
   private async run(audio: Float32Array, language: string, options: TranscribeOptions): Promise<WhisperResult> {
     this.checkLanguage(language);
     const t0 = performance.now();
-    const frames = windowFrames(audio.length, this.window);
+    const frames = windowFrames(audio.length, options.final ? finalWindow(this.window) : this.window);
     const mel = this.cutToWindow(this.mel.compute(audio), frames);
     const t1 = performance.now();
     let hidden;

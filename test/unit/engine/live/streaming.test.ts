@@ -142,3 +142,87 @@ describe('early close: a speculative pass that ends a sentence', () => {
     );
   });
 });
+
+describe('the second look: a final decoded again on the final window (scripted Whisper)', () => {
+  /** A scripted Whisper with base's windows: "fast" on the 5 s one, `second` on the final one; busy while a pass runs. */
+  function scripted(second: Partial<WhisperResult> | Error, finalFloorMs = 10000) {
+    const calls: string[] = [];
+    let running = 0;
+    const whisper = {
+      window: { variable: true, floorMs: 5000, paddingMs: 1000, timestamps: true, finalFloorMs },
+      get busy() {
+        return running > 0;
+      },
+      transcribe: async (_a: Float32Array, _l: string, options: { final?: boolean } = {}) => {
+        calls.push(options.final ? 'final' : 'fast');
+        running++;
+        // The fast pass outlasts two frames: speech that comes back right after the post-roll overtakes it.
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        running--;
+        if (!options.final) return { text: 'fast', tokens: [], rejected: undefined } as unknown as WhisperResult;
+        if (second instanceof Error) throw second;
+        return { tokens: [], rejected: undefined, ...second } as unknown as WhisperResult;
+      },
+    } as unknown as Whisper;
+    return { whisper, calls };
+  }
+
+  /** One utterance of 20 voiced frames (0.64 s), then its pause; returns the speculative text told and the final. */
+  async function dictate(whisper: Whisper, secondLook: boolean, speechBack = false) {
+    const seg = new UtteranceSegmenter({ hangoverMs: 600, preRollMs: 0, rejectSteady: false, energyAssist: false });
+    const told: string[] = [];
+    const opts = { partials: false, speculate: true, provisional: true, secondLook };
+    const t = new SpeculativeTranscriber(whisper, 'en', opts, () => undefined, (_id, _end, r) => told.push(r.text));
+    t.follow(seg);
+    const closed: Utterance[] = [];
+    seg.on({ closed: (_id, u) => u && closed.push(u) });
+    const speech = Float32Array.from({ length: 512 }, (_, i) => 0.1 * Math.sin(i / 3));
+    const quiet = new Float32Array(512);
+    const push = async (f: Float32Array, p: number) => {
+      seg.push(f, p);
+      t.tick(seg, p);
+      await new Promise((r) => setImmediate(r));
+    };
+    for (let i = 0; i < 20; i++) await push(speech, 0.9);
+    for (let i = 0; i < 5; i++) await push(quiet, 0.05); // the post-roll is in: the speculative pass starts
+    if (speechBack) {
+      await push(speech, 0.9); // speech comes back before the first pass is done: no second look for it
+      for (let i = 0; i < 5; i++) await push(quiet, 0.05);
+    }
+    for (let i = 0; i < 30; i++) await push(quiet, 0.05); // the hangover closes it
+    assert.strictEqual(closed.length, 1);
+    const final = await t.finalFor(closed[0]);
+    return { told, final };
+  }
+
+  it('tells the fast pass as provisional and makes the second look the final', async () => {
+    const { whisper, calls } = scripted({ text: 'second' });
+    const { told, final } = await dictate(whisper, true);
+    assert.deepStrictEqual(told, ['fast']);
+    assert.strictEqual(final.result.text, 'second');
+    assert.strictEqual(final.speculative, true);
+    assert.deepStrictEqual(calls, ['fast', 'final']);
+  });
+
+  it('keeps the fast pass where the second look fails, drops as no speech what it heard, or reads the same words', async () => {
+    for (const second of [new Error('thread stopped'), { text: '', rejected: 'no speech' }, { text: '  ' }, { text: 'Fast.' }]) {
+      const { whisper } = scripted(second);
+      const { final } = await dictate(whisper, true);
+      assert.strictEqual(final.result.text, 'fast', String(second instanceof Error ? second.message : JSON.stringify(second)));
+    }
+  });
+
+  it('looks once only where the window would change, and not at a pass that speech overtook', async () => {
+    const off = scripted({ text: 'second' });
+    assert.strictEqual((await dictate(off.whisper, false)).final.result.text, 'fast');
+    assert.deepStrictEqual(off.calls, ['fast']);
+    const same = scripted({ text: 'second' }, 5000); // a final window no longer than the fast one: nothing to look at
+    assert.strictEqual((await dictate(same.whisper, true)).final.result.text, 'fast');
+    assert.deepStrictEqual(same.calls, ['fast']);
+    const back = scripted({ text: 'second' });
+    const r = await dictate(back.whisper, true, true);
+    // The overtaken pass got no second look; the pass at the utterance's real end did, and it is the final.
+    assert.strictEqual(r.final.result.text, 'second');
+    assert.deepStrictEqual(back.calls, ['fast', 'fast', 'final']);
+  });
+});
