@@ -172,7 +172,13 @@ describe('the second look: a final decoded again on the final window (scripted W
     const seg = new UtteranceSegmenter({ hangoverMs: 600, preRollMs: 0, rejectSteady: false, energyAssist: false });
     const told: string[] = [];
     const opts = { partials: false, speculate: true, provisional: true, secondLook };
-    const t = new SpeculativeTranscriber(whisper, 'en', opts, () => undefined, (_id, _end, r) => told.push(r.text));
+    const t = new SpeculativeTranscriber(
+      whisper,
+      'en',
+      opts,
+      () => undefined,
+      (_id, _end, r) => told.push(r.text),
+    );
     t.follow(seg);
     const closed: Utterance[] = [];
     seg.on({ closed: (_id, u) => u && closed.push(u) });
