@@ -178,30 +178,6 @@ describe('VoiceFlow in a real VS Code', function () {
     assert.strictEqual(editor.document.getText(), 'Quote: ');
   });
 
-  it('with base (Accurate), provisional text is revised in place by the final read on the longer window', async function () {
-    const editor = await openDoc('brace.txt', 'Symbol: ');
-    const seen: string[] = [];
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === editor.document && seen.push(e.document.getText()));
-    await setSetting('profile', 'accurate');
-    await setSetting('audioSourceRealtime', true);
-    try {
-      // "right brace": base's fast 5 s window reads "Right-braise" (the provisional text), its 10 s final window
-      // "Right-brace" (levers.secondLook; test/integration/streaming.test.ts has the engine's side).
-      await dictate(clipsWav('brace.wav', ['dev/ast__letters__ascii125.wav'], 2));
-    } finally {
-      sub.dispose();
-      await setSetting('audioSourceRealtime', false);
-      await setSetting('profile', undefined);
-    }
-    // The final's "Right-brace." is a spoken symbol name: the grammar writes it as "}".
-    const text = editor.document.getText();
-    assert.match(text, /^Symbol: ?\}$/);
-    assert.ok(
-      seen.some((t) => /brais/i.test(t)),
-      `the provisional text was shown first: ${seen.join(' | ')}`,
-    );
-  });
-
   it("the panel's Start button dictates into the editor the user last used, not into the panel", async function () {
     const editor = await openDoc('beside-panel.txt', 'Robot, ');
     await vscode.commands.executeCommand('voiceflow.showPerformance');
@@ -226,6 +202,31 @@ describe('VoiceFlow in a real VS Code', function () {
     assert.ok(snap.realTimeFactor! > 0 && snap.realTimeFactor! < 1, `real-time factor ${snap.realTimeFactor}`);
     assert.strictEqual(snap.profile, 'fast');
     assert.ok(snap.stages['first partial'] && snap.stages['first partial'].p50 > 0, 'partial timings are shown');
+  });
+
+  // Last: switching the profile starts the engine again, and the panel test above reads the session's partial timings.
+  it('with base (Accurate), provisional text is revised in place by the final read on the longer window', async function () {
+    const editor = await openDoc('brace.txt', 'Symbol: ');
+    const seen: string[] = [];
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === editor.document && seen.push(e.document.getText()));
+    await setSetting('profile', 'accurate');
+    await setSetting('audioSourceRealtime', true);
+    try {
+      // "right brace": base's fast 5 s window reads "Right-braise" (the provisional text), its 10 s final window
+      // "Right-brace" (levers.secondLook; test/integration/streaming.test.ts has the engine's side).
+      await dictate(clipsWav('brace.wav', ['dev/ast__letters__ascii125.wav'], 2));
+    } finally {
+      sub.dispose();
+      await setSetting('audioSourceRealtime', false);
+      await setSetting('profile', undefined);
+    }
+    // The final's "Right-brace." is a spoken symbol name: the grammar writes it as "}".
+    const text = editor.document.getText();
+    assert.match(text, /^Symbol: ?\}$/);
+    assert.ok(
+      seen.some((t) => /brais/i.test(t)),
+      `the provisional text was shown first: ${seen.join(' | ')}`,
+    );
   });
 });
 
