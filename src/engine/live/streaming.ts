@@ -85,11 +85,9 @@ export interface PartialText {
 interface Speculation {
   utteranceId: number;
   endSample: number;
-  /** The vocabulary prompt it was decoded with: a final under another prompt decodes again. */
-  vocabulary: readonly number[] | undefined;
   /** The pass on the model's fast window: provisional text, early close, and the final unless secondLook reads on. */
   result: Promise<WhisperResult>;
-  /** Its audio and options, for the second look. */
+  /** Its audio and options, for the second look; a final under another vocabulary prompt decodes again. */
   audio: Float32Array;
   options: TranscribeOptions;
 }
@@ -134,12 +132,11 @@ export class SpeculativeTranscriber {
       const end = seg.lastVoicedSample + seg.postRoll;
       if (this.opts.speculate && this.speculation?.endSample !== end) {
         const previous = this.contextFor(seg.utteranceStart);
-        const vocabulary = this.opts.vocabulary?.();
         const audio = seg.snapshot(end);
-        const options = { speech: this.meter.evidence, previous, vocabulary };
+        const options = { speech: this.meter.evidence, previous, vocabulary: this.opts.vocabulary?.() };
         const result = this.whisper.transcribe(audio, this.language, options);
         result.catch(() => undefined);
-        const speculation: Speculation = { utteranceId: this.utteranceId, endSample: end, vocabulary, result, audio, options };
+        const speculation: Speculation = { utteranceId: this.utteranceId, endSample: end, result, audio, options };
         this.speculation = speculation;
         const minProbability = this.opts.earlyClose ?? 0;
         const tell = this.onSpeculation;
@@ -177,7 +174,7 @@ export class SpeculativeTranscriber {
     if (u.id === this.utteranceId) this.reset();
     let final: { result: WhisperResult; speculative: boolean };
     const vocabulary = this.opts.vocabulary?.();
-    if (s && s.utteranceId === u.id && s.endSample === u.endSample && s.vocabulary === vocabulary) {
+    if (s && s.utteranceId === u.id && s.endSample === u.endSample && s.options.vocabulary === vocabulary) {
       final = { result: await this.secondLook(await s.result, s.audio, s.options), speculative: true };
     } else {
       const previous = this.contextFor(u.startSample);
