@@ -484,7 +484,9 @@ export class Whisper {
     return this.windowMel;
   }
 
+  /** Releases the sessions once the passes already asked for are done. */
   async release(): Promise<void> {
+    await this.queue;
     await Promise.all([this.encoder.release(), this.decoder.release()]);
   }
 }

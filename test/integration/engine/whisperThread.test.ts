@@ -140,6 +140,19 @@ describe('Whisper on its own thread: faults', function () {
     await Promise.all([thread.release(), again.release()]);
   });
 
+  it('a pass asked for before the release finishes with its words, on either thread', async () => {
+    // A model is released when the profile changes, and a warm-up pass (whisper.ts, warmUp) may still be running.
+    const [here, there] = await Promise.all([
+      Whisper.load('tiny', undefined, WINDOW, {}, CACHE),
+      WhisperThread.load('tiny', undefined, WINDOW, {}, CACHE),
+    ]);
+    for (const model of [here, there]) {
+      const pass = model.transcribe(loadClip('cards/001.wav'), 'en');
+      await model.release();
+      assert.match((await pass).text, /10 of clubs|ten of clubs/i);
+    }
+  });
+
   it('a released model refuses passes', async () => {
     const thread = await WhisperThread.load('tiny', undefined, WINDOW, {}, CACHE);
     await thread.release();
