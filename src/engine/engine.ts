@@ -39,7 +39,7 @@ import { ModelRegistry } from './models/registry';
 import { checkConfig, checkDownloadModel, checkInitialize, checkListDevices, checkStart, checkTranscribeFile } from './params';
 import { SileroVad } from './live/vad';
 import { vocabularyPrompt } from './whisper/vocabularyPrompt';
-import { encoderWindow, Whisper } from './whisper/whisper';
+import { encoderWindow, warmUp, Whisper } from './whisper/whisper';
 import { SpeechModel, WhisperThread } from './whisper/whisperThread';
 
 /** The configuration before any initialize: the settings table's defaults; levers at theirs (DEFAULT_LEVERS), merged where used. */
@@ -83,6 +83,8 @@ export class Engine {
   private readonly vads: ModelRegistry<SileroVad>;
   /** The vocabulary prompt's tokens for the configured terms (every model has the same pinned tokenizer). */
   private vocabularyTokens?: { terms: string; tokens: readonly number[] };
+  /** Models whose warm-up has been started (`warm`). */
+  private readonly warmed = new WeakSet<SpeechModel>();
 
   constructor(private readonly out: EngineOutput) {
     const info = (m: string) => out.log('info', m);
@@ -149,6 +151,7 @@ export class Engine {
     const [whisper, v] = await Promise.all([this.whisperFor(c), this.vadFor(c)]);
     whisper.checkLanguage(c.language);
     whisper.listenFor(c.boostWords);
+    this.warm(whisper, c.model);
     await this.afterClosing();
     if (this.session && !this.session.closing) throw busy();
     const id = this.nextSessionId++;
@@ -299,6 +302,21 @@ export class Engine {
       this.scheduleReverify();
       return w;
     };
+  }
+
+  /**
+   * Plans the model's usual shapes in the background (whisper.ts, `warmUp`), once per loaded model, when its first
+   * live session starts: between 'listening' and the first words there is time nobody waits on. File
+   * transcriptions are not warmed for: they would wait for the warm-up's passes. A failure is only logged.
+   */
+  private warm(w: SpeechModel, model: ModelName): void {
+    if (this.warmed.has(w)) return;
+    this.warmed.add(w);
+    const t = performance.now();
+    warmUp(w).then(
+      () => this.out.log('info', `Whisper ${model} warmed up in ${Math.round(performance.now() - t)} ms`),
+      (err: Error) => this.out.log('info', `Warming up Whisper ${model} failed (its first pass will be slower): ${err.message}`),
+    );
   }
 
   private whisperFor(c: Config, model: ModelName = c.model): Promise<SpeechModel> {

@@ -232,6 +232,36 @@ describe('engine over JSON-RPC (real models, real speech)', function () {
   });
 });
 
+describe('engine warm-up (tiny, real speech)', function () {
+  this.timeout(120_000);
+
+  it("warms a model once, when its first live session starts, and file transcriptions don't wait for it", async function () {
+    const engine = startEngine();
+    const logs: string[] = [];
+    engine.onLog((n) => logs.push(n.message));
+    const warmed = () => logs.filter((m) => /^Whisper tiny warmed up in \d+ ms$/.test(m)).length;
+    try {
+      await engine.initialize({ model: 'tiny', language: 'en' });
+      assert.match((await engine.transcribeFile({ path: clip('cards/001.wav') })).text, /10 of clubs|ten of clubs/i);
+      assert.strictEqual(warmed(), 0, 'a file transcription does not warm the model up');
+      for (let session = 0; session < 2; session++) {
+        const finals: FinalNotification[] = [];
+        const sub = engine.onFinal((n) => finals.push(n));
+        const ended = new Promise<SessionEndNotification>((resolve) => engine.onSessionEnd(resolve));
+        // At real-time pace, as a microphone: the warm-up starts before the first words are heard.
+        await engine.start({ source: { kind: 'file', path: clip('goforward.wav'), realtime: true } });
+        await ended;
+        sub.dispose();
+        assert.match(finals.map((f) => f.text).join(' '), /go forward/i, 'the session keeps its words');
+      }
+      assert.strictEqual(warmed(), 1, `one warm-up for two sessions: ${JSON.stringify(logs)}`);
+      assert.ok(!logs.some((m) => /Warming up .* failed/.test(m)), JSON.stringify(logs));
+    } finally {
+      await engine.shutdown();
+    }
+  });
+});
+
 describe('engine model checks', function () {
   let tmp: string;
   before(() => (tmp = tempDir('models')));

@@ -74,6 +74,25 @@ export function finalWindow(w: EncoderWindow): EncoderWindow {
   return w.variable && (w.finalFloorMs ?? 0) > w.floorMs ? { ...w, floorMs: w.finalFloorMs! } : w;
 }
 
+/**
+ * One pass on a second of silence for each window a short utterance is read on: the floor, and the final floor where
+ * it is longer. onnxruntime plans a run's memory once per input shape, and a run without a plan is slow under the
+ * engine's malloc setting (docs/decisions.md, "Warm-up"): a fresh tiny's first 1-3 s pass took 897 ms against 164 ms
+ * later, base's first final 1392 against 308-343 ms. A pass starts only while the model is idle, so a pass the user
+ * waits on queues behind at most the one already running (which it would have planned itself). The results are
+ * thrown away.
+ */
+export async function warmUp(model: {
+  readonly window: EncoderWindow;
+  readonly busy: boolean;
+  transcribe: Whisper['transcribe'];
+}): Promise<void> {
+  const silence = new Float32Array(16000);
+  const idle = () => new Promise<boolean>((resolve) => setImmediate(() => resolve(!model.busy))); // after the last pass's bookkeeping
+  if (await idle()) await model.transcribe(silence, 'en');
+  if (finalWindow(model.window) !== model.window && (await idle())) await model.transcribe(silence, 'en', { final: true });
+}
+
 /** Whisper emits at most 448 positions; half of them is the usual cap for one 30 s window. */
 const MAX_TOKENS_PER_WINDOW = 224;
 /** Even fast speech stays under ~6 tokens a second; the cap keeps a loop from running on. */
