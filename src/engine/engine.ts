@@ -40,6 +40,7 @@ import { checkConfig, checkDownloadModel, checkInitialize, checkListDevices, che
 import { SileroVad } from './live/vad';
 import { vocabularyPrompt } from './whisper/vocabularyPrompt';
 import { encoderWindow, warmUp, Whisper } from './whisper/whisper';
+import { dropSpareWhisperWorker } from './whisper/spareWorker';
 import { SpeechModel, WhisperThread } from './whisper/whisperThread';
 
 /** The configuration before any initialize: the settings table's defaults; levers at theirs (DEFAULT_LEVERS), merged where used. */
@@ -290,7 +291,9 @@ export class Engine {
   private loadWhisper(c: Config, model: ModelName): () => Promise<SpeechModel> {
     return async () => {
       const t = performance.now();
-      const load = (c.levers.whisperThread ?? DEFAULT_LEVERS.whisperThread) ? WhisperThread.load : Whisper.load;
+      const onThread = c.levers.whisperThread ?? DEFAULT_LEVERS.whisperThread;
+      if (!onThread) dropSpareWhisperWorker();
+      const load = onThread ? WhisperThread.load : Whisper.load;
       const w = await load(model, c.modelDir, encoderWindow(model, c.encoderWindow, c.levers), c.levers, {
         cacheDir: cacheDir(c),
         warn: (m) => this.warnOnce(m),

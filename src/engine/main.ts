@@ -5,6 +5,8 @@
  */
 // First: onnxruntime's telemetry is off before any module loads onnxruntime.
 import './telemetryOff';
+// Then the speech model's worker thread, so its start overlaps the engine's own.
+import './prestart';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { EngineErrorCode, LogLevel, Notifications, Requests } from '../protocol';
 import { asEngineError } from './errors';

@@ -3,14 +3,15 @@
  * `run` only defers the call with setImmediate), so a Whisper pass on the engine's main thread holds the event loop
  * for every encoder and decoder step: the frames captured meanwhile wait for the VAD (p95 54 ms with tiny, 217 ms
  * with base, live), and so do the client's requests. Here the model loads and runs in whisperWorker.ts; the main
- * thread keeps the tokenizer (read after the worker has verified the files) and posts each pass's audio.
+ * thread keeps a tokenizer (read while the worker loads, from files checked against their pins) and posts each pass's
+ * audio. The worker is started with the engine (spareWorker.ts).
  * Same surface as Whisper (`SpeechModel`); EngineLevers.whisperThread picks it (docs/decisions.md).
  */
-import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { EngineErrorCode, EngineLevers } from '../../protocol';
 import { asEngineError, EngineError } from '../errors';
-import { whisperFiles } from '../models/pins';
+import { verifyWhisperSmallFiles, whisperFiles } from '../models/pins';
+import { takeWhisperWorker, WHISPER_WORKER_SCRIPT } from './spareWorker';
 import { WhisperTokenizer } from './tokenizer';
 import { checkLanguage, EncoderWindow, ModelCacheOptions, TranscribeOptions, Whisper, WhisperResult } from './whisper';
 
@@ -107,11 +108,11 @@ export class WhisperThread implements SpeechModel {
     window: EncoderWindow,
     levers: EngineLevers,
     cache: ModelCacheOptions = {},
-    script = path.join(__dirname, 'whisperWorker.js'),
+    script = WHISPER_WORKER_SCRIPT,
   ): Promise<WhisperThread> {
-    const worker = new Worker(script);
+    const worker = takeWhisperWorker(script);
     try {
-      const loaded = await new Promise<Extract<WhisperEvent, { type: 'loaded' }>>((resolve, reject) => {
+      const loading = new Promise<Extract<WhisperEvent, { type: 'loaded' }>>((resolve, reject) => {
         worker.on('message', (e: WhisperEvent) => {
           if (e.type === 'warn') cache.warn?.(e.message);
           else if (e.type === 'loaded') resolve(e);
@@ -120,9 +121,21 @@ export class WhisperThread implements SpeechModel {
         worker.once('exit', (code) => reject(new Error(`the speech model's thread exited (code ${code}) while loading`)));
         worker.postMessage({ type: 'load', name, modelDir, window, levers, cacheDir: cache.cacheDir } satisfies WhisperCommand);
       });
+      loading.catch(() => undefined);
+      // This thread's tokenizer is read while the worker loads (parsing takes ~150 ms: after the load it added that to
+      // every start), from files checked against their pins first, as the worker checks them. The worker's error, if
+      // any, is the one reported: it says what is wrong with the model as a whole (not downloaded, damaged, ...).
+      let tokenizer: WhisperTokenizer | Error;
+      try {
+        const files = whisperFiles(name, modelDir, cache.cacheDir);
+        verifyWhisperSmallFiles(files);
+        tokenizer = WhisperTokenizer.fromDir(files.dir);
+      } catch (err) {
+        tokenizer = err as Error;
+      }
+      const loaded = await loading;
       if (loaded.error) throw deserializeError(loaded.error);
-      // The worker has checked the pinned files by now: the tokenizer is read from the same, verified folder.
-      const tokenizer = WhisperTokenizer.fromDir(whisperFiles(name, modelDir, cache.cacheDir).dir);
+      if (tokenizer instanceof Error) throw tokenizer;
       return new WhisperThread(worker, loaded.name as Whisper['name'], tokenizer, window, loaded.cachedEdits);
     } catch (err) {
       await worker.terminate();
