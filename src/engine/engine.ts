@@ -96,6 +96,7 @@ export class Engine {
   async initialize(params: unknown): Promise<InitializeResult> {
     const next = this.merged(checkInitialize(params));
     this.out.state('loading');
+    this.capture.prestart();
     const t0 = performance.now();
     try {
       const [whisper] = await Promise.all([this.whisperFor(next), this.vadFor(next)]);
