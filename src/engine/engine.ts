@@ -153,7 +153,6 @@ export class Engine {
     const [whisper, v] = await Promise.all([this.whisperFor(c), this.vadFor(c)]);
     whisper.checkLanguage(c.language);
     whisper.listenFor(c.boostWords);
-    this.warm(whisper, c.model);
     await this.afterClosing();
     if (this.session && !this.session.closing) throw busy();
     const id = this.nextSessionId++;
@@ -200,6 +199,8 @@ export class Engine {
     // A device that cannot be opened fails the request (and the session ends, back to idle).
     const device = await s.start(source, fileSamples);
     out.log('info', `Session ${id} listening on ${device}`);
+    // Once listening: the warm-up's passes would otherwise take the cores from the capture thread's start.
+    this.warm(whisper, c.model);
     return { sessionId: id, device };
   }
 
