@@ -71,6 +71,13 @@ function parseEnv(): BenchEnv {
 
 const progress = (s: string) => process.stderr.write(s);
 
+/** The clip a cold start says first: the first 1-3 s one (a short dictated phrase), else the first. */
+function firstWords(speech: Clip[]): Clip {
+  const c = speech.find((x) => x.seconds >= 1 && x.seconds <= 3) ?? speech[0];
+  if (!c) throw new Error('No speech clip for the cold start: the manifest lists none.');
+  return c;
+}
+
 /** Everything for one model, one section after another: only one section's engines (and the fake mic) run at a time. */
 async function benchModelSections(
   model: ModelName,
@@ -92,7 +99,7 @@ async function benchModelSections(
     result.whisperCpp = await measureWhisperCpp(wcpp, model, clips, env.runs);
     if ('skipped' in result.whisperCpp) progress(`[${model}] whisper.cpp: not run (${result.whisperCpp.skipped})\n`);
   }
-  if (env.coldRuns > 0) result.coldStart = await measureColdStart(enginePath, model, env.coldRuns, tmp);
+  if (env.coldRuns > 0) result.coldStart = await measureColdStart(enginePath, model, env.coldRuns, tmp, firstWords(speech));
   if (model === DEFAULT_MODEL && env.levers)
     result.levers = await withContention(cpus, () => measureLevers(enginePath, model, clips, env.runs));
   progress(`[live] ${model} engine listening to a fake microphone...\n`);

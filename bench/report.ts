@@ -417,10 +417,17 @@ function coldStartTables(m: ModelResult): string[] {
     ['cold start, max', `${ms(c.forkToListeningMs.max)} ms`, `${ms(c.loadMs.max)} ms`],
     ['peer: model load (in the bench process)', '-', `${ms(m.peerLoadMs)} ms`],
   ];
+  const f = c.firstUtterance;
+  const opt = (v: number | undefined) => (v === undefined ? 'none' : `${ms(v)} ms`);
+  const texts = [...new Set(c.runs.map((r) => JSON.stringify(r.firstUtterance?.text ?? '')))].join(', ');
   return [
-    `### whisper-${c.model} cold start: fork the engine, initialize, start a session (1 s of silence from a file) until the 'listening' state`,
+    `### whisper-${c.model} cold start: fork the engine, initialize, start a session (a file at real-time pace) until the 'listening' state`,
     '',
     table(['', "fork to 'listening'", 'initialize loadMs'], rows, [false, true, true]),
+    '',
+    `The first words after the start (${f.clip}, 1 s after 'listening'), p50 over the ${c.runs.length} starts with the cache filled: ` +
+      `first partial ${opt(f.firstPartialMs)} after speech start; felt ${opt(f.feltMs)} and final ${opt(f.finalMs)} after the end of speech ` +
+      `(hangover included); text ${texts}. Compare the live section's figures, which come after the engine has dictated.`,
     '',
   ];
 }
