@@ -9,7 +9,9 @@ export function synthesizeSpeech(dir: string, name: string, sentence: string, vo
   const file = path.join(dir, `${name}.wav`);
   try {
     execFileSync('espeak-ng', ['-v', voice, '-s', String(wordsPerMinute), '-w', raw, sentence], { stdio: 'ignore' });
-    execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', file], { stdio: 'ignore' });
+    // -R: sox dithers the 16-bit output with a random seed unless told to repeat itself; each run's WAV differed,
+    // and a decode at the edge (tiny's "repeatedTailStart") flipped from run to run.
+    execFileSync('sox', ['-R', raw, '-r', '16000', '-c', '1', '-b', '16', file], { stdio: 'ignore' });
   } catch (err) {
     throw new Error(
       `Synthesizing speech needs espeak-ng and sox (apt-get install espeak-ng sox; .ci/run does): ${(err as Error).message}`,
