@@ -1,10 +1,10 @@
 /**
  * Cold start (per model): from forking the engine (EngineClient.start) to its `state` notification 'listening' for a
  * session started as soon as `initialize` resolves, as Start Dictation does on a fresh engine. The session plays a
- * file at real-time pace (so no device open time is included): LEAD_IN_SECONDS of silence, then a 1-3 s speech clip
- * and TAIL_SECONDS of silence, the user's first words after Start Dictation; the figures of that first utterance (its
- * first partial, the felt latency and the final) show what a fresh model costs before its passes are planned
- * (whisper.ts, `warmUp`). The session ends with the file and the engine is shut down after each run.
+ * file at real-time pace (so no device open time is included): a 1-3 s speech clip dictated as the live sections do
+ * (`writeDictation`: 1 s of silence before, 2.5 s after), the user's first words after Start Dictation; the figures
+ * of that first utterance (its first partial, the felt latency and the final) show what a fresh model costs before
+ * its passes are planned (whisper.ts, `warmUp`). The session ends with the file and the engine is shut down after each run.
  * The first run gets an empty prepared-model cache (VOICEFLOW_CACHE_DIR set to a new temporary folder): the first
  * start ever, which prepares the cache. The BENCH_COLD_RUNS runs after it share that folder. The model files are in
  * the OS page cache in every run (the bench has just read them): this is a new process, not a cold disk.
@@ -13,15 +13,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DOWNLOAD_BYTES, ModelName } from '../src/protocol';
 import { downloadedModelDir } from '../src/engine/models/pins';
-import { Clip, loadAudio16k, writeAudio } from './clips';
+import { Clip, writeDictation } from './clips';
 import { SessionRecorder, startFileSession } from './dictation';
 import { EngineRunner, withStderr } from './engineRunner';
 import { percentile } from './stats';
-
-/** Start Dictation, then the first words: a quick user starts speaking 1 s after the status bar says listening. */
-const LEAD_IN_SECONDS = 1;
-/** Longer than the hangover, so the utterance closes before the file ends. */
-const TAIL_SECONDS = 3;
 
 /** The first utterance of a fresh engine. */
 export interface FirstUtterance {
@@ -63,12 +58,7 @@ export async function measureColdStart(
   tmpDir: string,
   speech: Clip,
 ): Promise<ColdStartResult> {
-  const file = path.join(tmpDir, 'cold-start-first-words.wav');
-  const words = loadAudio16k(speech.path);
-  const audio = new Float32Array((LEAD_IN_SECONDS + TAIL_SECONDS) * 16000 + words.length);
-  audio.set(words, LEAD_IN_SECONDS * 16000);
-  writeAudio(file, audio);
-  const seconds = audio.length / 16000;
+  const { path: file, seconds } = writeDictation(path.join(tmpDir, 'cold-start-first-words.wav'), [speech]);
   const cacheDir = fs.mkdtempSync(path.join(tmpDir, `cache-${model}-`));
   progress(`[cold start] ${model}: first start with an empty model cache, then ${runs} starts (first words: ${speech.name})...\n`);
   const firstStart = await coldStart(enginePath, model, cacheDir, file, seconds);

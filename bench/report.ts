@@ -1,4 +1,5 @@
 /** The benchmark's printed report: per model, a table of clips, a summary, and a table per further section. */
+import { LEAD_IN_MS } from './clips';
 import { formatDevSet } from './devset';
 import { LeverAbResult } from './levers';
 import { LiveResult, liveSkipped } from './live';
@@ -425,7 +426,7 @@ function coldStartTables(m: ModelResult): string[] {
     '',
     table(['', "fork to 'listening'", 'initialize loadMs'], rows, [false, true, true]),
     '',
-    `The first words after the start (${f.clip}, 1 s after 'listening'), p50 over the ${c.runs.length} starts with the cache filled: ` +
+    `The first words after the start (${f.clip}, ${LEAD_IN_MS / 1000} s after 'listening'), p50 over the ${c.runs.length} starts with the cache filled: ` +
       `first partial ${opt(f.firstPartialMs)} after speech start; felt ${opt(f.feltMs)} and final ${opt(f.finalMs)} after the end of speech ` +
       `(hangover included); text ${texts}. Compare the live section's figures, which come after the engine has dictated.`,
     '',
