@@ -177,7 +177,10 @@ export interface InitializeResult {
   protocolVersion: number;
   model: ModelName;
   language: string;
-  /** Time spent verifying and loading the models, ms. No warm-up pass: without the memory arena the first pass costs what later ones do. */
+  /**
+   * Time spent verifying and loading the models, ms. The warm-up (a pass per window on silence, whose first run of a
+   * shape plans its memory) is not in it: it runs once the model's first live session is listening.
+   */
   loadMs: number;
   /** True when the edited models came from the cache (see EngineConfig.cacheDir). */
   cachedEdits: boolean;
