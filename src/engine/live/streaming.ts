@@ -41,7 +41,8 @@ export interface StreamingOptions {
   vocabulary?: () => readonly number[] | undefined;
   /**
    * Finals on the model's final window (EngineLevers.secondLook): where it is longer than the fast one for the audio,
-   * the speculative pass (provisional text) is followed by a second one on it, which is the final.
+   * the speculative pass (provisional text) is followed by a second one on it, which is the final: started in the
+   * hangover as soon as Whisper is free, it revises the provisional text where it reads other words.
    */
   secondLook?: boolean;
 }
@@ -90,6 +91,10 @@ interface Speculation {
   /** Its audio and options, for the second look; a final under another vocabulary prompt decodes again. */
   audio: Float32Array;
   options: TranscribeOptions;
+  /** Whether the session is told this speculation's results (provisional text, early close). */
+  told: boolean;
+  /** Its second look, started in the hangover once Whisper is free again: the final if the utterance closes here. */
+  second?: Promise<WhisperResult>;
 }
 
 export class SpeculativeTranscriber {
@@ -99,6 +104,8 @@ export class SpeculativeTranscriber {
   private previous: number[] = [];
   private committed: number[] = [];
   private speculation?: Speculation;
+  /** Where a speculative pass of the open utterance would end now (its last voiced sample plus the post-roll). */
+  private speculationEnd = -1;
   /** The VAD's evidence for the open utterance (`heard`), and for those closed but not yet transcribed. */
   private readonly meter = new SpeechEvidenceMeter();
   private heard = -1;
@@ -126,6 +133,7 @@ export class SpeculativeTranscriber {
   tick(seg: UtteranceSegmenter, probability?: number): void {
     if (this.heard < 0) return;
     if (probability !== undefined) this.meter.add(probability);
+    this.speculationEnd = seg.lastVoicedSample + seg.postRoll;
     if (this.whisper.busy) return;
     const silence = seg.streamPosition - seg.lastVoicedSample;
     if (silence >= seg.postRoll) {
@@ -136,18 +144,17 @@ export class SpeculativeTranscriber {
         const options = { speech: this.meter.evidence, previous, vocabulary: this.opts.vocabulary?.() };
         const result = this.whisper.transcribe(audio, this.language, options);
         result.catch(() => undefined);
-        const speculation: Speculation = { utteranceId: this.utteranceId, endSample: end, result, audio, options };
-        this.speculation = speculation;
         const minProbability = this.opts.earlyClose ?? 0;
-        const tell = this.onSpeculation;
-        if ((minProbability > 0 || this.opts.provisional) && tell && seg.wouldKeep(audio)) {
+        const told = (minProbability > 0 || !!this.opts.provisional) && !!this.onSpeculation && seg.wouldKeep(audio);
+        const speculation: Speculation = { utteranceId: this.utteranceId, endSample: end, result, audio, options, told };
+        this.speculation = speculation;
+        if (told)
           result.then(
-            (r) =>
-              this.speculation === speculation &&
-              tell(speculation.utteranceId, end, r, minProbability > 0 && endsSentence(r, minProbability)),
+            (r) => this.tell(speculation, r),
             () => undefined,
           );
-        }
+      } else if (this.speculation) {
+        this.lookAgain(this.speculation);
       }
       return;
     }
@@ -167,6 +174,31 @@ export class SpeculativeTranscriber {
     );
   }
 
+  /** The session hears of a speculative pass's result (or its second look's) while speech has not come back since. */
+  private tell(s: Speculation, r: WhisperResult): void {
+    const minProbability = this.opts.earlyClose ?? 0;
+    if (this.speculation === s && s.endSample === this.speculationEnd)
+      this.onSpeculation?.(s.utteranceId, s.endSample, r, minProbability > 0 && endsSentence(r, minProbability));
+  }
+
+  /**
+   * The second look of speculation `s`, started in the hangover (Whisper is free, so its first pass is done): the
+   * final if the utterance closes at this end, and where it reads other words, the provisional text is revised now,
+   * not after the hangover (base, live: felt p95 on 1-5 s utterances 1692 -> 373 ms; docs/decisions.md, "A second
+   * look for finals"). If speech comes back first, it is dropped with its speculation.
+   */
+  private lookAgain(s: Speculation): void {
+    if (s.second || !this.needsSecondLook(s.audio)) return;
+    const second = s.result.then((first) => this.secondLook(first, s.audio, s.options).then((r) => ({ first, r })));
+    s.second = second.then(({ r }) => r);
+    s.second.catch(() => undefined);
+    if (s.told)
+      second.then(
+        ({ first, r }) => r !== first && this.tell(s, r),
+        () => undefined,
+      );
+  }
+
   /** The final result of a closed utterance: the speculation's when it covered exactly this audio. */
   async finalFor(u: Utterance): Promise<{ result: WhisperResult; speculative: boolean }> {
     const s = this.speculation;
@@ -175,7 +207,7 @@ export class SpeculativeTranscriber {
     let final: { result: WhisperResult; speculative: boolean };
     const vocabulary = this.opts.vocabulary?.();
     if (s && s.utteranceId === u.id && s.endSample === u.endSample && s.options.vocabulary === vocabulary) {
-      final = { result: await this.secondLook(await s.result, s.audio, s.options), speculative: true };
+      final = { result: await (s.second ?? this.secondLook(await s.result, s.audio, s.options)), speculative: true };
     } else {
       const previous = this.contextFor(u.startSample);
       const options = { speech: this.evidenceOf(u.id), previous, vocabulary, final: this.opts.secondLook };
@@ -189,19 +221,23 @@ export class SpeculativeTranscriber {
    * The final of a closed utterance whose speculative pass `first` read `audio`: `first` itself, or where the model's
    * final window (secondLook) is longer than its fast one for this audio, a second pass on it. Base reads short
    * utterances better with more padding (dev set: 146 -> 122 errors of 1808); the speculative pass stays the fast
-   * one, for provisional text. The second look runs once the utterance has closed, not during the hangover: at every
-   * pause of a sentence said with pauses it held Whisper up for the next partial and speculative passes (jfk.wav's
-   * final came 3.1 s after its speech, against 1.5). It never loses what the first heard: where it fails, or drops
-   * as no speech what the first pass kept, the first pass's result is the final (keptOf).
+   * one, for provisional text. It runs here when the utterance closed before its look in the hangover (lookAgain)
+   * began. It never loses what the first heard: where it fails, or drops as no speech what the first pass kept, the
+   * first pass's result is the final (keptOf).
    */
   private async secondLook(first: WhisperResult, audio: Float32Array, options: TranscribeOptions): Promise<WhisperResult> {
-    const window = this.whisper.window;
-    if (!this.opts.secondLook || windowFrames(audio.length, finalWindow(window)) === windowFrames(audio.length, window)) return first;
+    if (!this.needsSecondLook(audio)) return first;
     try {
       return keptOf(first, await this.whisper.transcribe(audio, this.language, { ...options, final: true }));
     } catch {
       return first;
     }
+  }
+
+  /** Whether a final of `audio` reads it again: the model's final window is longer than its fast one for it. */
+  private needsSecondLook(audio: Float32Array): boolean {
+    const window = this.whisper.window;
+    return !!this.opts.secondLook && windowFrames(audio.length, finalWindow(window)) !== windowFrames(audio.length, window);
   }
 
   /**

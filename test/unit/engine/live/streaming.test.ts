@@ -201,13 +201,55 @@ describe('the second look: a final decoded again on the final window (scripted W
     return { told, final };
   }
 
-  it('tells the fast pass as provisional and makes the second look the final', async () => {
+  it('tells the fast pass as provisional, looks again in the hangover, tells its other words and makes it the final', async () => {
     const { whisper, calls } = scripted({ text: 'second' });
     const { told, final } = await dictate(whisper, true);
-    assert.deepStrictEqual(told, ['fast']);
+    assert.deepStrictEqual(told, ['fast', 'second']);
     assert.strictEqual(final.result.text, 'second');
     assert.strictEqual(final.speculative, true);
+    // The look in the hangover is the final: no pass after the close.
     assert.deepStrictEqual(calls, ['fast', 'final']);
+  });
+
+  it('tells nothing more where the second look reads the same words', async () => {
+    const { whisper, calls } = scripted({ text: 'Fast.' });
+    const { told, final } = await dictate(whisper, true);
+    assert.deepStrictEqual(told, ['fast']);
+    assert.strictEqual(final.result.text, 'fast');
+    assert.deepStrictEqual(calls, ['fast', 'final']);
+  });
+
+  it('drops a look in the hangover that speech came back during, and looks again at the real end', async () => {
+    const { whisper, calls } = scripted({ text: 'second' });
+    const seg = new UtteranceSegmenter({ hangoverMs: 600, preRollMs: 0, rejectSteady: false, energyAssist: false });
+    const told: string[] = [];
+    const t = new SpeculativeTranscriber(
+      whisper,
+      'en',
+      { partials: false, speculate: true, provisional: true, secondLook: true },
+      () => undefined,
+      (_id, _end, r) => told.push(r.text),
+    );
+    t.follow(seg);
+    const closed: Utterance[] = [];
+    seg.on({ closed: (_id, u) => u && closed.push(u) });
+    const speech = Float32Array.from({ length: 512 }, (_, i) => 0.1 * Math.sin(i / 3));
+    const quiet = new Float32Array(512);
+    const push = async (f: Float32Array, p: number) => {
+      seg.push(f, p);
+      t.tick(seg, p);
+      await new Promise((r) => setImmediate(r));
+    };
+    for (let i = 0; i < 20; i++) await push(speech, 0.9);
+    while (!calls.includes('final')) await push(quiet, 0.05); // the fast pass, then the look in the hangover starts
+    await push(speech, 0.9); // speech comes back while it runs
+    for (let i = 0; i < 40; i++) await push(quiet, 0.05);
+    assert.strictEqual(closed.length, 1);
+    const final = await t.finalFor(closed[0]);
+    assert.strictEqual(final.result.text, 'second');
+    assert.deepStrictEqual(calls, ['fast', 'final', 'fast', 'final']);
+    // The overtaken look told nothing: only the real end's fast pass and its look.
+    assert.deepStrictEqual(told, ['fast', 'fast', 'second']);
   });
 
   it('keeps the fast pass where the second look fails, drops as no speech what it heard, or reads the same words', async () => {
