@@ -25,10 +25,12 @@ import { SpeechModel } from '../whisper/whisperThread';
 /**
  * The main loop drains the ring whenever the capture worker writes to it, at least every POLL_MS. While nothing is
  * said (no open utterance, no transcription pending) it wakes only for a block louder than the energy gate, or every
- * IDLE_POLL_MS to keep the level meter (4 a second in silence) and the segmenter going.
+ * IDLE_POLL_MS to take the silent frames (the level meter moves once a second in silence under the gate; anything
+ * louder wakes the loop at once). 1000 ms, not 250: the main thread's wakes in silence 5.5 -> 2.7 a second, the
+ * engine's idle CPU ~0.1 % of a core less (docs/decisions.md, "Idle wake").
  */
 const POLL_MS = 20;
-const IDLE_POLL_MS = 250;
+const IDLE_POLL_MS = 1000;
 /**
  * A file played into the ring is handed over in chunks of this length: the 512 samples (32 ms) the microphone
  * backends are asked for. Each chunk wakes the capture thread, ~0.2 ms of CPU here; 20 ms chunks cost ~0.3% of a
