@@ -167,8 +167,12 @@ describe('the second look: a final decoded again on the final window (scripted W
     return { whisper, calls };
   }
 
-  /** One utterance of 20 voiced frames (0.64 s), then its pause; returns the speculative text told and the final. */
-  async function dictate(whisper: Whisper, secondLook: boolean, speechBack = false) {
+  /**
+   * One utterance of 20 voiced frames (0.64 s), then its pause; returns the speculative text told and the final.
+   * `speechBack`: a voiced frame comes back in the pause before the first pass is done ('early'), or once the second
+   * look has started (`calls` shows it), while it runs ('during the look').
+   */
+  async function dictate(whisper: Whisper, secondLook: boolean, speechBack?: 'early' | 'during the look', calls: string[] = []) {
     const seg = new UtteranceSegmenter({ hangoverMs: 600, preRollMs: 0, rejectSteady: false, energyAssist: false });
     const told: string[] = [];
     const opts = { partials: false, speculate: true, provisional: true, secondLook };
@@ -191,8 +195,12 @@ describe('the second look: a final decoded again on the final window (scripted W
     };
     for (let i = 0; i < 20; i++) await push(speech, 0.9);
     for (let i = 0; i < 5; i++) await push(quiet, 0.05); // the post-roll is in: the speculative pass starts
-    if (speechBack) {
+    if (speechBack === 'early') {
       await push(speech, 0.9); // speech comes back before the first pass is done: no second look for it
+      for (let i = 0; i < 5; i++) await push(quiet, 0.05);
+    } else if (speechBack === 'during the look') {
+      while (!calls.includes('final')) await push(quiet, 0.05); // the fast pass is done, the look starts
+      await push(speech, 0.9);
       for (let i = 0; i < 5; i++) await push(quiet, 0.05);
     }
     for (let i = 0; i < 30; i++) await push(quiet, 0.05); // the hangover closes it
@@ -221,31 +229,7 @@ describe('the second look: a final decoded again on the final window (scripted W
 
   it('drops a look in the hangover that speech came back during, and looks again at the real end', async () => {
     const { whisper, calls } = scripted({ text: 'second' });
-    const seg = new UtteranceSegmenter({ hangoverMs: 600, preRollMs: 0, rejectSteady: false, energyAssist: false });
-    const told: string[] = [];
-    const t = new SpeculativeTranscriber(
-      whisper,
-      'en',
-      { partials: false, speculate: true, provisional: true, secondLook: true },
-      () => undefined,
-      (_id, _end, r) => told.push(r.text),
-    );
-    t.follow(seg);
-    const closed: Utterance[] = [];
-    seg.on({ closed: (_id, u) => u && closed.push(u) });
-    const speech = Float32Array.from({ length: 512 }, (_, i) => 0.1 * Math.sin(i / 3));
-    const quiet = new Float32Array(512);
-    const push = async (f: Float32Array, p: number) => {
-      seg.push(f, p);
-      t.tick(seg, p);
-      await new Promise((r) => setImmediate(r));
-    };
-    for (let i = 0; i < 20; i++) await push(speech, 0.9);
-    while (!calls.includes('final')) await push(quiet, 0.05); // the fast pass, then the look in the hangover starts
-    await push(speech, 0.9); // speech comes back while it runs
-    for (let i = 0; i < 40; i++) await push(quiet, 0.05);
-    assert.strictEqual(closed.length, 1);
-    const final = await t.finalFor(closed[0]);
+    const { told, final } = await dictate(whisper, true, 'during the look', calls);
     assert.strictEqual(final.result.text, 'second');
     assert.deepStrictEqual(calls, ['fast', 'final', 'fast', 'final']);
     // The overtaken look told nothing: only the real end's fast pass and its look.
@@ -268,7 +252,7 @@ describe('the second look: a final decoded again on the final window (scripted W
     assert.strictEqual((await dictate(same.whisper, true)).final.result.text, 'fast');
     assert.deepStrictEqual(same.calls, ['fast']);
     const back = scripted({ text: 'second' });
-    const r = await dictate(back.whisper, true, true);
+    const r = await dictate(back.whisper, true, 'early');
     // The overtaken pass got no second look; the pass at the utterance's real end did, and it is the final.
     assert.strictEqual(r.final.result.text, 'second');
     assert.deepStrictEqual(back.calls, ['fast', 'fast', 'final']);
