@@ -66,7 +66,9 @@ for (const model of INSTALLED_MODELS) {
       [4100, 7, []],
       [4200, 7, []],
       [4100, 7, ['fellowAmericans', 'askNot']],
-      ...(model === 'tiny' ? [[8800, 18, []] as [number, number, string[]]] : []),
+      // Cut after "your country": tiny wrote "...what your country is." with its last segment closed at <|10.00|>,
+      // 3.8 s past the audio (PAST_AUDIO_STEPS). Base writes no word past it either, but reads "asked not" there.
+      ...(model === 'tiny' ? [[6200, 10, []] as [number, number, string[]], [8800, 18, []] as [number, number, string[]]] : []),
     ];
     for (const [ms, said, vocabulary] of cuts) {
       const gate = vocabulary.length > 0 ? `, with the vocabulary ${vocabulary.join(', ')}` : '';

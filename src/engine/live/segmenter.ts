@@ -78,6 +78,11 @@ export interface Utterance {
   closedAt: number;
 }
 
+/** The end of a stream cut an utterance off in speech: its last voiced frame is among its last two. */
+export function cutOffInSpeech(u: Utterance): boolean {
+  return u.reason === 'end-of-stream' && u.endSample - u.lastVoicedSample <= 2 * 512;
+}
+
 /**
  * What the segmenter tells its listeners as frames go in (ricky0123/vad's FrameProcessor style): the session,
  * the streaming passes and the metering subscribe instead of reading getters after each frame. Within one `push`,

@@ -10,7 +10,7 @@
  * cost words in measurement. Partials are a preview; the final replaces them.
  * Nothing here runs while Whisper is busy: speculative work never delays a final.
  */
-import { Utterance, UtteranceSegmenter } from './segmenter';
+import { cutOffInSpeech, Utterance, UtteranceSegmenter } from './segmenter';
 import { plainWords, SpeechEvidence, SpeechEvidenceMeter } from '../whisper/guards';
 import { finalWindow, TranscribeOptions, WhisperResult, windowFrames } from '../whisper/whisper';
 import { SpeechModel } from '../whisper/whisperThread';
@@ -210,7 +210,7 @@ export class SpeculativeTranscriber {
       final = { result: await (s.second ?? this.secondLook(await s.result, s.audio, s.options)), speculative: true };
     } else {
       const previous = this.contextFor(u.startSample);
-      const options = { speech: this.evidenceOf(u.id), previous, vocabulary, final: this.opts.secondLook };
+      const options = { speech: this.evidenceOf(u.id), previous, vocabulary, final: this.opts.secondLook, cutOff: cutOffInSpeech(u) };
       final = { result: await this.whisper.transcribe(u.samples, this.language, options), speculative: false };
     }
     if (final.result.text) this.said = { tokens: this.withoutClosingMark(final.result.tokens), endSample: u.lastVoicedSample };

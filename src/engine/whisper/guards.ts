@@ -304,26 +304,49 @@ function tokenWords(tokens: readonly number[], pieceOf: (token: number) => strin
 export const UNSURE_TAIL_PROBABILITY = 0.3;
 
 /**
+ * In audio cut off in speech, a last segment whose closing timestamp lies this far (timestamp steps: 1 s) or more
+ * past the end of the audio is treated as one Whisper never closed (unsureTailStart): it wrote on into the window's
+ * padding, past what it heard. tiny on jfk.wav cut inside "what your": "what you are talking about." closed at
+ * <|10.00|> for 5.9 s of audio; cut after "country": "what your country is." closed at <|10.00|> for 6.2 s. Not for
+ * audio that ends in a pause: there Whisper often closes a complete sentence at the window's end too, and on the dev
+ * set the rule cut real words (tiny 199 -> 227 errors: "Agent Login. Please enter your Agent Number..." -> "Agent
+ * Login"; docs/decisions.md, "Unclosed last segments").
+ */
+export const PAST_AUDIO_STEPS = 50;
+
+/**
  * Where a decode's unsure tail starts, or -1. With timestamps, Whisper closes each segment with the timestamp where
  * its speech ends; a last segment left open (the text ran to the end of text or of the budget with no closing
- * timestamp) is speech cut off by the end of the audio, and there tiny goes on writing what might follow
- * ("and so my fellow Americans, as well as the American" for a recording cut after "ask"). The tail is cut at the first
- * text token of that segment whose probability is under UNSURE_TAIL_PROBABILITY. A closed segment is never cut; in
- * a decode the loop rule stopped, the copies of a lone word the loop guard kept for the audio's bursts of voice
- * (trimLoopByBursts) stand (Whisper.run); a decode unsure from its first word is left whole. `logprobs[i]` is the
- * log-probability of `tokens[i]`.
+ * timestamp), or closed PAST_AUDIO_STEPS or more past `audioSteps` (the end of audio cut off in speech), is speech
+ * cut off by the end of the audio, and there tiny goes on writing what might follow ("and so my fellow Americans, as
+ * well as the American" for a recording cut after "ask"). The tail is cut at the first text token of that segment
+ * whose probability is under UNSURE_TAIL_PROBABILITY (its closing timestamp goes with it). A segment closed within
+ * the audio is never cut; in a decode the loop rule stopped, the copies of a lone word the loop guard kept for the
+ * audio's bursts of voice (trimLoopByBursts) stand (Whisper.run); a decode unsure from its first word is left whole.
+ * `logprobs[i]` is the log-probability of `tokens[i]`.
  */
-export function unsureTailStart(tokens: readonly number[], logprobs: readonly number[], timestampBegin: number, endOfText: number): number {
+export function unsureTailStart(
+  tokens: readonly number[],
+  logprobs: readonly number[],
+  timestampBegin: number,
+  endOfText: number,
+  audioSteps = Infinity,
+): number {
   const n = tokens.length;
-  if (n === 0 || logprobs.length < n || tokens[n - 1] >= timestampBegin) return -1;
+  if (n === 0 || logprobs.length < n) return -1;
+  let end = n;
+  if (tokens[n - 1] >= timestampBegin) {
+    if (tokens[n - 1] - timestampBegin < audioSteps + PAST_AUDIO_STEPS) return -1;
+    end = n - 1;
+  }
   let start = 0;
-  for (let i = 0; i < n; i++) if (tokens[i] >= timestampBegin) start = i + 1;
+  for (let i = 0; i < end; i++) if (tokens[i] >= timestampBegin) start = i + 1;
   const floor = Math.log(UNSURE_TAIL_PROBABILITY);
   // A cut must leave some text: where the decode is unsure from its first text token on, it is left whole (tiny's
   // "Go" at p 0.05 for "go go go"; nothing in it tells invention from a word heard faintly).
   let text = false;
   for (let i = 0; i < start; i++) text ||= tokens[i] < endOfText;
-  for (let i = start; i < n; i++) {
+  for (let i = start; i < end; i++) {
     if (tokens[i] >= endOfText) continue;
     if (logprobs[i] < floor) return text ? i : -1;
     text = true;

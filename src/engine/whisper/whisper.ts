@@ -130,6 +130,11 @@ export interface TranscribeOptions {
   vocabulary?: readonly number[];
   /** A final pass: the window's `finalFloorMs` applies (EngineLevers.secondLook). */
   final?: boolean;
+  /**
+   * The audio ends inside speech (a stop, or the end of the stream, while the user was still talking): a last
+   * segment Whisper closed well past the audio's end is then as unsure as one it never closed (unsureTailStart).
+   */
+  cutOff?: boolean;
 }
 
 /** Earlier text given to the decoder, at most (Whisper allows 223; a sentence or two is the context that matters). */
@@ -329,7 +334,9 @@ export class Whisper {
       const task = this.window.timestamps
         ? [sp.startOfTranscript, langId, sp.transcribe]
         : [sp.startOfTranscript, langId, sp.transcribe, sp.noTimestamps];
-      const result = await this.decodeGated(hidden, vocabulary, {
+      // Where the audio was cut off in speech, a last segment closed past its end is checked too (unsureTailStart).
+      const endStep = options.cutOff ? audioSteps : Infinity;
+      const result = await this.decodeGated(hidden, vocabulary, endStep, {
         prompt: [...context, ...task],
         startOfTranscriptAt: context.length,
         timestamps: this.window.timestamps
@@ -362,7 +369,8 @@ export class Whisper {
       // at p 0.05), the copies stand; otherwise the unsure tail is cut too.
       const unlooped = looped ? this.withoutLoop(kept, audio, options.speech) : kept;
       const copies = looped && unlooped.length > trimLoop(kept).length;
-      const sure = result.stoppedBy && this.window.timestamps && !copies ? this.withoutUnsureTail(unlooped, result.logprobs) : unlooped;
+      const sure =
+        result.stoppedBy && this.window.timestamps && !copies ? this.withoutUnsureTail(unlooped, result.logprobs, endStep) : unlooped;
       const tokens = this.withoutExcessRun(this.withoutRepeatedTail(this.withoutReread(sure)), audio);
       const text = this.tokenizer.decode(tokens);
       const avgLogprob = result.sumLogprob / (result.tokens.length + 1);
@@ -409,6 +417,7 @@ export class Whisper {
   private async decodeGated(
     hidden: Parameters<WhisperDecoder['decode']>[0],
     vocabulary: readonly number[],
+    endStep: number,
     opts: DecodeOptions,
   ): Promise<DecodeResult> {
     // The prompt is [<|startofprev|>, ...vocabulary, ...previous, ...task]; without the vocabulary, a bare
@@ -424,7 +433,7 @@ export class Whisper {
             startOfTranscriptAt: prefix.length,
           });
     if (without.stoppedBy) return without;
-    const sure = opts.timestamps ? this.withoutUnsureTail(without.tokens, without.logprobs) : without.tokens;
+    const sure = opts.timestamps ? this.withoutUnsureTail(without.tokens, without.logprobs, endStep) : without.tokens;
     const cut = { ...without, tokens: sure, logprobs: without.logprobs.slice(0, sure.length) };
     if (vocabulary.length === 0) return cut;
     const terms = promptTerms(this.tokenizer.decode(vocabulary));
@@ -448,10 +457,13 @@ export class Whisper {
     );
   }
 
-  /** The decode without the unsure tail of a last segment it never closed (see unsureTailStart). */
-  private withoutUnsureTail(tokens: number[], logprobs: readonly number[]): number[] {
+  /**
+   * The decode without the unsure tail of a last segment it never closed, or closed past `endStep` (the end of audio
+   * cut off in speech, in timestamp steps; Infinity otherwise; see unsureTailStart).
+   */
+  private withoutUnsureTail(tokens: number[], logprobs: readonly number[], endStep: number): number[] {
     const sp = this.tokenizer.special;
-    const at = unsureTailStart(tokens, logprobs, sp.timestampBegin, sp.endOfText);
+    const at = unsureTailStart(tokens, logprobs, sp.timestampBegin, sp.endOfText, endStep);
     return at < 0 ? tokens : tokens.slice(0, at);
   }
 

@@ -10,6 +10,7 @@ import {
   STEADY_MAX_DB,
   Utterance,
   UtteranceSegmenter,
+  cutOffInSpeech,
   levelChangeDb,
   quietestPoint,
 } from '../../../../src/engine/live/segmenter';
@@ -182,6 +183,7 @@ describe('UtteranceSegmenter', () => {
     assertContiguous(u);
     assert.strictEqual(s.seg.speaking, false);
     assert.strictEqual(s.seg.flush(), undefined, 'nothing left after a flush');
+    assert.strictEqual(cutOffInSpeech(u), false, 'the speech had ended before the stream did');
   });
 
   it('flushes speech that is still going on right to the last sample', () => {
@@ -192,6 +194,12 @@ describe('UtteranceSegmenter', () => {
     assert.strictEqual(u.startSample, 0);
     assert.strictEqual(u.endSample, 30 * FRAME);
     assertContiguous(u);
+    assert.strictEqual(cutOffInSpeech(u), true, 'the end of the stream cut it off in speech');
+    // A frame or two of quiet before the end (a gap between words) still counts; a pause past the post-roll does not.
+    const gap = new Stream();
+    gap.feed(0.9, 30);
+    gap.feed(0.1, 2);
+    assert.strictEqual(cutOffInSpeech(gap.flush()!), true);
   });
 
   it('flush gives nothing when no speech is open, or when the open speech is only a blip', () => {

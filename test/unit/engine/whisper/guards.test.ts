@@ -17,6 +17,7 @@ import {
   tailLoopLength,
   trimLoop,
   trimLoopByBursts,
+  PAST_AUDIO_STEPS,
   UNSURE_TAIL_PROBABILITY,
   unsureTailStart,
 } from '../../../../src/engine/whisper/guards';
@@ -434,7 +435,7 @@ describe('hallucination guards', () => {
     });
   });
 
-  describe('unsureTailStart (a last segment Whisper never closed)', () => {
+  describe('unsureTailStart (a last segment Whisper never closed, or closed past the audio)', () => {
     const TS = 50364;
     const EOT = 50257;
     const lp = (...p: number[]) => p.map(Math.log);
@@ -448,9 +449,24 @@ describe('hallucination guards', () => {
       assert.strictEqual(at, 7);
     });
 
-    it('never cuts a closed segment, however unsure', () => {
+    it('never cuts a segment closed within the audio, however unsure', () => {
       const tokens = [TS, 1, 2, 3, TS + 100];
       assert.strictEqual(unsureTailStart(tokens, lp(0.3, unsure, unsure, unsure, 0.02), TS, EOT), -1);
+    });
+
+    it('cuts a last segment closed PAST_AUDIO_STEPS or more past the end of the audio, its closing timestamp with it', () => {
+      // <|0.00|> ... what you are talking about. <|10.00|> (tiny, jfk.wav cut at 5.9 s: 295 steps of audio).
+      const tokens = [TS, 1, 2, 3, 4, 5, 6, TS + 500];
+      const probs = lp(0.3, sure, sure, sure, sure, 0.1, sure, 0.02);
+      assert.strictEqual(unsureTailStart(tokens, probs, TS, EOT, 295), 5);
+      // Closed within the audio, or less than PAST_AUDIO_STEPS past its end: never cut.
+      assert.strictEqual(unsureTailStart(tokens, probs, TS, EOT, 500), -1);
+      assert.strictEqual(unsureTailStart(tokens, probs, TS, EOT, 500 - PAST_AUDIO_STEPS + 1), -1);
+      assert.strictEqual(unsureTailStart(tokens, probs, TS, EOT, 500 - PAST_AUDIO_STEPS), 5);
+      // Without the audio's end, as before: a closed segment stands.
+      assert.strictEqual(unsureTailStart(tokens, probs, TS, EOT), -1);
+      // Past the audio but sure to its end: nothing to cut.
+      assert.strictEqual(unsureTailStart(tokens, lp(0.3, sure, sure, sure, sure, sure, sure, 0.02), TS, EOT, 295), -1);
     });
 
     it('only looks at the last segment: closed segments before it stay whole', () => {
