@@ -78,9 +78,12 @@ export interface Utterance {
   closedAt: number;
 }
 
+/** An utterance whose last voiced frame is this close to its end when the stream ends was cut off in speech: two frames. */
+const CUT_OFF_SAMPLES = 2 * 512;
+
 /** The end of a stream cut an utterance off in speech: its last voiced frame is among its last two. */
 export function cutOffInSpeech(u: Utterance): boolean {
-  return u.reason === 'end-of-stream' && u.endSample - u.lastVoicedSample <= 2 * 512;
+  return u.reason === 'end-of-stream' && u.endSample - u.lastVoicedSample <= CUT_OFF_SAMPLES;
 }
 
 /**

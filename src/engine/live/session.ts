@@ -294,13 +294,14 @@ export class ListenSession {
   }
 
   /**
-   * The speculative pass of utterance `id` up to `endSample` is done. Unless speech came back since the pass began
-   * (then its text is already out of date), its text goes out as `provisional`, and when it ended a sentence
-   * (earlyClose) the utterance closes now instead of after the hangover; the final is then that pass's result.
+   * The speculative pass of utterance `id` up to `endSample` (or its second look) is done, and speech has not come back
+   * since it began (the transcriber tells only then): unless the utterance has closed meanwhile, its text goes out as
+   * `provisional`, and when it ended a sentence (earlyClose) the utterance closes now instead of after the hangover;
+   * the final is then that pass's result.
    */
   private speculated(id: number, endSample: number, r: WhisperResult, endsSentence: boolean): void {
     const seg = this.segmenter;
-    if (this.ended || !seg.speaking || seg.openUtteranceId !== id || seg.lastVoicedSample + seg.postRoll !== endSample) return;
+    if (this.ended || !seg.speaking || seg.openUtteranceId !== id) return;
     if (this.streaming.provisional && !r.rejected && r.text.trim() !== '') {
       const endOfSpeechToTextMs = performance.timeOrigin + performance.now() - this.lastVoicedAt;
       this.provisional = { utteranceId: id, endSample, text: r.text, endOfSpeechToTextMs };

@@ -120,8 +120,9 @@ export class SpeculativeTranscriber {
     private readonly onPartial: (p: PartialText) => void,
     /**
      * The speculative pass of the open utterance `utteranceId`, up to `endSample`, is done (with `provisional`), and
-     * whether it ends a sentence (with `earlyClose`). Only the latest pass is told, and only when the segmenter would
-     * keep the utterance closed there (not a blip or a held tone).
+     * whether it ends a sentence (with `earlyClose`); so is its second look where that reads other words. Only the
+     * latest pass is told, only while speech has not come back since it began, and only when the segmenter would keep
+     * the utterance closed there (not a blip or a held tone).
      */
     private readonly onSpeculation?: (utteranceId: number, endSample: number, r: WhisperResult, endsSentence: boolean) => void,
   ) {}
@@ -189,12 +190,12 @@ export class SpeculativeTranscriber {
    */
   private lookAgain(s: Speculation): void {
     if (s.second || !this.needsSecondLook(s.audio)) return;
-    const second = s.result.then((first) => this.secondLook(first, s.audio, s.options).then((r) => ({ first, r })));
-    s.second = second.then(({ r }) => r);
-    s.second.catch(() => undefined);
+    const second = s.result.then((first) => this.secondLook(first, s.audio, s.options));
+    s.second = second;
+    second.catch(() => undefined);
     if (s.told)
-      second.then(
-        ({ first, r }) => r !== first && this.tell(s, r),
+      Promise.all([s.result, second]).then(
+        ([first, r]) => r !== first && this.tell(s, r),
         () => undefined,
       );
   }
