@@ -61,7 +61,7 @@ function handle(cmd: CaptureCommand): void {
 }
 
 function open(job: CaptureJob, ring: RingBuffer): AudioSource {
-  if (job.kind === 'file') return new FileSource(job.samples, job.realtime, job.chunkMs);
+  if (job.kind === 'file') return new FileSource(job.samples, job.realtime, job.chunkMs, sleepUntil, () => ring.blockFrames);
   if (job.backend === 'naudiodon') return new NaudiodonSource(job.device, job.frameLength);
   return new PvRecorderSource(job.device, job.frameLength, sleepUntil, () => ring.blockFrames);
 }
